@@ -1,0 +1,227 @@
+"""The evidence store: where the DuckDB file lives, how it is read, how it is written.
+
+DuckDB locks its file per process, so (DESIGN.md, "Reads and writes"):
+
+* readers (the dashboard) open the live file read-only through `Reader`, which
+  notices when the file has been replaced and reopens it;
+* every write goes through `publish`: copy the live file beside itself, apply
+  the change there in one transaction, checkpoint, keep the old file as a
+  backup and atomically `os.replace` the copy over the live file. Writers are
+  serialised with a lock file. A crash mid-way leaves the live file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
+DEFAULT_BACKUPS = int(os.environ.get("CPT_BACKUPS", "5"))
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A problem with the database file that the user can act on."""
+
+
+def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: `--db`, then the `CPT_DB` environment variable, then data/cpt.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("CPT_DB"):
+        return Path(os.environ["CPT_DB"])
+    return DEFAULT_DB
+
+
+def backups_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".backups")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Serialise writers of one database file (a lock file beside it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(path.name + ".lock")
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _finish(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+def create_database(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                    *, force: bool = False) -> None:
+    """Create a new database file with the schema (and `fill` applied), published atomically."""
+    with writer_lock(path):
+        if path.exists() and not force:
+            raise StoreError(f"{path} already exists; use --force to replace it")
+        tmp = _tmp_path(path)
+        _remove(tmp)
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN")
+                create_schema(con)
+                if fill is not None:
+                    fill(con)
+                con.execute("COMMIT")
+                _finish(con)
+            except BaseException:
+                con.close()
+                raise
+            if path.exists():
+                _keep_backup(path, DEFAULT_BACKUPS)
+            os.replace(tmp, path)
+        finally:
+            _remove(tmp)
+
+
+def publish(path: Path, change: Callable[[duckdb.DuckDBPyConnection], T], *,
+            keep: int = DEFAULT_BACKUPS) -> T:
+    """Apply `change` to a copy of the live file in one transaction, then swap it in.
+
+    `change` gets a read-write connection inside an open transaction; if it raises,
+    nothing is published and the live file is untouched. The previous live file is
+    kept in `<db>.backups/` (the newest `keep` of them).
+    """
+    if not path.exists():
+        raise StoreError(f"database {path} does not exist; create it with `python -m data init`")
+    with writer_lock(path):
+        tmp = _tmp_path(path)
+        _remove(tmp)
+        try:
+            shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("BEGIN")
+                result = change(con)
+                con.execute("COMMIT")
+                _finish(con)
+            except BaseException:
+                con.close()
+                raise
+            _keep_backup(path, keep)
+            os.replace(tmp, path)
+            return result
+        finally:
+            _remove(tmp)
+
+
+def _keep_backup(path: Path, keep: int) -> None:
+    """Keep the current live file as a backup (a hard link: no copy), then prune to `keep`."""
+    if keep <= 0:
+        return
+    folder = backups_dir(path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"{path.stem}-{stamp}.duckdb"
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
+    for old in list_backups(path)[keep:]:
+        old.unlink()
+
+
+def list_backups(path: Path) -> list[Path]:
+    """Backups of a database file, newest first."""
+    folder = backups_dir(path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.duckdb"), reverse=True)
+
+
+def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> None:
+    """Make `backup` the live file again (the current live file becomes a backup)."""
+    with writer_lock(path):
+        tmp = _tmp_path(path)
+        shutil.copyfile(backup, tmp)
+        if path.exists():
+            _keep_backup(path, keep)
+        os.replace(tmp, path)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns)
+
+
+class Reader:
+    """One read-only connection to the live file, reopened when the file is replaced.
+
+    DuckDB connections must not be shared between threads, so callers take a
+    `cursor()` per query. `refresh()` reports whether the file changed, so caches
+    built on the old file can be cleared.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._open()
+
+    def _open(self) -> None:
+        if not self.path.exists():
+            raise StoreError(f"database {self.path} does not exist; create it with `python -m data init --demo`")
+        self._identity = _identity(self.path)
+        self._con = duckdb.connect(str(self.path), read_only=True)
+
+    @property
+    def identity(self) -> tuple[int, int] | None:
+        return self._identity
+
+    def refresh(self) -> bool:
+        """Reopen if the live file was replaced; True when it was."""
+        with self._lock:
+            if _identity(self.path) == self._identity:
+                return False
+            old = self._con
+            self._open()
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    old.close()
+            return True
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            assert self._con is not None
+            return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
