@@ -7,7 +7,9 @@ standard error: never a stack trace for an expected problem.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -53,6 +55,99 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_ERRORS_SHOWN = 50
+
+
+def _who() -> str:
+    """The OS user running the CLI, for the audit log."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no $USER (e.g. a bare container)
+        return "unknown"
+
+
+def _progress(what: str, rows: int, seconds: float) -> None:
+    """Progress on stderr for large files, when a person is watching."""
+    if rows >= 10_000 and sys.stderr.isatty():
+        rate = rows / seconds if seconds > 0 else float("inf")
+        print(f"{what}: {rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from data import importer
+
+    path = store.db_path(args.db)
+    if not path.exists():
+        raise CliError(f"database {path} does not exist; create it with `python -m data init`")
+    if args.keep is not None and args.keep < 0:
+        raise CliError("--keep must be 0 or more")
+    files, problems = importer.read_paths(args.files)
+    if problems:
+        plan = importer.ImportPlan(errors=problems)
+    elif args.dry_run:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            plan = importer.validate_files(files, con, progress=_progress)
+        finally:
+            con.close()
+    else:
+        plan = importer.apply_import(path, files, _who(), keep=args.keep, progress=_progress)
+    for note in plan.notes:
+        print(f"note: {note}")
+    if not plan.ok:
+        for problem in plan.errors[:MAX_ERRORS_SHOWN]:
+            print(problem, file=sys.stderr)
+        hidden = len(plan.errors) - MAX_ERRORS_SHOWN
+        if hidden > 0:
+            print(f"... and {hidden} more errors", file=sys.stderr)
+        n = len(plan.errors)
+        print(f"error: {n} error{'s' if n != 1 else ''} found; nothing was written to {path}", file=sys.stderr)
+        return 1
+    if plan.total_rows == 0:
+        print("nothing to import: the files hold no rows; nothing was written")
+        return 0
+    print("dry run: nothing was written; the import would do:" if args.dry_run else f"imported into {path}:")
+    for table, c in plan.counts.items():
+        print(f"  {table}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from data.templates import write_templates
+
+    written = write_templates(Path(args.out))
+    for p in written:
+        print(p)
+    print(f"wrote {len(written)} template files to {args.out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = store.db_path(args.db)
+    backups = store.list_backups(path)
+    if args.list:
+        if not backups:
+            print(f"no backups of {path}")
+        for b in backups:
+            st = b.stat()
+            when = datetime.fromtimestamp(st.st_mtime).isoformat(sep=" ", timespec="seconds")
+            print(f"{b.name}\t{when}\t{st.st_size:,} bytes")
+        return 0
+    if not backups:
+        raise CliError(f"no backups of {path} in {store.backups_dir(path)}")
+    if args.latest:
+        chosen = backups[0]
+    else:
+        matches = [b for b in backups if b.name == args.backup or b.stem == args.backup]
+        if not matches:
+            raise CliError(f"no backup named {args.backup!r}; see `python -m data restore --list`")
+        chosen = matches[0]
+    keep = store.DEFAULT_BACKUPS if args.keep is None else args.keep
+    store.restore_backup(path, chosen, keep=max(keep, 1))
+    print(f"restored {path} from {chosen.name} (the replaced file is kept as a backup)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data", description="CPT evidence store")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +164,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the CSV files to")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("import", help="validate and apply CSV/XLSX files, all or nothing")
+    _add_db(p)
+    p.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    p.add_argument("--keep", type=int, metavar="N", help="backups to keep (default: $CPT_BACKUPS or 5)")
+    p.add_argument("files", nargs="+", metavar="FILE_OR_DIR", help="<table>.csv, .xlsx or a folder of them")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("template", help="write empty import templates (CSV per table and one .xlsx)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the templates to")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("restore", help="list backups or make one the live database again")
+    _add_db(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--list", action="store_true", help="list the backups, newest first")
+    which.add_argument("--latest", action="store_true", help="restore the newest backup")
+    which.add_argument("backup", nargs="?", metavar="BACKUP_NAME", help="the backup file name to restore")
+    p.add_argument("--keep", type=int, metavar="N", help="backups to keep (default: $CPT_BACKUPS or 5)")
+    p.set_defaults(func=cmd_restore)
+
     return parser
 
 
@@ -81,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except duckdb.Error as exc:
         print(f"error: database: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
