@@ -101,7 +101,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if hidden > 0:
             print(f"... and {hidden} more errors", file=sys.stderr)
         n = len(plan.errors)
-        print(f"error: {n} error{'s' if n != 1 else ''} found; nothing was written to {path}", file=sys.stderr)
+        print(
+            f"error: {n} error{'s' if n != 1 else ''} found; nothing was written to {path}", file=sys.stderr
+        )
         return 1
     if plan.total_rows == 0:
         print("nothing to import: the files hold no rows; nothing was written")

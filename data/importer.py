@@ -129,8 +129,13 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in (".csv", ".xlsx")
-                           and not q.name.startswith(("~$", ".")))
+            found = sorted(
+                q
+                for q in p.iterdir()
+                if q.is_file()
+                and q.suffix.lower() in (".csv", ".xlsx")
+                and not q.name.startswith(("~$", "."))
+            )
             if not found:
                 problems.append(Problem(str(p), None, None, "the folder holds no <table>.csv or .xlsx files"))
             targets = found
@@ -151,8 +156,15 @@ def _read_source(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
     if suffix == ".csv":
         table = Path(name).stem
         if table not in TABLES:
-            return [], [Problem(name, None, None, f"{Path(name).name!r} is not named like a table; "
-                                f"use one of: {', '.join(t + '.csv' for t in TABLE_NAMES)}")]
+            return [], [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"{Path(name).name!r} is not named like a table; "
+                    f"use one of: {', '.join(t + '.csv' for t in TABLE_NAMES)}",
+                )
+            ]
         return _read_csv(name, table, data)
     if suffix == ".xlsx":
         return _read_xlsx(name, data)
@@ -164,19 +176,31 @@ def _read_source(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
 def _read_csv(name: str, table: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
     """Parse CSV with the csv module, which knows each record's physical line (quoted cells may span lines)."""
     if data.startswith(b"PK\x03\x04"):
-        return [], [Problem(name, None, None, "this is an Excel (zip) file, not CSV; give it the .xlsx extension")]
+        return [], [
+            Problem(name, None, None, "this is an Excel (zip) file, not CSV; give it the .xlsx extension")
+        ]
     if b"\x00" in data:
-        return [], [Problem(name, None, None, "this is not a text file (it holds binary data); expected CSV text")]
+        return [], [
+            Problem(name, None, None, "this is not a text file (it holds binary data); expected CSV text")
+        ]
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return [], [Problem(name, line, None, f"the text is not UTF-8 (byte 0x{data[exc.start]:02x}); "
-                            "save the file as 'CSV UTF-8'")]
+        return [], [
+            Problem(
+                name,
+                line,
+                None,
+                f"the text is not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as 'CSV UTF-8'",
+            )
+        ]
     if not text.strip():
-        return [], [Problem(name, None, None, "the file is empty; expected a header row with the column names")]
+        return [], [
+            Problem(name, None, None, "the file is empty; expected a header row with the column names")
+        ]
     reader = csv.reader(io.StringIO(text, newline=""))
     records: list[list[str]] = []
     lines: list[int] = []
@@ -200,14 +224,19 @@ def _read_csv(name: str, table: str, data: bytes) -> tuple[list[_Sheet], list[Pr
         if len(record) > width and not any(c.strip() for c in record[width:]):
             record = record[:width]  # trailing empty cells (a spreadsheet's habit)
         if len(record) != width:
-            problems.append(Problem(name, line, None,
-                                    f"the row has {len(record)} values but the header has {width} columns"))
+            problems.append(
+                Problem(
+                    name, line, None, f"the row has {len(record)} values but the header has {width} columns"
+                )
+            )
             continue
         good.append(record)
         good_lines.append(line)
     if problems and any(p.line == 1 for p in problems):
         return [], problems  # rows under a broken header would only produce noise
-    frame = pd.DataFrame(good, columns=header, dtype="str") if good else pd.DataFrame(columns=header, dtype="str")
+    frame = (
+        pd.DataFrame(good, columns=header, dtype="str") if good else pd.DataFrame(columns=header, dtype="str")
+    )
     frame["_line"] = good_lines
     return [_Sheet(name, table, frame)], problems
 
@@ -247,8 +276,15 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
             if title.lower() in IGNORED_SHEETS:
                 continue
             if title not in TABLES:
-                problems.append(Problem(label, None, None, f"sheet {ws.title!r} is not named like a table; "
-                                        f"name each sheet after its table: {', '.join(TABLE_NAMES)}"))
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        None,
+                        f"sheet {ws.title!r} is not named like a table; "
+                        f"name each sheet after its table: {', '.join(TABLE_NAMES)}",
+                    )
+                )
                 continue
             sheet, found = _read_sheet(label, title, ws.iter_rows(values_only=True))
             problems += found
@@ -259,11 +295,15 @@ def _read_xlsx(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
     finally:
         book.close()
     if not sheets and not problems:
-        problems.append(Problem(name, None, None, f"no sheet is named like a table ({', '.join(TABLE_NAMES)})"))
+        problems.append(
+            Problem(name, None, None, f"no sheet is named like a table ({', '.join(TABLE_NAMES)})")
+        )
     return sheets, problems
 
 
-def _read_sheet(label: str, table: str, rows: Iterable[tuple[object, ...]]) -> tuple[_Sheet | None, list[Problem]]:
+def _read_sheet(
+    label: str, table: str, rows: Iterable[tuple[object, ...]]
+) -> tuple[_Sheet | None, list[Problem]]:
     it = iter(rows)
     first = next(it, None)
     if first is None or all(v is None for v in first):
@@ -287,8 +327,11 @@ def _read_sheet(label: str, table: str, rows: Iterable[tuple[object, ...]]) -> t
         lines.append(number)
     if any(p.line == 1 for p in problems):
         return None, problems
-    frame = pd.DataFrame(records, columns=header, dtype="str") if records else pd.DataFrame(
-        columns=header, dtype="str")
+    frame = (
+        pd.DataFrame(records, columns=header, dtype="str")
+        if records
+        else pd.DataFrame(columns=header, dtype="str")
+    )
     frame["_line"] = lines
     return _Sheet(label, table, frame), problems
 
@@ -384,8 +427,9 @@ class _Db:
         return pd.Series(df["x"].to_numpy(), index=df["k"].to_numpy(), dtype="str")
 
 
-def _parent_value(db: _Db, frames: dict[str, pd.DataFrame], table: str, key: str, value: str,
-                  ids: pd.Series) -> pd.Series:
+def _parent_value(
+    db: _Db, frames: dict[str, pd.DataFrame], table: str, key: str, value: str, ids: pd.Series
+) -> pd.Series:
     """The parent's `value` for each id in `ids`: the imported row if there is one, else the database's."""
     ids = ids.dropna()
     imported = pd.Series(dtype="str")
@@ -409,23 +453,35 @@ def _check_references(db: _Db, frames: dict[str, pd.DataFrame], problems: list[P
             outside = values[~values.isin(imported)]
             known = db.existing(parent, parent_col, outside)
             bad = frame[column.name].notna() & frame[column.name].isin(set(outside) - known)
-            emit(problems, frame, bad, column.name,
-                 f"unknown {parent_col} {{value}}: it is neither in this import nor in the database ({parent})")
+            emit(
+                problems,
+                frame,
+                bad,
+                column.name,
+                f"unknown {parent_col} {{value}}: it is neither in this import nor in the database ({parent})",
+            )
 
 
 def _check_dates_after_parent(db: _Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
     """disclosed_on >= the request's requested_on; event_date >= the case's opened_on."""
-    rules = (("disclosures", "disclosed_on", "disclosure_requests", "request_id", "requested_on", "request"),
-             ("events", "event_date", "cases", "case_id", "opened_on", "case"))
+    rules = (
+        ("disclosures", "disclosed_on", "disclosure_requests", "request_id", "requested_on", "request"),
+        ("events", "event_date", "cases", "case_id", "opened_on", "case"),
+    )
     for child, child_date, parent, key, parent_date, noun in rules:
         if child not in frames:
             continue
         frame = frames[child]
         start = _parent_value(db, frames, parent, key, parent_date, frame[key])
         before = frame[child_date].notna() & start.notna() & (frame[child_date] < start.reindex(frame.index))
-        emit(problems, frame, before.fillna(False), child_date,
-             f"{{value}} is before the {noun}'s {parent_date} ({{extra}}); it must be on or after it",
-             extra=start.reindex(frame.index))
+        emit(
+            problems,
+            frame,
+            before.fillna(False),
+            child_date,
+            f"{{value}} is before the {noun}'s {parent_date} ({{extra}}); it must be on or after it",
+            extra=start.reindex(frame.index),
+        )
 
 
 def _check_event_findings(db: _Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
@@ -436,27 +492,70 @@ def _check_event_findings(db: _Db, frames: dict[str, pd.DataFrame], problems: li
     needs = ev["event_type"].isin(FINDING_EVENT_TYPES)
     has = ev["finding_id"].notna()
     typed = ev["event_type"].notna()
-    emit(problems, ev, typed & needs & ~has, "finding_id",
-         "is empty; an event of type {extra} must name the finding it concerns", extra=ev["event_type"])
-    emit(problems, ev, typed & ~needs & has, "finding_id",
-         "{value} is given, but an event of type " + "{extra} must not name a finding (leave it empty)",
-         extra=ev["event_type"])
-    case_of = _parent_value(db, frames, "findings", "finding_id", "case_id", ev["finding_id"]).reindex(ev.index)
+    emit(
+        problems,
+        ev,
+        typed & needs & ~has,
+        "finding_id",
+        "is empty; an event of type {extra} must name the finding it concerns",
+        extra=ev["event_type"],
+    )
+    emit(
+        problems,
+        ev,
+        typed & ~needs & has,
+        "finding_id",
+        "{value} is given, but an event of type " + "{extra} must not name a finding (leave it empty)",
+        extra=ev["event_type"],
+    )
+    case_of = _parent_value(db, frames, "findings", "finding_id", "case_id", ev["finding_id"]).reindex(
+        ev.index
+    )
     other = has & case_of.notna() & ev["case_id"].notna() & (case_of != ev["case_id"])
-    emit(problems, ev, other.fillna(False), "finding_id",
-         "{value} belongs to case {extra}, not to this event's case", extra=case_of.map(repr, na_action="ignore"))
+    emit(
+        problems,
+        ev,
+        other.fillna(False),
+        "finding_id",
+        "{value} belongs to case {extra}, not to this event's case",
+        extra=case_of.map(repr, na_action="ignore"),
+    )
 
 
 def _check_children_in_db(db: _Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
     """A changed parent must not break rows already in the database that the import leaves alone."""
     rules = (
         # parent table, key, the parent's column, child table, child key, the child's column, test, message
-        ("disclosure_requests", "request_id", "requested_on", "disclosures", None, "disclosed_on",
-         "min", "disclosures already in the database for this request are dated {extra}, before it"),
-        ("cases", "case_id", "opened_on", "events", "event_id", "event_date",
-         "min", "events already in the database for this case are dated {extra}, before it"),
-        ("findings", "finding_id", "case_id", "events", "event_id", "case_id",
-         "other", "events already in the database link this finding to case {extra}"),
+        (
+            "disclosure_requests",
+            "request_id",
+            "requested_on",
+            "disclosures",
+            None,
+            "disclosed_on",
+            "min",
+            "disclosures already in the database for this request are dated {extra}, before it",
+        ),
+        (
+            "cases",
+            "case_id",
+            "opened_on",
+            "events",
+            "event_id",
+            "event_date",
+            "min",
+            "events already in the database for this case are dated {extra}, before it",
+        ),
+        (
+            "findings",
+            "finding_id",
+            "case_id",
+            "events",
+            "event_id",
+            "case_id",
+            "other",
+            "events already in the database link this finding to case {extra}",
+        ),
     )
     for parent, key, column, child, child_key, child_column, test, message in rules:
         if parent not in frames:
@@ -465,7 +564,9 @@ def _check_children_in_db(db: _Db, frames: dict[str, pd.DataFrame], problems: li
         ids = db.frame(pd.DataFrame({"k": frame[key].dropna().unique().astype("str")}))
         skip = ""
         if child_key is not None and child in frames:
-            skip_view = db.frame(pd.DataFrame({"s": frames[child][child_key].dropna().unique().astype("str")}))
+            skip_view = db.frame(
+                pd.DataFrame({"s": frames[child][child_key].dropna().unique().astype("str")})
+            )
             skip = f"AND c.{child_key} NOT IN (SELECT s FROM {skip_view})"  # noqa: S608 (names from TABLES)
         agg = f"min(c.{child_column})" if test == "min" else f"any_value(c.{child_column})"
         df = db.con.execute(
@@ -481,8 +582,10 @@ def _check_children_in_db(db: _Db, frames: dict[str, pd.DataFrame], problems: li
 
 
 def _staged_sql(table: Table, view: str) -> str:
-    cols = ", ".join(f"CAST({c.name} AS {SQL_TYPES[c.kind]}) AS {c.name}" if c.kind in SQL_TYPES else c.name
-                     for c in table.columns)
+    cols = ", ".join(
+        f"CAST({c.name} AS {SQL_TYPES[c.kind]}) AS {c.name}" if c.kind in SQL_TYPES else c.name
+        for c in table.columns
+    )
     return f"SELECT {cols} FROM {view}"  # noqa: S608 (names from TABLES)
 
 
@@ -538,8 +641,13 @@ def _sorted(errors: list[Problem], files: list[SourceFile]) -> list[Problem]:
 # ---------------------------------------------------------------- public API
 
 
-def validate_files(files: list[tuple[str, bytes]], con: duckdb.DuckDBPyConnection, *,
-                   today: date | None = None, progress: Progress | None = None) -> ImportPlan:
+def validate_files(
+    files: list[tuple[str, bytes]],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
     """Check `files` against each other and the database behind `con`; write nothing (see module doc)."""
     parsed = _parse(files, today or date.today(), progress)
     if parsed.plan.ok:
@@ -567,8 +675,15 @@ def _upsert(db: _Db, table: Table, staged: str) -> None:
     db.run(f"DROP TABLE {changed}")
 
 
-def apply_import(path: Path, files: list[tuple[str, bytes]], who: str, *, keep: int | None = None,
-                 today: date | None = None, progress: Progress | None = None) -> ImportPlan:
+def apply_import(
+    path: Path,
+    files: list[tuple[str, bytes]],
+    who: str,
+    *,
+    keep: int | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
     """Validate `files` and, if there is no error, apply them in one published transaction (see module doc)."""
     parsed = _parse(files, today or date.today(), progress)
     plan = parsed.plan
@@ -587,11 +702,14 @@ def apply_import(path: Path, files: list[tuple[str, bytes]], who: str, *, keep: 
                 _upsert(db, TABLES[name], staged[name])
         if progress:
             progress("wrote", checked.total_rows, time.perf_counter() - started)
-        detail = json.dumps({"files": [{"name": f.name, "sha256": f.sha256, "bytes": f.size}
-                                       for f in checked.files]})
+        detail = json.dumps(
+            {"files": [{"name": f.name, "sha256": f.sha256, "bytes": f.size} for f in checked.files]}
+        )
         counts = json.dumps({t: c.as_dict() for t, c in checked.counts.items()})
-        db.run("INSERT INTO audit_log (who, action, detail, counts) VALUES (?, 'import', ?, ?)",
-               [who, detail, counts])
+        db.run(
+            "INSERT INTO audit_log (who, action, detail, counts) VALUES (?, 'import', ?, ?)",
+            [who, detail, counts],
+        )
         db.drop()
         return checked
 

@@ -53,8 +53,12 @@ def xlsx_template() -> bytes:
     book = Workbook()
     readme = book.active
     readme.title = "README"
-    readme.append(["CPT evidence import template. Fill in the table sheets (row 1 is the header; "
-                   "keep the sheet names). This README sheet is ignored by the importer."])
+    readme.append(
+        [
+            "CPT evidence import template. Fill in the table sheets (row 1 is the header; "
+            "keep the sheet names). This README sheet is ignored by the importer."
+        ]
+    )
     readme.append([])
     readme.append(["table", "column", "what goes in it"])
     for cell in readme[3]:

@@ -55,8 +55,15 @@ def _quote(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def emit(problems: list[Problem], frame: pd.DataFrame, mask: pd.Series, column: str,
-         message: str, values: pd.Series | None = None, extra: pd.Series | None = None) -> None:
+def emit(
+    problems: list[Problem],
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    message: str,
+    values: pd.Series | None = None,
+    extra: pd.Series | None = None,
+) -> None:
     """Add one Problem per row where `mask` holds.
 
     `message` may use `{value}` (the cell, quoted, or `values` if given) and
@@ -68,8 +75,9 @@ def emit(problems: list[Problem], frame: pd.DataFrame, mask: pd.Series, column: 
     vals = values.loc[rows.index] if values is not None else rows[column]
     ext = extra.loc[rows.index] if extra is not None else [None] * len(rows)
     for file, line, value, more in zip(rows["_file"], rows["_line"], vals, ext, strict=True):
-        problems.append(Problem(file, int(line), column,
-                                message.format(value=_quote(value), raw=value, extra=more)))
+        problems.append(
+            Problem(file, int(line), column, message.format(value=_quote(value), raw=value, extra=more))
+        )
 
 
 def check_header(label: str, table: Table, header: list[str]) -> list[Problem]:
@@ -114,33 +122,63 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
         present = ~empty
         if column.kind == "id":
             too_long = present & (value.str.len() > MAX_ID_LENGTH)
-            emit(problems, frame, too_long, column.name,
-                 f"id is {{extra}} characters long; at most {MAX_ID_LENGTH} are allowed",
-                 extra=value.str.len())
+            emit(
+                problems,
+                frame,
+                too_long,
+                column.name,
+                f"id is {{extra}} characters long; at most {MAX_ID_LENGTH} are allowed",
+                extra=value.str.len(),
+            )
         elif column.kind == "choice":
             bad = present & ~value.isin(column.choices)
-            emit(problems, frame, bad, column.name,
-                 f"{{value}} is not allowed; use one of: {', '.join(column.choices)}", values=value)
+            emit(
+                problems,
+                frame,
+                bad,
+                column.name,
+                f"{{value}} is not allowed; use one of: {', '.join(column.choices)}",
+                values=value,
+            )
         elif column.kind == "country":
             value = value.str.upper()
             bad = present & ~value.isin(COUNTRY_CODES)
-            emit(problems, frame, bad, column.name,
-                 "{value} is not an ISO 3166-1 alpha-2 country code (e.g. CN, MY, NL)", values=raw.str.strip())
+            emit(
+                problems,
+                frame,
+                bad,
+                column.name,
+                "{value} is not an ISO 3166-1 alpha-2 country code (e.g. CN, MY, NL)",
+                values=raw.str.strip(),
+            )
         elif column.kind == "bool":
             mapped = value.str.lower().map(_BOOLEANS)
             bad = present & mapped.isna()
             emit(problems, frame, bad, column.name, "{value} is not a boolean; use true/false, yes/no or 1/0")
             value = mapped
         elif column.kind == "number":
-            numbers = pd.to_numeric(value.where(value.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
-                                                                    ).fillna(False), None),
-                                    errors="coerce")
+            numbers = pd.to_numeric(
+                value.where(
+                    value.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").fillna(False), None
+                ),
+                errors="coerce",
+            )
             bad = present & numbers.isna()
-            emit(problems, frame, bad, column.name,
-                 "{value} is not a number; write digits with a decimal point, e.g. 125000.50")
+            emit(
+                problems,
+                frame,
+                bad,
+                column.name,
+                "{value} is not a number; write digits with a decimal point, e.g. 125000.50",
+            )
             if column.name == "annual_spend_eur":
-                emit(problems, frame, present & (numbers < 0), column.name,
-                     "{value} is negative; spend must be 0 or more")
+                emit(
+                    problems,
+                    frame,
+                    present & (numbers < 0),
+                    column.name,
+                    "{value} is negative; spend must be 0 or more",
+                )
             value = numbers.map(repr, na_action="ignore")
         elif column.kind == "date":
             shaped = value.str.fullmatch(_ISO_DATE).fillna(False)
@@ -148,8 +186,13 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
             bad = present & dates.isna()
             emit(problems, frame, bad, column.name, "{value} is not a date of the form YYYY-MM-DD")
             if not column.planned:
-                emit(problems, frame, present & (dates > today_ts), column.name,
-                     f"{{value}} lies in the future (the import is dated {today.isoformat()})")
+                emit(
+                    problems,
+                    frame,
+                    present & (dates > today_ts),
+                    column.name,
+                    f"{{value}} lies in the future (the import is dated {today.isoformat()})",
+                )
             parsed_dates[column.name] = dates
         out[column.name] = value.where(present, None)
     _row_rules(table, frame, parsed_dates, out, problems)
@@ -157,16 +200,23 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
     return out, problems
 
 
-def _row_rules(table: Table, frame: pd.DataFrame, dates: dict[str, pd.Series], out: pd.DataFrame,
-               problems: list[Problem]) -> None:
+def _row_rules(
+    table: Table, frame: pd.DataFrame, dates: dict[str, pd.Series], out: pd.DataFrame, problems: list[Problem]
+) -> None:
     """Rules between two columns of the same row."""
     pairs = {"contracts": ("start_date", "end_date"), "disclosure_requests": ("requested_on", "due_on")}
     if table.name in pairs:
         first, second = pairs[table.name]
         before = dates[second] < dates[first]
-        emit(problems, frame, before.fillna(False), second,
-             f"{{value}} is before {first} ({{extra}}); it must be on or after it",
-             values=out[second], extra=out[first])
+        emit(
+            problems,
+            frame,
+            before.fillna(False),
+            second,
+            f"{{value}} is before {first} ({{extra}}); it must be on or after it",
+            values=out[second],
+            extra=out[first],
+        )
 
 
 def _duplicates(table: Table, out: pd.DataFrame, problems: list[Problem]) -> None:
@@ -183,5 +233,12 @@ def _duplicates(table: Table, out: pd.DataFrame, problems: list[Problem]) -> Non
     mask.loc[rows.index[repeat.to_numpy()]] = True
     label = "+".join(key)
     shown = rows[key].astype(str).agg(", ".join, axis=1)
-    emit(problems, out, mask, label, "duplicate key ({raw}); the same key is also given at {extra}",
-         values=shown, extra=where)
+    emit(
+        problems,
+        out,
+        mask,
+        label,
+        "duplicate key ({raw}); the same key is also given at {extra}",
+        values=shown,
+        extra=where,
+    )
