@@ -55,10 +55,39 @@ COMPANIES: list[tuple[str, str, str, str]] = [
     ("Zephrane Hardware", "contractor", "PL", "decliner"),
 ]
 
-SERIES = ["Nimbra", "Tavro", "Lunex", "Quill", "Orbis", "Kestan", "Veloq", "Arcto", "Sendra", "Mirel",
-          "Fjord", "Pallas", "Corin", "Thessa", "Ulmo", "Brisa", "Dalto", "Evra", "Galen", "Hollin"]
-CATEGORY_SUFFIX = {"laptop": "Book", "desktop": "Tower", "monitor": "View", "server": "Rack",
-                   "phone": "Mobile", "tablet": "Pad", "printer": "Print", "network": "Link", "other": "Dock"}
+SERIES = [
+    "Nimbra",
+    "Tavro",
+    "Lunex",
+    "Quill",
+    "Orbis",
+    "Kestan",
+    "Veloq",
+    "Arcto",
+    "Sendra",
+    "Mirel",
+    "Fjord",
+    "Pallas",
+    "Corin",
+    "Thessa",
+    "Ulmo",
+    "Brisa",
+    "Dalto",
+    "Evra",
+    "Galen",
+    "Hollin",
+]
+CATEGORY_SUFFIX = {
+    "laptop": "Book",
+    "desktop": "Tower",
+    "monitor": "View",
+    "server": "Rack",
+    "phone": "Mobile",
+    "tablet": "Pad",
+    "printer": "Print",
+    "network": "Link",
+    "other": "Dock",
+}
 ROLE_CATEGORIES = {
     "brand": ["laptop", "desktop", "monitor", "phone", "tablet", "printer"],
     "contractor": ["laptop", "desktop", "server", "network", "monitor", "other"],
@@ -95,18 +124,63 @@ FACTORY_COUNTRIES: list[tuple[str, int, list[str]]] = [
     ("HU", 4, ["Győr", "Tatabánya"]),
     ("BR", 4, ["Manaus", "Jundiaí"]),
 ]
-FACTORY_STEMS = ["Jadeway", "Silverbrook", "Greatfield", "Lotus Bay", "Evercrest", "Harborlight", "Sunmere",
-                 "Cloudpeak", "Redpine", "Goldlake", "Bluestone", "Riverbend", "Morningtide", "Starhollow",
-                 "Windmere", "Pearlgate", "Amberline", "Ironleaf", "Westvale", "Northcove"]
+FACTORY_STEMS = [
+    "Jadeway",
+    "Silverbrook",
+    "Greatfield",
+    "Lotus Bay",
+    "Evercrest",
+    "Harborlight",
+    "Sunmere",
+    "Cloudpeak",
+    "Redpine",
+    "Goldlake",
+    "Bluestone",
+    "Riverbend",
+    "Morningtide",
+    "Starhollow",
+    "Windmere",
+    "Pearlgate",
+    "Amberline",
+    "Ironleaf",
+    "Westvale",
+    "Northcove",
+]
 COMPONENT_TYPES = ["battery", "display", "pcb", "semiconductor", "charger", "casing", "memory", "keyboard"]
-COMPONENT_WORDS = {"battery": "Power Cell", "display": "Display", "pcb": "Circuit Board", "semiconductor":
-                   "Microchip", "charger": "Power Adapter", "casing": "Precision Moulding", "memory":
-                   "Memory Module", "keyboard": "Input Device"}
-LEGAL_FORMS = {"CN": "Co., Ltd.", "TW": "Co., Ltd.", "MY": "Sdn. Bhd.", "TH": "Co., Ltd.", "VN": "Co., Ltd.",
-               "PH": "Inc.", "ID": "PT", "IN": "Pvt. Ltd.", "MX": "S.A. de C.V.", "CZ": "s.r.o.",
-               "HU": "Kft.", "BR": "Ltda."}
-STREETS = ["Industrial Park Road", "Science Avenue", "Export Zone Street", "Technology Boulevard",
-           "Free Trade Road", "Harbour Road", "Innovation Way", "Factory Lane"]
+COMPONENT_WORDS = {
+    "battery": "Power Cell",
+    "display": "Display",
+    "pcb": "Circuit Board",
+    "semiconductor": "Microchip",
+    "charger": "Power Adapter",
+    "casing": "Precision Moulding",
+    "memory": "Memory Module",
+    "keyboard": "Input Device",
+}
+LEGAL_FORMS = {
+    "CN": "Co., Ltd.",
+    "TW": "Co., Ltd.",
+    "MY": "Sdn. Bhd.",
+    "TH": "Co., Ltd.",
+    "VN": "Co., Ltd.",
+    "PH": "Inc.",
+    "ID": "PT",
+    "IN": "Pvt. Ltd.",
+    "MX": "S.A. de C.V.",
+    "CZ": "s.r.o.",
+    "HU": "Kft.",
+    "BR": "Ltda.",
+}
+STREETS = [
+    "Industrial Park Road",
+    "Science Avenue",
+    "Export Zone Street",
+    "Technology Boulevard",
+    "Free Trade Road",
+    "Harbour Road",
+    "Innovation Way",
+    "Factory Lane",
+]
 
 FINDING_TEXT = {
     "wages": "Wages below the legal minimum for probationary workers",
@@ -121,9 +195,19 @@ FINDING_TEXT = {
     "environment": "Solvent waste stored without containment",
     "other": "Dormitory overcrowding",
 }
-CODE_AREA_WEIGHTS = [("wages", 14), ("working_hours", 16), ("health_safety", 16), ("forced_labour", 8),
-                     ("child_labour", 3), ("freedom_of_association", 7), ("discrimination", 6),
-                     ("harsh_treatment", 6), ("employment_relationship", 9), ("environment", 8), ("other", 7)]
+CODE_AREA_WEIGHTS = [
+    ("wages", 14),
+    ("working_hours", 16),
+    ("health_safety", 16),
+    ("forced_labour", 8),
+    ("child_labour", 3),
+    ("freedom_of_association", 7),
+    ("discrimination", 6),
+    ("harsh_treatment", 6),
+    ("employment_relationship", 9),
+    ("environment", 8),
+    ("other", 7),
+]
 
 
 def last_quarter_end(today: date) -> date:
@@ -164,10 +248,23 @@ class _World:
         self.scale = scale
         self.end = end
         self.rows: dict[str, list[dict]] = {
-            t: [] for t in ("companies", "affiliates", "contracts", "product_models", "contract_products",
-                            "factories", "disclosure_requests", "disclosures", "due_diligence", "cases",
-                            "findings", "events")
+            t: []
+            for t in (
+                "companies",
+                "affiliates",
+                "contracts",
+                "product_models",
+                "contract_products",
+                "factories",
+                "disclosure_requests",
+                "disclosures",
+                "due_diligence",
+                "cases",
+                "findings",
+                "events",
+            )
         }
+        self.used_names: set[str] = set()
         self.n = {"request": 0, "case": 0, "finding": 0, "event": 0, "contract": 0}
 
     # -- helpers
@@ -196,7 +293,8 @@ class _World:
                     "consortium": f"{town} Public ICT Purchasing Consortium",
                 }[kind]
                 self.rows["affiliates"].append(
-                    {"affiliate_id": f"AF{i:03d}", "name": name, "country": country, "kind": kind})
+                    {"affiliate_id": f"AF{i:03d}", "name": name, "country": country, "kind": kind}
+                )
 
     def factories(self, copy: int) -> list[dict]:
         made = []
@@ -215,11 +313,26 @@ class _World:
             legal = f"{form} {stem} {what} {city}" if form == "PT" else f"{stem} {what} ({city}) {form}"
             if copy:
                 legal = f"{legal} No. {copy + 1}"
+            plant = 1
+            while legal + ("" if plant == 1 else f" Plant {plant}") in self.used_names:
+                plant += 1
+            legal += "" if plant == 1 else f" Plant {plant}"
+            self.used_names.add(legal)
             # One factory in ten has only a partial address on file.
-            address = None if self.rng.random() < 0.1 else (
-                f"No. {self.rng.randint(1, 480)} {self.rng.choice(STREETS)}, {city}")
-            row = {"factory_id": fid, "legal_name": f"{legal} #{i + 1:03d}" if i >= 200 else legal,
-                   "address": address, "city": city, "country": country, "tier": tier, "component_type": ctype}
+            address = (
+                None
+                if self.rng.random() < 0.1
+                else (f"No. {self.rng.randint(1, 480)} {self.rng.choice(STREETS)}, {city}")
+            )
+            row = {
+                "factory_id": fid,
+                "legal_name": legal,
+                "address": address,
+                "city": city,
+                "country": country,
+                "tier": tier,
+                "component_type": ctype,
+            }
             made.append(row)
         self.rows["factories"].extend(made)
         return made
@@ -242,21 +355,30 @@ class _World:
             series = SERIES[(index * 3 + m) % len(SERIES)]
             pid = f"PM{number:04d}-{m + 1}"
             models.append(pid)
-            self.rows["product_models"].append({
-                "product_model_id": pid, "company_id": cid, "category": category,
-                "name": f"{series} {CATEGORY_SUFFIX[category]} {rng.randint(2, 9)}{rng.choice('05')}",
-            })
+            self.rows["product_models"].append(
+                {
+                    "product_model_id": pid,
+                    "company_id": cid,
+                    "category": category,
+                    "name": f"{series} {CATEGORY_SUFFIX[category]} {rng.randint(2, 9)}{rng.choice('05')}",
+                }
+            )
 
         # Contracts with affiliates (the affiliate list is shared by every copy).
         for _ in range(rng.randint(2, 5)):
             aff = rng.choice(self.rows["affiliates"])["affiliate_id"]
             start = self._date_between(date(2018, 1, 1), date(2024, 6, 30))
             kid = f"CT{self._next('contract'):05d}"
-            self.rows["contracts"].append({
-                "contract_id": kid, "affiliate_id": aff, "company_id": cid, "start_date": start,
-                "end_date": start + timedelta(days=365 * rng.choice([2, 3, 4])),
-                "annual_spend_eur": float(rng.randrange(20_000, 4_000_000, 500)),
-            })
+            self.rows["contracts"].append(
+                {
+                    "contract_id": kid,
+                    "affiliate_id": aff,
+                    "company_id": cid,
+                    "start_date": start,
+                    "end_date": start + timedelta(days=365 * rng.choice([2, 3, 4])),
+                    "annual_spend_eur": float(rng.randrange(20_000, 4_000_000, 500)),
+                }
+            )
             for pid in rng.sample(models, rng.randint(1, 3)):
                 self.rows["contract_products"].append({"contract_id": kid, "product_model_id": pid})
 
@@ -268,8 +390,15 @@ class _World:
         self._requests(cid, models, character, base, assembly, components)
         self._cases(cid, character, base, assembly + components)
 
-    def _requests(self, cid: str, models: list[str], character: Character, base: float,
-                  assembly: list[dict], components: list[dict]) -> None:
+    def _requests(
+        self,
+        cid: str,
+        models: list[str],
+        character: Character,
+        base: float,
+        assembly: list[dict],
+        components: list[dict],
+    ) -> None:
         rng = self.rng
         # A round of requests every four months from early 2019 on.
         offset = rng.randint(0, 60)
@@ -285,15 +414,30 @@ class _World:
                     continue
                 rid = f"RQ{self._next('request'):06d}"
                 due = requested + timedelta(days=rng.choice([45, 60, 60, 90]))
-                self.rows["disclosure_requests"].append({
-                    "request_id": rid, "company_id": cid, "product_model_id": model, "scope": scope,
-                    "requested_on": requested, "due_on": due})
+                self.rows["disclosure_requests"].append(
+                    {
+                        "request_id": rid,
+                        "company_id": cid,
+                        "product_model_id": model,
+                        "scope": scope,
+                        "requested_on": requested,
+                        "due_on": due,
+                    }
+                )
                 pool = assembly if scope != "components" else components
                 self._respond(rid, scope, requested, due, character, base, pool)
             round_start += timedelta(days=rng.randint(110, 130))
 
-    def _respond(self, rid: str, scope: str, requested: date, due: date, character: Character,
-                 base: float, pool: list[dict]) -> None:
+    def _respond(
+        self,
+        rid: str,
+        scope: str,
+        requested: date,
+        due: date,
+        character: Character,
+        base: float,
+        pool: list[dict],
+    ) -> None:
         rng = self.rng
         q = character.quality(self._years(requested), base)
         name = character.name
@@ -324,28 +468,43 @@ class _World:
         if scope == "compliance_findings":
             chosen = [pool[0]]
         else:
-            chosen = rng.sample(pool, min(len(pool), rng.randint(1, 2) if scope == "final_assembly" else
-                                          rng.randint(2, 5)))
+            chosen = rng.sample(
+                pool, min(len(pool), rng.randint(1, 2) if scope == "final_assembly" else rng.randint(2, 5))
+            )
         p_complete = 0.98 if name in ("late", "leader") else min(0.97, q + 0.05)
         for factory in chosen:
             complete = rng.random() < p_complete
             if scope != "compliance_findings" and factory["address"] is None:
                 complete = False
             if when <= self.end:
-                self.rows["disclosures"].append({"request_id": rid, "factory_id": factory["factory_id"],
-                                                 "disclosed_on": when, "complete": complete})
+                self.rows["disclosures"].append(
+                    {
+                        "request_id": rid,
+                        "factory_id": factory["factory_id"],
+                        "disclosed_on": when,
+                        "complete": complete,
+                    }
+                )
 
     def _due_diligence(self, rid: str, when: date) -> None:
         if when <= self.end:
-            self.rows["due_diligence"].append({
-                "request_id": rid, "recorded_on": when,
-                "note": "Formal written request to the supplier for the factory list, with follow-up"})
+            self.rows["due_diligence"].append(
+                {
+                    "request_id": rid,
+                    "recorded_on": when,
+                    "note": "Formal written request to the supplier for the factory list, with follow-up",
+                }
+            )
 
     def _cases(self, cid: str, character: Character, base: float, factories: list[dict]) -> None:
         rng = self.rng
         n_cases = rng.randint(4, 9)
         for k in range(n_cases):
-            opened = self._date_between(date(2019, 2, 1), self.end - timedelta(days=20))
+            retaliation = character.name == "retaliation" and k == 0
+            if retaliation:  # the story: a good start, then a confirmed retaliation in 2023
+                opened = self._date_between(date(2023, 1, 10), date(2023, 3, 31))
+            else:
+                opened = self._date_between(date(2019, 2, 1), self.end - timedelta(days=20))
             factory = rng.choice(factories)
             case_id = f"CS{self._next('case'):05d}"
             areas = [a for a, _ in CODE_AREA_WEIGHTS]
@@ -356,26 +515,52 @@ class _World:
                 severity = rng.choices(["minor", "major", "critical"], [5, 4, 1])[0]
                 fid = f"FN{self._next('finding'):06d}"
                 findings.append(fid)
-                self.rows["findings"].append({"finding_id": fid, "case_id": case_id, "code_area": area,
-                                              "severity": severity, "description": FINDING_TEXT[area]})
-            self.rows["cases"].append({
-                "case_id": case_id, "company_id": cid, "factory_id": factory["factory_id"], "opened_on": opened,
-                "title": f"Monitoring report, {factory['city']} ({len(findings)} findings)"})
-            retaliation = character.name == "retaliation" and k == 0
+                self.rows["findings"].append(
+                    {
+                        "finding_id": fid,
+                        "case_id": case_id,
+                        "code_area": area,
+                        "severity": severity,
+                        "description": FINDING_TEXT[area],
+                    }
+                )
+            self.rows["cases"].append(
+                {
+                    "case_id": case_id,
+                    "company_id": cid,
+                    "factory_id": factory["factory_id"],
+                    "opened_on": opened,
+                    "title": f"Monitoring report, {factory['city']} ({len(findings)} findings)",
+                }
+            )
             self._engagement(case_id, opened, findings, character, base, retaliation)
 
-    def _engagement(self, case_id: str, opened: date, findings: list[str], character: Character,
-                    base: float, retaliation: bool) -> None:
+    def _engagement(
+        self,
+        case_id: str,
+        opened: date,
+        findings: list[str],
+        character: Character,
+        base: float,
+        retaliation: bool,
+    ) -> None:
         rng = self.rng
         q = character.quality(self._years(opened), base)
 
         def event(kind: str, when: date, finding: str | None = None, note: str | None = None) -> None:
             if when <= self.end:
-                self.rows["events"].append({"event_id": f"EV{self._next('event'):07d}", "case_id": case_id,
-                                            "finding_id": finding, "event_type": kind, "event_date": when,
-                                            "note": note})
+                self.rows["events"].append(
+                    {
+                        "event_id": f"EV{self._next('event'):07d}",
+                        "case_id": case_id,
+                        "finding_id": finding,
+                        "event_type": kind,
+                        "event_date": when,
+                        "note": note,
+                    }
+                )
 
-        if rng.random() > q + 0.15:
+        if rng.random() > q + 0.15 and not retaliation:
             return  # the company never engaged
         if character.name == "v2_drop":
             ack_days = rng.randint(16, 28)  # within v1's 30 days, outside v2's 14
@@ -386,8 +571,11 @@ class _World:
         t = opened + timedelta(days=ack_days)
         event("acknowledged", t)
         if retaliation:
-            event("retaliation_confirmed", t + timedelta(days=rng.randint(40, 90)),
-                  note="Worker representatives dismissed after the monitoring visit")
+            event(
+                "retaliation_confirmed",
+                t + timedelta(days=rng.randint(40, 90)),
+                note="Worker representatives dismissed after the monitoring visit",
+            )
         if rng.random() < q + 0.1:
             t += timedelta(days=rng.randint(10, 60))
             event("access_granted", t)

@@ -81,8 +81,9 @@ def _finish(con: duckdb.DuckDBPyConnection) -> None:
     con.close()
 
 
-def create_database(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-                    *, force: bool = False) -> None:
+def create_database(
+    path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None] | None = None, *, force: bool = False
+) -> None:
     """Create a new database file with the schema (and `fill` applied), published atomically."""
     with writer_lock(path):
         if path.exists() and not force:
@@ -108,8 +109,9 @@ def create_database(path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None
             _remove(tmp)
 
 
-def publish(path: Path, change: Callable[[duckdb.DuckDBPyConnection], T], *,
-            keep: int = DEFAULT_BACKUPS) -> T:
+def publish(
+    path: Path, change: Callable[[duckdb.DuckDBPyConnection], T], *, keep: int = DEFAULT_BACKUPS
+) -> T:
     """Apply `change` to a copy of the live file in one transaction, then swap it in.
 
     `change` gets a read-write connection inside an open transaction; if it raises,
@@ -195,7 +197,9 @@ class Reader:
 
     def _open(self) -> None:
         if not self.path.exists():
-            raise StoreError(f"database {self.path} does not exist; create it with `python -m data init --demo`")
+            raise StoreError(
+                f"database {self.path} does not exist; create it with `python -m data init --demo`"
+            )
         self._identity = _identity(self.path)
         self._con = duckdb.connect(str(self.path), read_only=True)
 
