@@ -343,16 +343,19 @@ def _read_sheet(
 class _Parsed:
     plan: ImportPlan
     frames: dict[str, pd.DataFrame]  # normalised rows per table, TABLES order
+    readable: bool  # every file and sheet was read whole: the checks against the database make sense
 
 
 def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None) -> _Parsed:
     plan = ImportPlan()
+    readable = True
     by_table: dict[str, list[pd.DataFrame]] = {}
     for name, data in files:
         plan.files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), len(data)))
         started = time.perf_counter()
         sheets, problems = _read_source(name, data)
         plan.errors += problems
+        readable = readable and not problems
         for sheet in sheets:
             frame = sheet.frame
             for column in TABLES[sheet.table].column_names:
@@ -378,7 +381,7 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
         frames[table.name] = normal
         if progress:
             progress(f"checked {table.name}", len(normal), time.perf_counter() - started)
-    return _Parsed(plan, frames)
+    return _Parsed(plan, frames, readable)
 
 
 # ---------------------------------------------------------------- checks against the database
@@ -650,7 +653,7 @@ def validate_files(
 ) -> ImportPlan:
     """Check `files` against each other and the database behind `con`; write nothing (see module doc)."""
     parsed = _parse(files, today or date.today(), progress)
-    if parsed.plan.ok:
+    if parsed.readable:
         _, _, db = _check_with_db(parsed, con)
         db.drop()
     plan = parsed.plan
@@ -689,6 +692,13 @@ def apply_import(
     plan = parsed.plan
     plan.frames = parsed.frames
     if not plan.ok or plan.total_rows == 0:
+        if not plan.ok and parsed.readable:  # report the database checks' errors too
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                _, _, db = _check_with_db(parsed, con)
+                db.drop()
+            finally:
+                con.close()
         plan.errors = _sorted(plan.errors, plan.files)
         return plan
 

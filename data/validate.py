@@ -120,6 +120,7 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
         if column.required:
             emit(problems, frame, empty, column.name, "is empty; a value is required")
         present = ~empty
+        bad = pd.Series(False, index=frame.index)
         if column.kind == "id":
             too_long = present & (value.str.len() > MAX_ID_LENGTH)
             emit(
@@ -194,7 +195,9 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                     f"{{value}} lies in the future (the import is dated {today.isoformat()})",
                 )
             parsed_dates[column.name] = dates
-        out[column.name] = value.where(present, None)
+        # An invalid cell becomes missing, so the checks that follow (references, dates against
+        # the parent's) judge only valid values and do not repeat the same error.
+        out[column.name] = value.where(present & ~bad, None)
     _row_rules(table, frame, parsed_dates, out, problems)
     _duplicates(table, out, problems)
     return out, problems
