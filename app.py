@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data import cache, store
+from data import store
+from ui import cache
 
 st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
 
@@ -18,7 +19,20 @@ except store.StoreError as exc:
 if cache.is_demo(version):
     st.caption("Fictional demo data: every company, factory, affiliate and score shown here is invented.")
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
-]
+# URL paths are a contract (issue 5): overview (default), company, transparency,
+# improvement, compare, methodology, data, accounts.
+PAGES = {
+    "Scores": [
+        st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+        st.Page("pages/company.py", title="Company", url_path="company"),
+        st.Page("pages/compare.py", title="Compare", url_path="compare"),
+    ],
+    "Evidence": [
+        st.Page("pages/transparency.py", title="Supplier transparency", url_path="transparency"),
+        st.Page("pages/improvement.py", title="Factory improvement", url_path="improvement"),
+    ],
+    "About": [
+        st.Page("pages/methodology.py", title="Methodology", url_path="methodology"),
+    ],
+}
 st.navigation(PAGES).run()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data import cache
+from ui import cache
 
 version = cache.db_version()
 st.title("Company Performance Tracker")

@@ -1,0 +1,52 @@
+"""Colours and labels used by every chart and table, so a score or band looks the same everywhere."""
+
+from __future__ import annotations
+
+SCORE_LABELS = {
+    "sct": "Supply Chain Transparency",
+    "fi": "Factory Improvement",
+    "overall": "Overall",
+}
+SCORE_COLOURS = {"sct": "#1f77b4", "fi": "#e07b00", "overall": "#2f2f2f"}
+
+BAND_COLOURS = {
+    "Insufficient": "#d7301f",
+    "Developing": "#fc8d59",
+    "Good": "#91bfdb",
+    "Leading": "#1a9850",
+}
+NA_COLOUR = "#bdbdbd"
+
+LEVEL_LABELS = {
+    "FULL": "Full disclosure",
+    "PARTIAL": "Partial disclosure",
+    "DUE_DILIGENCE": "Due diligence only",
+    "NONE": "No response",
+}
+LEVEL_COLOURS = {"FULL": "#1a9850", "PARTIAL": "#91cf60", "DUE_DILIGENCE": "#fee08b", "NONE": "#d73027"}
+
+TIER_COLOURS = {"final_assembly": "#3f6fb5", "components": "#8fb3e0"}
+TIER_LABELS = {"final_assembly": "Final assembly", "components": "Components"}
+
+SEVERITY_COLOURS = {"minor": "#fdd49e", "major": "#fc8d59", "critical": "#b30000"}
+
+STAGE_COLOURS = {
+    "opened": "#969696",
+    "acknowledged": "#9ecae1",
+    "access_granted": "#6baed6",
+    "plan_submitted": "#4292c6",
+    "evidence_submitted": "#2171b5",
+    "verified": "#1a9850",
+    "retaliation_confirmed": "#b30000",
+}
+STAGE_LABELS = {
+    "opened": "Report opened",
+    "acknowledged": "Acknowledged",
+    "access_granted": "Monitors given access",
+    "plan_submitted": "Remediation plan",
+    "evidence_submitted": "Remediation evidence",
+    "verified": "Remediation verified",
+    "retaliation_confirmed": "Retaliation confirmed",
+}
+
+FONT = "Source Sans Pro, Arial, sans-serif"
