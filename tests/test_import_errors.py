@@ -12,10 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from data import store
+from data import importer, store
 from data.cli import main
 from tests.import_world import WORLD, file_state, new_db, tables_content, write_files
 
@@ -421,3 +424,19 @@ def test_subprocess_run_has_clean_stderr_and_exit_code(world_db: Path, tmp_path:
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
     assert file_state(world_db) == state
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.binary(max_size=400)
+    | st.text(max_size=300).map(lambda t: ("company_id,name,role\n" + t).encode()),
+    name=st.sampled_from(["companies.csv", "events.csv", "book.xlsx"]),
+)
+def test_no_input_raises(world_db: Path, data: bytes, name: str) -> None:
+    """Whatever the bytes, validation answers with a plan (errors or counts), never an exception."""
+    con = duckdb.connect(str(world_db), read_only=True)
+    try:
+        plan = importer.validate_files([(name, data)], con)
+    finally:
+        con.close()
+    assert all(isinstance(str(p), str) for p in plan.errors)
