@@ -44,8 +44,15 @@ def assessments(dates: Iterable[date], methodology: str = params.IN_FORCE) -> pd
     """
     as_of = sorted({to_date(d) for d in dates})
     versions = [params.resolve(methodology, d).version for d in as_of]
+    starts = [i == 0 or versions[i] != versions[i - 1] for i in range(len(versions))]
     return pd.DataFrame(
-        {"as_of": pd.Series(as_of, dtype="datetime64[us]"), "methodology": pd.Series(versions, dtype=object)}
+        {
+            "as_of": pd.Series(as_of, dtype="datetime64[us]"),
+            "methodology": pd.Series(versions, dtype=object),
+            # the first date, and every date where the version applied changes
+            "version_starts": pd.Series(starts, dtype=bool),
+            "idx": pd.Series(range(len(as_of)), dtype="int64"),
+        }
     )
 
 
@@ -94,16 +101,47 @@ def methodology_frames() -> dict[str, pd.DataFrame]:
     }
 
 
+VIEWS = {
+    "changes": (
+        "request_facts",
+        "finding_facts",
+        "case_facts",
+        ("request_dates", "request_dates_changes"),
+        ("case_dates", "case_dates_changes"),
+        "request_assessments",
+        "case_assessments",
+    ),
+    "every": (
+        "request_facts",
+        "finding_facts",
+        "case_facts",
+        ("request_dates", "request_dates_every"),
+        ("case_dates", "case_dates_every"),
+        "request_assessments",
+        "case_assessments",
+    ),
+}
+"""The views of a scoring connection, in order. "changes" assesses each request and case
+only at the dates where its contribution can change (the series); "every" at every
+date (to explain each item at one date). Both give the same company scores."""
+
+
 @contextlib.contextmanager
-def scoring_connection(evidence: Evidence, grid: pd.DataFrame) -> Iterator[duckdb.DuckDBPyConnection]:
+def scoring_connection(
+    evidence: Evidence, grid: pd.DataFrame, dates: str = "changes"
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A private in-memory DuckDB connection with the evidence, the parameters, the
-    assessment grid and the two rule views registered."""
+    assessment grid and the rule views (`VIEWS[dates]`) registered."""
     con = duckdb.connect()
     try:
-        for name, df in {**evidence.tables(), **methodology_frames(), "assessments": grid}.items():
+        tables = evidence.tables()
+        # A dense company number for the vectorised sums (rows in evidence.companies order).
+        tables["companies"] = tables["companies"].assign(company_no=np.arange(len(tables["companies"])))
+        for name, df in {**tables, **methodology_frames(), "assessments": grid}.items():
             con.register(name, df)
-        con.execute("CREATE TEMP VIEW request_assessments AS " + query("request_assessments"))
-        con.execute("CREATE TEMP VIEW case_assessments AS " + query("case_assessments"))
+        for view in VIEWS[dates]:
+            name, source = view if isinstance(view, tuple) else (view, view)
+            con.execute(f"CREATE TEMP VIEW {name} AS " + query(source))
         yield con
     finally:
         con.close()
@@ -111,10 +149,10 @@ def scoring_connection(evidence: Evidence, grid: pd.DataFrame) -> Iterator[duckd
 
 def bands(overall: pd.Series) -> pd.Series:
     """The band of each overall score (vectorised `params.band`); missing where n/a."""
-    values = overall.to_numpy(dtype=float, na_value=np.nan)
+    values = np.round(overall.to_numpy(dtype=float, na_value=np.nan), params.BAND_DECIMALS)
     top = params.BANDS[-1]
     conditions = [(values >= b.lower) & (values < b.upper) for b in params.BANDS[:-1]]
-    conditions.append((values >= top.lower) & (values <= top.upper + params.EDGE_TOLERANCE))
+    conditions.append((values >= top.lower) & (values <= top.upper))
     names = np.select(conditions, [b.name for b in params.BANDS], default=None)
     return pd.Series(names, index=overall.index, dtype=object).where(~np.isnan(values), None)
 
@@ -138,18 +176,60 @@ def score(
     evidence = evidence.restrict(company_ids)
     if grid.empty or evidence.companies.empty:
         return _empty_scores()
+    n_companies, n_dates = len(evidence.companies), len(grid)
     with scoring_connection(evidence, grid) as con:
-        out = con.execute(query("company_scores")).df()
-    return _finish_scores(out)
-
-
-def _finish_scores(out: pd.DataFrame) -> pd.DataFrame:
-    out["as_of"] = out["as_of"].astype("datetime64[us]")
-    out["methodology"] = out["methodology"].astype(object)
-    for column in ("sct", "fi", "overall"):
-        out[column] = out[column].astype(float)
+        sct_n, sct_w, sct_p = running_sums(
+            con.execute(query("request_contributions")).fetchnumpy(), n_companies, n_dates
+        )
+        fi_n, fi_w, fi_p = running_sums(
+            con.execute(query("case_contributions")).fetchnumpy(), n_companies, n_dates
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sct = np.where(sct_n > 0, 100 * sct_p / sct_w, np.nan)
+        fi = np.where(fi_n > 0, fi_p / fi_w, np.nan)
+    versions = [params.VERSIONS[v] for v in grid["methodology"]]
+    a = np.array([m.overall_sct_weight for m in versions], dtype=float)
+    b = np.array([m.overall_fi_weight for m in versions], dtype=float)
+    overall = np.where(np.isnan(sct), fi, np.where(np.isnan(fi), sct, a * sct + b * fi))
+    out = pd.DataFrame(
+        {
+            "company_id": np.repeat(evidence.companies["company_id"].to_numpy(dtype=object), n_dates),
+            "as_of": np.tile(grid["as_of"].to_numpy(), n_companies),
+            "methodology": np.tile(grid["methodology"].to_numpy(dtype=object), n_companies),
+            "sct": sct.ravel(),
+            "fi": fi.ravel(),
+            "overall": overall.ravel(),
+        }
+    )
     out["band"] = bands(out["overall"])
-    return out[SCORE_COLUMNS].reset_index(drop=True)
+    return out.sort_values(["company_id", "as_of"], kind="stable").reset_index(drop=True)[SCORE_COLUMNS]
+
+
+def running_sums(
+    parts: dict[str, np.ndarray], n_companies: int, n_dates: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each company's sums n, w, p at every date, as (companies × dates) matrices.
+
+    `parts` holds one row per item (request or case) and assessed date: item_no,
+    company_no, idx (date index) and the item's contribution n, w, p there. An item
+    is only assessed where its contribution can change, so a company's sum at a date
+    is the running total of its items' changes (contribution minus the item's
+    previous contribution) up to that date.
+    """
+    item, company, idx = (np.asarray(parts[k], dtype=np.int64) for k in ("item_no", "company_no", "idx"))
+    order = np.lexsort((idx, item))
+    item, company, idx = item[order], company[order], idx[order]
+    continues = np.zeros(len(item), dtype=bool)
+    continues[1:] = item[1:] == item[:-1]
+    cell = company * n_dates + idx
+    sums = []
+    for name in ("n", "w", "p"):
+        value = np.asarray(parts[name], dtype=float)[order]
+        change = value.copy()
+        change[1:][continues[1:]] -= value[:-1][continues[1:]]
+        per_cell = np.bincount(cell, weights=change, minlength=n_companies * n_dates)
+        sums.append(per_cell.reshape(n_companies, n_dates).cumsum(axis=1))
+    return sums[0], sums[1], sums[2]
 
 
 def _empty_scores() -> pd.DataFrame:

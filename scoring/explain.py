@@ -139,7 +139,7 @@ def explain(
     m = params.resolve(methodology, as_of)
     own = evidence.restrict([company_id])
     grid = assessments([as_of], methodology)
-    with scoring_connection(own, grid) as con:
+    with scoring_connection(own, grid, dates="every") as con:
         requests = con.execute("SELECT * FROM request_assessments ORDER BY due_on, request_id").df()
         cases = con.execute("SELECT * FROM case_assessments ORDER BY opened_on, case_id").df()
     totals = score(own, [as_of], methodology).iloc[0]

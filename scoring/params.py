@@ -157,19 +157,23 @@ BANDS: tuple[Band, ...] = (
     Band("Leading", 75, 100),
 )
 
-EDGE_TOLERANCE = 1e-9
-"""Float rounding allowed above 100 (a weighted mean of 100s may come out as 100.00000000000001)."""
+BAND_DECIMALS = 9
+"""A score is rounded to this many decimals before its band is looked up, so that float
+rounding cannot move a score that is exactly on a band edge (25 computed as
+24.999999999999996) into the band below, whichever order the sums were added in."""
 
 
 def band(score: float | None) -> str | None:
-    """The band of an overall score; None when the score is not applicable (None or NaN)."""
+    """The band of an overall score; None when the score is not applicable (None or NaN).
+
+    The score is first rounded to BAND_DECIMALS decimals (see there)."""
     if score is None or score != score:  # NaN
         return None
+    score = round(score, BAND_DECIMALS)
     for b in BANDS:
         if b.lower <= score < b.upper:
             return b.name
-    # The top band includes its upper edge; allow for rounding in a weighted mean of 100s.
-    if BANDS[-1].upper <= score <= BANDS[-1].upper + EDGE_TOLERANCE:
+    if score == BANDS[-1].upper:  # the top band includes its upper edge
         return BANDS[-1].name
     raise ValueError(f"overall score {score} is outside 0..100")
 

@@ -1,0 +1,16 @@
+-- One row per case with the first date of each case-level event type: only the first
+-- acknowledgement, access, plan and confirmed retaliation matter (METHODOLOGY.md section 2).
+WITH firsts AS (
+    SELECT case_id,
+           min(event_date) FILTER (WHERE event_type = 'acknowledged') AS first_acknowledged_on,
+           min(event_date) FILTER (WHERE event_type = 'access_granted') AS first_access_on,
+           min(event_date) FILTER (WHERE event_type = 'plan_submitted') AS first_plan_on,
+           min(event_date) FILTER (WHERE event_type = 'retaliation_confirmed') AS first_retaliation_on
+    FROM events
+    GROUP BY case_id
+)
+SELECT c.case_id, c.company_id, k.company_no, row_number() OVER () AS item_no, c.factory_id, c.opened_on,
+       e.first_acknowledged_on, e.first_access_on, e.first_plan_on, e.first_retaliation_on
+FROM cases c
+JOIN companies k USING (company_id)
+LEFT JOIN firsts e USING (case_id)

@@ -1,0 +1,189 @@
+"""Summaries of score series for the pages: leaderboard, KPIs, changes, strengths and gaps.
+
+Pure pandas on the frames `score()` and `explain()` return; no Streamlit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from scoring import params
+
+SCORES = ("sct", "fi", "overall")
+
+
+def leaderboard(series: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """One row per company at `as_of`: scores, band, change of overall since the previous
+    quarter end in the series, and the overall trajectory up to `as_of` (for a sparkline).
+
+    `series` is `score()` output over quarter ends. Ranked by overall (n/a last).
+    """
+    upto = series[pd.to_datetime(series["as_of"]) <= pd.Timestamp(as_of)]
+    current = upto[pd.to_datetime(upto["as_of"]) == pd.Timestamp(as_of)].set_index("company_id")
+    dates = sorted(pd.to_datetime(upto["as_of"]).unique())
+    previous = None
+    if len(dates) >= 2:
+        prev_date = dates[-2]
+        previous = upto[pd.to_datetime(upto["as_of"]) == prev_date].set_index("company_id")["overall"]
+    trend = (
+        upto.sort_values("as_of")
+        .groupby("company_id")["overall"]
+        .agg(lambda s: [None if pd.isna(v) else round(float(v), 2) for v in s])
+    )
+    board = current[list(SCORES) + ["band", "methodology"]].copy()
+    board["change"] = board["overall"] - previous.reindex(board.index) if previous is not None else np.nan
+    board["trend"] = trend.reindex(board.index)
+    board = board.reset_index()
+    return board.sort_values("overall", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def change_label(change: float | None) -> str:
+    """▲ 2.3 / ▼ 1.0 / = ; '–' when either quarter is n/a."""
+    if change is None or pd.isna(change):
+        return "–"
+    if abs(change) < 0.05:
+        return "= 0.0"
+    return f"▲ {change:.1f}" if change > 0 else f"▼ {abs(change):.1f}"
+
+
+def kpis(board: pd.DataFrame) -> dict[str, object]:
+    """Companies scored, median scores and the share of scored companies in each band."""
+    scored = board[board["overall"].notna()]
+    shares = {
+        b.name: (float((scored["band"] == b.name).mean()) * 100 if len(scored) else np.nan)
+        for b in params.BANDS
+    }
+    return {
+        "companies": len(board),
+        "scored": len(scored),
+        "median_sct": float(board["sct"].median()) if board["sct"].notna().any() else np.nan,
+        "median_fi": float(board["fi"].median()) if board["fi"].notna().any() else np.nan,
+        "median_overall": float(scored["overall"].median()) if len(scored) else np.nan,
+        "band_shares": shares,
+    }
+
+
+SCOPE_LABELS = {
+    "final_assembly": "Disclosure: final assembly",
+    "components": "Disclosure: components",
+    "compliance_findings": "Disclosure: compliance findings",
+}
+CASE_COMPONENTS = {
+    "ack_points": ("Acknowledging reports", 10.0),
+    "access_points": ("Access for monitors", 15.0),
+    "plan_points": ("Remediation plans", 20.0),
+    "evidence_points": ("Remediation evidence", 25.0),
+    "verified_points": ("Verified remediation", 30.0),
+}
+
+
+def components(requests: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """How much of the attainable each scored component earned (0–100 %).
+
+    SCT components: per request scope, sum(points) / sum(weight). FI components: per
+    case component, points earned / points attainable over the scored cases.
+    """
+    rows = []
+    scored = requests[requests["status"] == "scored"] if len(requests) else requests
+    for scope, label in SCOPE_LABELS.items():
+        part = scored[scored["scope"] == scope] if len(scored) else scored
+        if len(part) and part["weight"].sum() > 0:
+            rows.append(
+                {
+                    "component": label,
+                    "score": "sct",
+                    "earned_pct": 100 * part["points"].sum() / part["weight"].sum(),
+                    "items": len(part),
+                }
+            )
+    scored_cases = cases[cases["status"] == "scored"] if len(cases) else cases
+    if len(scored_cases):
+        for column, (label, top) in CASE_COMPONENTS.items():
+            rows.append(
+                {
+                    "component": label,
+                    "score": "fi",
+                    "earned_pct": 100 * scored_cases[column].sum() / (top * len(scored_cases)),
+                    "items": len(scored_cases),
+                }
+            )
+    return pd.DataFrame(rows, columns=["component", "score", "earned_pct", "items"])
+
+
+def strongest_and_weakest(parts: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The component with the highest and the lowest share earned (None when nothing is scored)."""
+    if parts.empty:
+        return None, None
+    ordered = parts.sort_values(["earned_pct", "component"], ascending=[False, True])
+    return ordered.iloc[0]["component"], ordered.iloc[-1]["component"]
+
+
+def changes(now: pd.DataFrame, before: pd.DataFrame, id_column: str, value: str) -> pd.DataFrame:
+    """Items whose contribution changed between two explanations (new, dropped or different)."""
+    a = before.set_index(id_column)[[value, "status"]].rename(
+        columns={value: "before", "status": "status_before"}
+    )
+    b = now.set_index(id_column)[[value, "status", "reason"]].rename(columns={value: "after"})
+    both = a.join(b, how="outer")
+    moved = both[
+        (both["status_before"] != both["status"])
+        | ~np.isclose(both["before"].fillna(-1).astype(float), both["after"].fillna(-1).astype(float))
+    ]
+    return moved.reset_index()
+
+
+def filter_board(
+    board: pd.DataFrame,
+    filters: pd.DataFrame,
+    affiliate: str | None = None,
+    categories: list[str] | None = None,
+    roles: list[str] | None = None,
+    bands: list[str] | None = None,
+) -> pd.DataFrame:
+    """Keep companies contracted by `affiliate`, selling any of `categories`, with one of `roles`
+    and in one of `bands` ("n/a" for not applicable). Empty criteria keep everything."""
+    info = filters.set_index("company_id")
+    keep = pd.Series(True, index=board.index)
+    ids = board["company_id"]
+    if affiliate:
+        keep &= ids.map(lambda c: affiliate in list(info.at[c, "affiliate_ids"]))
+    if categories:
+        keep &= ids.map(lambda c: bool(set(categories) & set(info.at[c, "categories"])))
+    if roles:
+        keep &= ids.map(info["role"]).isin(roles)
+    if bands:
+        keep &= board["band"].fillna("n/a").isin(bands)
+    return board[keep].reset_index(drop=True)
+
+
+def board_table(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as shown: rank, labels, change as ▲/▼ text."""
+    table = pd.DataFrame(
+        {
+            "Rank": range(1, len(board) + 1),
+            "company_id": board["company_id"],
+            "Company": board.get("company", board["company_id"]),
+            "SCT": board["sct"],
+            "FI": board["fi"],
+            "Overall": board["overall"],
+            "Band": board["band"].fillna("n/a"),
+            "Change since last quarter": board["change"].map(change_label),
+            "Trend": board["trend"],
+        }
+    )
+    return table
+
+
+def board_csv(table: pd.DataFrame, as_of: date, methodology: str) -> bytes:
+    """CSV of the leaderboard with what it is: date, methodology, confidentiality."""
+    out = table.drop(columns=["Trend"]).copy()
+    for col in ("SCT", "FI", "Overall"):
+        out[col] = out[col].round(2)
+    header = (
+        f"# CPT leaderboard as of {as_of:%Y-%m-%d}, methodology {methodology}, "
+        f"generated {date.today():%Y-%m-%d}. Confidential: for affiliates and the company concerned.\n"
+    )
+    return (header + out.to_csv(index=False)).encode("utf-8")
