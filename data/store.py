@@ -212,11 +212,13 @@ class Reader:
         with self._lock:
             if _identity(self.path) == self._identity:
                 return False
-            old = self._con
-            self._open()
-            if old is not None:
+            # Close first: DuckDB shares one instance per file path within a process, so
+            # opening before closing would hand back the replaced file's instance.
+            if self._con is not None:
                 with contextlib.suppress(Exception):
-                    old.close()
+                    self._con.close()
+                self._con = None
+            self._open()
             return True
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

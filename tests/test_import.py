@@ -237,11 +237,6 @@ def test_reader_keeps_reading_during_an_import(world: tuple[Path, list[str]]) ->
     assert count(db, "companies") == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.Reader.refresh opens the new file before closing the old connection, and DuckDB's "
-    "per-process instance cache then hands back the old (replaced) database; closing first fixes it",
-)
 def test_reader_sees_the_import_after_refresh(world: tuple[Path, list[str]]) -> None:
     db, _ = world
     reader = store.Reader(db)
