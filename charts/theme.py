@@ -50,3 +50,34 @@ STAGE_LABELS = {
 }
 
 FONT = "Source Sans Pro, Arial, sans-serif"
+
+# ---------------------------------------------------------------- evidence pages (appended)
+
+SEVERITY_LABELS = {"minor": "Minor", "major": "Major", "critical": "Critical"}
+
+SCOPE_LABELS = {
+    "final_assembly": "Final assembly",
+    "components": "Components",
+    "compliance_findings": "Compliance findings",
+}
+
+CODE_AREA_LABELS = {
+    "wages": "Wages",
+    "working_hours": "Working hours",
+    "health_safety": "Health and safety",
+    "forced_labour": "Forced labour",
+    "child_labour": "Child labour",
+    "freedom_of_association": "Freedom of association",
+    "discrimination": "Discrimination",
+    "harsh_treatment": "Harsh treatment",
+    "employment_relationship": "Employment relationship",
+    "environment": "Environment",
+    "other": "Other",
+}
+
+FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
+FINDING_STATUS_COLOURS = {"open": "#fc8d59", "verified": STAGE_COLOURS["verified"]}
+
+ON_TIME_LABEL = "Disclosed on time (first disclosure by the deadline)"
+ON_TIME_COLOUR = "#2f2f2f"
+CASE_LINE_COLOUR = "#d9d9d9"

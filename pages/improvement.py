@@ -1,6 +1,109 @@
-"""Placeholder: being built."""
+"""Factory improvement: how companies engage after a monitoring report finds breaches at a factory."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("improvement")
-st.info("This page is being built.")
+import scoring
+from charts import improvement as charts
+from ui import cache
+from ui import evidence_cache as ev
+
+ALL = "__all__"
+
+
+def days(value: float | None) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:.0f} days"
+
+
+version = cache.db_version()
+companies = cache.companies(version)
+names = dict(zip(companies["company_id"], companies["name"], strict=True))
+
+st.title("Factory improvement")
+st.caption(
+    "A monitoring case is a report about labour-rights breaches (findings) at one factory, sent to one company. "
+    "The company is expected to acknowledge it, let monitors in, submit a remediation plan and show remediation "
+    "that monitors then verify."
+)
+
+# A company, or all of them; the choice lives in the URL (`?company=CO0001`; none = all).
+if "improvement_company" not in st.session_state:
+    wanted = st.query_params.get("company")
+    if wanted and wanted not in names:
+        st.error(f"No company with id “{wanted}” is available: showing all companies.")
+        wanted = None
+    st.session_state["improvement_company"] = wanted or ALL
+choice = st.selectbox(
+    "Company",
+    [ALL, *names],
+    key="improvement_company",
+    format_func=lambda c: "All companies" if c == ALL else names.get(c, c),
+)
+if choice == ALL:
+    st.query_params.pop("company", None)
+elif st.query_params.get("company") != choice:
+    st.query_params["company"] = choice
+scope = None if choice == ALL else (choice,)
+who = "any company" if choice == ALL else names[choice]
+
+summary = ev.improvement_summary(version, scope).to_dict("records")[0]
+if summary["cases"] == 0:
+    st.info(f"n/a: no monitoring case has been opened with {who} yet, so there is nothing to show.")
+    st.stop()
+
+retaliation = ev.retaliation_cases(version, scope)
+if not retaliation.empty:
+    lines = "\n".join(
+        f"- **{r.case_id}** ({r.company}): {r.factory}, {r.country}; report of {r.opened_on:%Y-%m-%d}, "
+        f"retaliation confirmed on {r.confirmed_on:%Y-%m-%d}" + (f": {r.note}" if r.note else "")
+        for r in retaliation.itertuples()
+    )
+    st.error(
+        f"**Retaliation against workers confirmed in {len(retaliation)} case(s).** "
+        f"See the Methodology page for how a confirmed retaliation lowers the case score.\n\n{lines}",
+        icon="🚨",
+    )
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Monitoring cases", summary["cases"])
+m2.metric("Findings verified", f"{summary['findings_verified']} of {summary['findings']}")
+m3.metric(
+    "Median time to acknowledge",
+    days(summary["median_days_to_acknowledge"]),
+    help=f"From the report to the company's first acknowledgement, over the {summary['cases_acknowledged']} "
+    "acknowledged cases.",
+)
+m4.metric(
+    "Median time to verify",
+    days(summary["median_days_to_verify"]),
+    help="From the report to the verification of each verified finding.",
+)
+
+left, right = st.columns(2)
+if summary["findings"] == 0:
+    st.info(f"n/a: the monitoring reports for {who} record no findings yet.")
+else:
+    areas = ev.findings_by_area(version, scope)
+    left.plotly_chart(charts.findings_by_area(areas), key="areas_chart", width="stretch")
+    status = ev.findings_status_by_quarter(version, scope, scoring.last_quarter_end())
+    right.plotly_chart(charts.findings_status(status), key="status_chart", width="stretch")
+
+cases = ev.case_progress(version, scope)
+st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretch")
+
+st.subheader("Cases")
+st.dataframe(cases, hide_index=True, key="cases_table", column_config={
+    "case_id": "Case", "company_id": None, "company": "Company", "factory_id": None, "factory": "Factory",
+    "country": "Country", "title": "Report", "opened_on": "Opened", "acknowledged_on": "Acknowledged",
+    "access_granted_on": "Access", "plan_submitted_on": "Plan", "evidence_on": "First evidence",
+    "verified_on": "First verified", "retaliation_on": "Retaliation confirmed", "findings": "Findings",
+    "findings_evidenced": "With evidence", "findings_verified": "Verified", "most_severe": "Most severe",
+    "days_to_acknowledge": "Days to acknowledge", "case_label": None,
+})  # fmt: skip
+st.download_button(
+    "Download cases (CSV)",
+    cases.drop(columns="case_label").to_csv(index=False).encode("utf-8"),
+    file_name=f"improvement_cases_{'all' if choice == ALL else choice}.csv",
+    mime="text/csv",
+    key="cases_csv",
+)

@@ -1,6 +1,124 @@
-"""Placeholder: being built."""
+"""Supplier transparency: which factories a company disclosed, how completely and how promptly."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("transparency")
-st.info("This page is being built.")
+import scoring
+from charts import transparency as charts
+from ui import cache
+from ui import evidence_cache as ev
+
+ALL = "__all__"
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:.1f} %"
+
+
+version = cache.db_version()
+companies = cache.companies(version)
+names = dict(zip(companies["company_id"], companies["name"], strict=True))
+
+st.title("Supplier transparency")
+st.caption(
+    "Disclosure requests ask a company for the legal names and full addresses of the factories that make "
+    "the products public buyers buy (final assembly and components) and for compliance findings."
+)
+
+# A company, or all of them; the choice lives in the URL (`?company=CO0001`; none = all).
+if "transparency_company" not in st.session_state:
+    wanted = st.query_params.get("company")
+    if wanted and wanted not in names:
+        st.error(f"No company with id “{wanted}” is available: showing all companies.")
+        wanted = None
+    st.session_state["transparency_company"] = wanted or ALL
+choice = st.selectbox(
+    "Company",
+    [ALL, *names],
+    key="transparency_company",
+    format_func=lambda c: "All companies" if c == ALL else names.get(c, c),
+)
+if choice == ALL:
+    st.query_params.pop("company", None)
+elif st.query_params.get("company") != choice:
+    st.query_params["company"] = choice
+scope = None if choice == ALL else (choice,)
+who = "any company" if choice == ALL else names[choice]
+
+until = scoring.last_quarter_end()
+summary = ev.transparency_summary(version, scope, until).to_dict("records")[0]
+if summary["requests"] == 0:
+    st.info(f"n/a: no disclosure request has been made to {who} yet, so there is nothing to show.")
+    st.stop()
+
+st.caption(f"As of the last quarter end, {until:%Y-%m-%d}.")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Requests due", f"{summary['due_requests']} of {summary['requests']}")
+m2.metric(
+    "Disclosed on time",
+    pct(summary["on_time_pct"]),
+    help="Share of due requests whose first disclosure was on or before the deadline.",
+)
+m3.metric(
+    "Complete disclosure rows",
+    pct(summary["complete_pct"]),
+    help="Rows giving the factory's legal name and full address (final assembly and components).",
+)
+m4.metric(
+    "Factories disclosed",
+    f"{summary['factories']}",
+    help="Distinct factories, final assembly and components.",
+)
+
+levels = ev.request_levels_by_quarter(version, scope, until)
+if levels.empty:
+    st.info("n/a: no request due yet, so no level to show.")
+else:
+    on_time = ev.on_time_by_quarter(version, scope, until)
+    st.plotly_chart(charts.request_levels(levels, on_time), key="levels_chart", width="stretch")
+
+left, right = st.columns(2)
+over_time = ev.factories_disclosed_by_quarter(version, scope, until)
+by_country = ev.factories_by_country(version, scope, until)
+if over_time.empty:
+    left.info(f"n/a: {who} has not disclosed any factory yet (due diligence at most).")
+    right.info("n/a: no disclosed factory, so no producing country to show.")
+else:
+    left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
+    right.plotly_chart(charts.factories_by_country(by_country), key="country_chart", width="stretch")
+
+st.subheader("Completeness of names and addresses")
+missing = ev.factories_missing_address(version, scope)
+if summary["disclosure_rows"] == 0:
+    st.info("n/a: no factory disclosed yet.")
+elif missing.empty:
+    st.success(
+        f"Every disclosed factory has an address on record ({summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows complete)."
+    )
+else:
+    st.warning(
+        f"{summary['factories_missing_address']} of {summary['factories']} disclosed factories have no address on record; {summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows are complete."
+    )
+    st.dataframe(missing, hide_index=True, key="missing_table", column_config={
+        "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
+        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": "First disclosed", "companies": "Disclosed by",
+    })  # fmt: skip
+
+st.subheader("Product models and their factories")
+links = ev.product_factory_links(version, scope)
+if links.empty:
+    st.info(f"n/a: {who} has not linked any product model to a factory yet.")
+else:
+    st.dataframe(links, hide_index=True, key="links_table", column_config={
+        "company": "Company", "product_model": "Product model", "category": "Category",
+        "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
+        "country": "Country", "tier": "Tier", "disclosed_on": "Disclosed on",
+        "complete": st.column_config.CheckboxColumn("Complete"),
+    })  # fmt: skip
+    st.download_button(
+        "Download product model → factory links (CSV)",
+        links.to_csv(index=False).encode("utf-8"),
+        file_name=f"transparency_links_{'all' if choice == ALL else choice}_{until:%Y-%m-%d}.csv",
+        mime="text/csv",
+        key="links_csv",
+    )

@@ -1,0 +1,138 @@
+"""Figures of the Factory improvement page: DataFrame in (from data.evidence_queries), Figure out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import theme
+from charts.transparency import style_figure
+
+# case_progress column -> engagement stage (theme.STAGE_LABELS / STAGE_COLOURS), in order.
+STAGE_COLUMNS = {
+    "opened": "opened_on",
+    "acknowledged": "acknowledged_on",
+    "access_granted": "access_granted_on",
+    "plan_submitted": "plan_submitted_on",
+    "evidence_submitted": "evidence_on",
+    "verified": "verified_on",
+    "retaliation_confirmed": "retaliation_on",
+}
+STAGE_SYMBOLS = {"retaliation_confirmed": "x", "verified": "star", "opened": "circle-open"}
+
+
+def case_timeline(cases: pd.DataFrame) -> go.Figure:
+    """One row per case (from `case_progress`): a grey line from the report's opening to
+    its latest engagement event, and a marker at the first date of each stage."""
+    labels = cases["case_label"]
+    stage_dates = cases[list(STAGE_COLUMNS.values())]
+    last = stage_dates.max(axis=1)
+    # One line trace for every case: segments separated by gaps (None), so the legend
+    # stays about stages, not about 100 cases.
+    xs: list[object] = []
+    ys: list[object] = []
+    for label, start, end in zip(labels, cases["opened_on"], last, strict=True):
+        xs += [start, end, None]
+        ys += [label, label, None]
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": theme.CASE_LINE_COLOUR, "width": 3},
+            name="Case open (report → latest event)",
+            hoverinfo="skip",
+        )
+    )
+    progress = cases["findings_evidenced"].astype(str) + " of " + cases["findings"].astype(str)
+    verified = cases["findings_verified"].astype(str) + " of " + cases["findings"].astype(str)
+    for stage, column in STAGE_COLUMNS.items():
+        mask = cases[column].notna()
+        if stage == "evidence_submitted":
+            extra = "<br>findings with evidence: " + progress[mask]
+        elif stage == "verified":
+            extra = "<br>findings verified: " + verified[mask]
+        else:
+            extra = pd.Series("", index=cases.index[mask])
+        fig.add_trace(
+            go.Scatter(
+                x=cases.loc[mask, column],
+                y=labels[mask],
+                mode="markers",
+                name=theme.STAGE_LABELS[stage],
+                marker={
+                    "color": theme.STAGE_COLOURS[stage],
+                    "size": 13 if stage == "retaliation_confirmed" else 9,
+                    "symbol": STAGE_SYMBOLS.get(stage, "circle"),
+                    "line": {"width": 2 if stage == "opened" else 0, "color": theme.STAGE_COLOURS[stage]},
+                },
+                customdata=(cases.loc[mask, "factory"] + extra).to_numpy(),
+                hovertemplate="%{y}<br>%{x|%Y-%m-%d}: " + theme.STAGE_LABELS[stage] + "<br>%{customdata}"
+                "<extra></extra>",
+            )
+        )
+    fig = style_figure(
+        fig,
+        "Monitoring cases: engagement stages over time",
+        "Date of the stage (first event)",
+        "Case (company · case id)",
+        "Stage",
+        height=max(360, 26 * len(cases) + 200),
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(labels)[::-1], gridcolor="#f3f3f3")
+    return fig
+
+
+def findings_by_area(df: pd.DataFrame) -> go.Figure:
+    """Findings per code area, stacked by severity (from `findings_by_area`)."""
+    areas = list(dict.fromkeys(df["code_area"]))  # most findings first
+    fig = go.Figure()
+    for severity in ("critical", "major", "minor"):
+        part = df[df["severity"] == severity]
+        fig.add_trace(
+            go.Bar(
+                x=part["code_area"].map(theme.CODE_AREA_LABELS),
+                y=part["findings"],
+                name=theme.SEVERITY_LABELS[severity],
+                marker_color=theme.SEVERITY_COLOURS[severity],
+                hovertemplate="%{x}: %{y} findings<extra>" + theme.SEVERITY_LABELS[severity] + "</extra>",
+            )
+        )
+    fig = style_figure(
+        fig,
+        "Findings by code area and severity",
+        "Code area",
+        "Findings (count)",
+        "Severity",
+        barmode="stack",
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=[theme.CODE_AREA_LABELS[a] for a in areas])
+    return fig
+
+
+def findings_status(df: pd.DataFrame) -> go.Figure:
+    """Findings reported so far at each quarter end: verified vs not yet verified (stacked),
+    from `findings_status_by_quarter`."""
+    fig = go.Figure()
+    for status in ("verified", "open"):
+        part = df[df["status"] == status]
+        fig.add_trace(
+            go.Bar(
+                x=part["quarter_end"],
+                y=part["findings"],
+                name=theme.FINDING_STATUS_LABELS[status],
+                marker_color=theme.FINDING_STATUS_COLOURS[status],
+                hovertemplate="%{x|%Y-%m-%d}: %{y} findings<extra>"
+                + theme.FINDING_STATUS_LABELS[status]
+                + "</extra>",
+            )
+        )
+    return style_figure(
+        fig,
+        "Findings reported so far: verified vs not yet verified",
+        "Quarter end",
+        "Findings (count)",
+        "Status at the quarter end",
+        barmode="stack",
+        bargap=0.15,
+    )

@@ -1,0 +1,138 @@
+"""Figures of the Supplier transparency page: DataFrame in (from data.evidence_queries), Figure out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pycountry
+
+from charts import theme
+
+
+def style_figure(
+    fig: go.Figure, title: str, x_title: str, y_title: str, legend_title: str, **kw: object
+) -> go.Figure:
+    """The evidence pages' common look: left title, axis titles with units, legend below."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"title": {"text": legend_title}, "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        font={"family": theme.FONT},
+        margin={"l": 10, "r": 10, "t": 100, "b": 10},
+        plot_bgcolor="white",
+        **kw,
+    )
+    fig.update_xaxes(showline=True, linecolor="#bdbdbd")
+    fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
+    return fig
+
+
+def country_name(code: str) -> str:
+    """ "China (CN)" for an ISO 3166-1 alpha-2 code; the code itself when unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    return f"{country.name} ({code})" if country else code
+
+
+def factories_over_time(df: pd.DataFrame) -> go.Figure:
+    """Cumulative distinct factories disclosed by each quarter end, stacked by tier
+    (columns quarter_end, tier, factories; `factories_disclosed_by_quarter`)."""
+    fig = go.Figure()
+    for tier in theme.TIER_LABELS:
+        part = df[df["tier"] == tier]
+        fig.add_trace(
+            go.Scatter(
+                x=part["quarter_end"],
+                y=part["factories"],
+                name=theme.TIER_LABELS[tier],
+                mode="lines",
+                stackgroup="tiers",
+                line={"color": theme.TIER_COLOURS[tier], "width": 1.5},
+                fillcolor=theme.TIER_COLOURS[tier],
+                hovertemplate="%{x|%Y-%m-%d}: %{y} factories<extra>" + theme.TIER_LABELS[tier] + "</extra>",
+            )
+        )
+    return style_figure(
+        fig,
+        "Factories disclosed over time (cumulative, distinct)",
+        "Quarter end",
+        "Factories disclosed (count)",
+        "Factory tier",
+        hovermode="x unified",
+    )
+
+
+def request_levels(levels: pd.DataFrame, on_time: pd.DataFrame | None = None) -> go.Figure:
+    """Share of due requests at each level per quarter end (stacked to 100 %), from
+    `request_levels_by_quarter`; optionally the on-time rate (`on_time_by_quarter`) as a line."""
+    fig = go.Figure()
+    for level in theme.LEVEL_LABELS:
+        part = levels[levels["level"] == level]
+        fig.add_trace(
+            go.Bar(
+                x=part["quarter_end"],
+                y=part["share_pct"],
+                name=theme.LEVEL_LABELS[level],
+                marker_color=theme.LEVEL_COLOURS[level],
+                customdata=part[["requests", "due_requests"]].to_numpy(),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} % (%{customdata[0]} of %{customdata[1]} due requests)"
+                "<extra>" + theme.LEVEL_LABELS[level] + "</extra>",
+            )
+        )
+    if on_time is not None and not on_time.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=on_time["quarter_end"],
+                y=on_time["on_time_pct"],
+                name=theme.ON_TIME_LABEL,
+                mode="lines+markers",
+                line={"color": theme.ON_TIME_COLOUR, "width": 2},
+                marker={"size": 5},
+                customdata=on_time[["on_time_requests", "due_requests"]].to_numpy(),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} % on time (%{customdata[0]} of %{customdata[1]})"
+                "<extra></extra>",
+            )
+        )
+    fig = style_figure(
+        fig,
+        "Due disclosure requests by level at each quarter end",
+        "Quarter end",
+        "Share of due requests (%)",
+        "Level at the quarter end",
+        barmode="stack",
+        bargap=0.15,
+    )
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    return fig
+
+
+def factories_by_country(df: pd.DataFrame) -> go.Figure:
+    """Distinct factories disclosed per producing country, stacked by tier (horizontal bars,
+    most factories on top), from `factories_by_country`."""
+    names = df["country"].map(country_name)
+    order = list(dict.fromkeys(names))  # the query sorts most factories first
+    fig = go.Figure()
+    for tier in theme.TIER_LABELS:
+        mask = df["tier"] == tier
+        fig.add_trace(
+            go.Bar(
+                y=names[mask],
+                x=df.loc[mask, "factories"],
+                orientation="h",
+                name=theme.TIER_LABELS[tier],
+                marker_color=theme.TIER_COLOURS[tier],
+                hovertemplate="%{y}: %{x} factories<extra>" + theme.TIER_LABELS[tier] + "</extra>",
+            )
+        )
+    fig = style_figure(
+        fig,
+        "Disclosed factories by producing country",
+        "Factories disclosed (count)",
+        "Producing country",
+        "Factory tier",
+        barmode="stack",
+        height=max(320, 28 * len(order) + 160),
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], gridcolor=None)
+    fig.update_xaxes(gridcolor="#eeeeee")
+    return fig
