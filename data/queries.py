@@ -55,3 +55,68 @@ def companies(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = No
 def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
     row = cur.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
     return bool(row and row[0] == "true")
+
+
+def affiliates(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Affiliates that hold at least one contract, by name."""
+    return cur.execute(
+        """
+        SELECT a.affiliate_id, a.name, a.country, a.kind
+        FROM affiliates a
+        WHERE EXISTS (SELECT 1 FROM contracts k WHERE k.affiliate_id = a.affiliate_id)
+        ORDER BY a.name
+        """
+    ).df()
+
+
+def company_filters(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per company: role, the affiliates it has contracts with and its product categories (lists)."""
+    return cur.execute(
+        """
+        SELECT c.company_id, c.role,
+               coalesce((SELECT list(DISTINCT k.affiliate_id ORDER BY k.affiliate_id) FROM contracts k
+                         WHERE k.company_id = c.company_id), []) AS affiliate_ids,
+               coalesce((SELECT list(DISTINCT p.category ORDER BY p.category) FROM product_models p
+                         WHERE p.company_id = c.company_id), []) AS categories
+        FROM companies c
+        ORDER BY c.company_id
+        """
+    ).df()
+
+
+def company_contracts(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
+    """The company's contracts with affiliates and the product models they cover."""
+    return cur.execute(
+        """
+        SELECT a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date, k.end_date,
+               k.annual_spend_eur,
+               (SELECT string_agg(p.name, ', ' ORDER BY p.name) FROM contract_products cp
+                JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products
+        FROM contracts k JOIN affiliates a USING (affiliate_id)
+        WHERE k.company_id = $company
+        ORDER BY k.start_date DESC, a.name
+        """,
+        {"company": company_id},
+    ).df()
+
+
+def company_evidence_events(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
+    """Dated evidence to annotate a trajectory: requests due, reports opened, remediation verified,
+    retaliation confirmed. Columns: date, kind, label."""
+    return cur.execute(
+        """
+        SELECT due_on AS date, 'request_due' AS kind,
+               request_id || ' (' || replace(scope, '_', ' ') || ')' AS label
+        FROM disclosure_requests WHERE company_id = $company
+        UNION ALL
+        SELECT opened_on, 'case_opened', case_id || ' opened' FROM cases WHERE company_id = $company
+        UNION ALL
+        SELECT e.event_date, CASE e.event_type WHEN 'verified' THEN 'verified' ELSE 'retaliation' END,
+               e.case_id || CASE e.event_type WHEN 'verified' THEN ': finding ' || e.finding_id || ' verified'
+                                 ELSE ': retaliation confirmed' END
+        FROM events e JOIN cases c USING (case_id)
+        WHERE c.company_id = $company AND e.event_type IN ('verified', 'retaliation_confirmed')
+        ORDER BY 1, 2, 3
+        """,
+        {"company": company_id},
+    ).df()

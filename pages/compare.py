@@ -2,5 +2,9 @@
 
 import streamlit as st
 
+from ui import nav
+
+nav.through_app("compare")
+
 st.title("compare")
 st.info("This page is being built.")

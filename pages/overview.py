@@ -1,45 +1,92 @@
-"""Overview: what the evidence store holds (counts, date range, companies)."""
+"""Overview: the leaderboard of companies as of a quarter end, with filters and a KPI strip."""
 
 import streamlit as st
 
-from ui import cache
+from charts import theme, trajectory
+from data.tables import CATEGORIES, ROLES
+from scoring import params, summary
+from ui import cache, controls, nav
+
+nav.through_app("overview")
 
 version = cache.db_version()
-st.title("Company Performance Tracker")
-st.write(
-    "Scores and tracks how electronics companies meet their labour-rights obligations towards the "
-    "public buyers of their ICT hardware: **Supply Chain Transparency** and **Factory Improvement**."
+st.title("Company leaderboard")
+st.caption(
+    "Supply Chain Transparency (SCT), Factory Improvement (FI) and the overall score, 0–100, "
+    "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
 )
 
-first, last = cache.evidence_date_range(version)
-counts = cache.table_counts(version)
-companies = cache.companies(version)
+series_all = cache.series(version, controls.methodology(key="methodology"))
+top = st.columns([1, 3])
+as_of = controls.as_of(sorted(series_all["as_of"].unique()), container=top[0])
+if as_of is None:
+    st.info(
+        "n/a: no evidence in the database yet. An admin can import evidence with `python -m data import`."
+    )
+    st.stop()
 
-c1, c2, c3 = st.columns(3)
-c1.metric("Companies", len(companies))
-c2.metric("Evidence rows", f"{int(counts['rows'].sum()):,}")
-c3.metric("Evidence dates", f"{first} → {last}" if first else "n/a: no evidence yet")
+affiliates = cache.affiliates(version)
+aff_names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
+with st.expander("Filters", expanded=False):
+    f1, f2, f3, f4 = st.columns(4)
+    affiliate = f1.selectbox(
+        "Affiliate's contracted companies", [None, *aff_names], key="affiliate",
+        format_func=lambda a: "All affiliates" if a is None else aff_names[a],
+    )  # fmt: skip
+    categories = f2.multiselect("Product category", CATEGORIES, key="category")
+    roles = f3.multiselect("Company role", ROLES, key="role")
+    bands = f4.multiselect("Band", [b.name for b in params.BANDS] + ["n/a"], key="band")
 
-left, right = st.columns([1, 2])
-with left:
-    st.subheader("Rows per table")
-    st.dataframe(counts, hide_index=True, column_config={"table_name": "Table", "rows": "Rows"}, key="counts")
-with right:
-    st.subheader("Companies")
-    if companies.empty:
-        st.info("No companies yet: import evidence with `python -m data import`.")
-    else:
-        st.dataframe(
-            companies,
-            hide_index=True,
-            key="companies",
-            column_config={
-                "company_id": "ID",
-                "name": "Company",
-                "role": "Role",
-                "hq_country": "HQ country",
-                "product_models": st.column_config.NumberColumn("Product models"),
-                "requests": st.column_config.NumberColumn("Disclosure requests"),
-                "cases": st.column_config.NumberColumn("Monitoring cases"),
-            },
-        )
+board = summary.leaderboard(series_all, as_of)
+board = summary.filter_board(board, cache.company_filters(version), affiliate, categories, roles, bands)
+names = cache.companies(version).set_index("company_id")["name"]
+board.insert(1, "company", board["company_id"].map(names))
+
+kpi = summary.kpis(board)
+k = st.columns(5)
+k[0].metric("Companies scored", f"{kpi['scored']} of {kpi['companies']}")
+k[1].metric("Median SCT", controls.fmt_score(kpi["median_sct"]))
+k[2].metric("Median FI", controls.fmt_score(kpi["median_fi"]))
+k[3].metric("Median overall", controls.fmt_score(kpi["median_overall"]))
+k[4].metric("Methodology applied", ", ".join(sorted(board["methodology"].dropna().unique())) or "n/a")
+if kpi["scored"]:
+    st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
+
+if board.empty:
+    st.info("No company matches these filters.")
+    st.stop()
+
+table = summary.board_table(board)
+styled = table.style.map(
+    lambda b: f"background-color: {theme.BAND_COLOURS.get(b, theme.NA_COLOUR)}33", subset=["Band"]
+)
+event = st.dataframe(
+    styled,
+    key="leaderboard",
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    width="stretch",
+    column_order=[c for c in table.columns if c != "company_id"],
+    column_config={
+        "SCT": st.column_config.NumberColumn(format="%.1f", help="Supply Chain Transparency, 0–100"),
+        "FI": st.column_config.NumberColumn(format="%.1f", help="Factory Improvement, 0–100"),
+        "Overall": st.column_config.NumberColumn(format="%.1f"),
+        "Trend": st.column_config.LineChartColumn("Overall per quarter", y_min=0, y_max=100),
+    },
+)
+st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")
+st.download_button(
+    "Download leaderboard (CSV)",
+    summary.board_csv(table, as_of, board["methodology"].iloc[0]),
+    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv",
+    mime="text/csv",
+    key="download_leaderboard",
+)
+rows = event.selection.rows if event else []
+if rows:
+    chosen = table.iloc[rows[0]]["company_id"]
+    st.switch_page(
+        "pages/company.py",
+        query_params={"company": chosen, "as_of": as_of.isoformat(), **controls.methodology_param()},
+    )

@@ -31,7 +31,7 @@ def leaderboard(series: pd.DataFrame, as_of: date) -> pd.DataFrame:
     trend = (
         upto.sort_values("as_of")
         .groupby("company_id")["overall"]
-        .agg(lambda s: [None if pd.isna(v) else round(float(v), 2) for v in s])
+        .agg(lambda s: [round(float(v), 2) for v in s if not pd.isna(v)])  # scored quarters only
     )
     board = current[list(SCORES) + ["band", "methodology"]].copy()
     board["change"] = board["overall"] - previous.reindex(board.index) if previous is not None else np.nan

@@ -104,3 +104,26 @@ def scores_at(
 @st.cache_data(show_spinner=False, max_entries=64)
 def explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
     return scoring.explain(evidence(version, (company_id,)), company_id, as_of, methodology)
+
+
+# ---------------------------------------------------------------- page queries
+
+
+@st.cache_data(show_spinner=False)
+def affiliates(version: object) -> pd.DataFrame:
+    return queries.affiliates(reader().cursor())
+
+
+@st.cache_data(show_spinner=False)
+def company_filters(version: object) -> pd.DataFrame:
+    return queries.company_filters(reader().cursor())
+
+
+@st.cache_data(show_spinner=False)
+def company_contracts(version: object, company_id: str) -> pd.DataFrame:
+    return queries.company_contracts(reader().cursor(), company_id)
+
+
+@st.cache_data(show_spinner=False)
+def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
+    return queries.company_evidence_events(reader().cursor(), company_id)

@@ -47,11 +47,11 @@ def methodology(key: str = "methodology", container=st) -> str:
     return choice
 
 
-def as_of(dates: list[date], key: str = "as_of", container=st) -> date | None:
+def as_of(dates, key: str = "as_of", container=st) -> date | None:
     """A quarter end (newest first); default the last quarter end."""
-    if not dates:
+    if not len(dates):
         return None
-    options = sorted(dates, reverse=True)
+    options = sorted({pd.Timestamp(d).date() for d in dates}, reverse=True)
     if key not in st.session_state:
         wanted = st.query_params.get("as_of")
         try:
@@ -111,3 +111,9 @@ def fmt_score(value: float | None) -> str:
 
 def band_of(value: float | None) -> str:
     return scoring.band(None if value is None or pd.isna(value) else float(value)) or "n/a"
+
+
+def methodology_param() -> dict[str, str]:
+    """The current methodology as a query parameter (empty for the default), to carry over on links."""
+    value = st.query_params.get("methodology")
+    return {"methodology": value} if value and value != "in-force" else {}

@@ -1,0 +1,141 @@
+"""Score trajectories: SCT, FI and overall per quarter end, with bands and the methodology change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from charts.theme import BAND_COLOURS, FONT, SCORE_COLOURS, SCORE_LABELS
+from scoring import params
+
+EVENT_STYLE = {
+    "request_due": ("Disclosure request due", "line-ns-open", "#1f77b4"),
+    "case_opened": ("Monitoring report opened", "triangle-up", "#e07b00"),
+    "verified": ("Remediation verified", "star", "#1a9850"),
+    "retaliation": ("Retaliation confirmed", "x", "#b30000"),
+}
+
+
+def _band_shading(fig: go.Figure, row: int | None = None) -> None:
+    for band in params.BANDS:
+        kwargs = {"row": row, "col": 1} if row else {}
+        fig.add_hrect(
+            y0=band.lower, y1=band.upper, fillcolor=BAND_COLOURS[band.name], opacity=0.10, line_width=0,
+            layer="below", annotation_text=band.name, annotation_position="right",
+            annotation_font={"size": 10, "color": "#555"}, **kwargs,
+        )  # fmt: skip
+
+
+def _methodology_change(fig: go.Figure, dates: pd.Series, row: int | None = None) -> None:
+    v2 = params.VERSIONS["v2"].in_force_from
+    if len(dates) and pd.Timestamp(dates.min()) <= pd.Timestamp(v2) <= pd.Timestamp(dates.max()):
+        kwargs = {"row": row, "col": 1} if row else {}
+        fig.add_vline(x=pd.Timestamp(v2).timestamp() * 1000, line_dash="dash", line_color="#666", **kwargs)
+        fig.add_annotation(
+            x=pd.Timestamp(v2), y=100, yref="y", text="Methodology v2 in force (2022-07-01)",
+            showarrow=False, xanchor="left", yanchor="bottom", font={"size": 11, "color": "#444"},
+        )  # fmt: skip
+
+
+def trajectory(
+    series: pd.DataFrame, title: str, events: pd.DataFrame | None = None, height: int = 480
+) -> go.Figure:
+    """One company's scores per quarter end (`score()` rows), n/a left as gaps, never 0.
+
+    `events` (optional): columns `date`, `kind` (keys of EVENT_STYLE), `label`; drawn as markers
+    in a strip under the scores.
+    """
+    data = series.sort_values("as_of")
+    x = pd.to_datetime(data["as_of"])
+    with_events = events is not None and not events.empty
+    fig = make_subplots(
+        rows=2 if with_events else 1, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+        row_heights=[0.8, 0.2] if with_events else [1.0],
+    )  # fmt: skip
+    for key in ("sct", "fi", "overall"):
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=data[key], name=SCORE_LABELS[key], mode="lines+markers", connectgaps=False,
+                line={"color": SCORE_COLOURS[key], "width": 3 if key == "overall" else 2,
+                      "dash": "solid" if key == "overall" else "dot"},
+                customdata=data[["methodology"]],
+                hovertemplate="%{x|%Y-%m-%d}<br>" + SCORE_LABELS[key] + ": %{y:.1f}<br>methodology %{customdata[0]}"
+                "<extra></extra>",
+            ),
+            row=1, col=1,
+        )  # fmt: skip
+    _band_shading(fig, 1)
+    _methodology_change(fig, x, 1)
+    if with_events:
+        for kind, (label, symbol, colour) in EVENT_STYLE.items():
+            part = events[events["kind"] == kind]
+            if part.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=pd.to_datetime(part["date"]), y=[label] * len(part), mode="markers", name=label,
+                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"],
+                    hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
+                ),
+                row=2, col=1,
+            )  # fmt: skip
+        fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
+    fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
+    fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
+    fig.update_layout(
+        title=title, height=height, font={"family": FONT}, hovermode="closest",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        margin={"t": 90, "r": 80},
+    )  # fmt: skip
+    return fig
+
+
+def compare(
+    series: pd.DataFrame, names: dict[str, str], score: str = "overall", title: str | None = None
+) -> go.Figure:
+    """Several companies' trajectories of one score on one chart."""
+    fig = go.Figure()
+    for company_id, part in series.sort_values("as_of").groupby("company_id", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
+                name=names.get(company_id, company_id),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + names.get(company_id, company_id) + "</extra>",
+            )
+        )  # fmt: skip
+    _band_shading(fig)
+    _methodology_change(
+        fig, pd.to_datetime(series["as_of"]) if len(series) else pd.Series(dtype="datetime64[ns]")
+    )
+    fig.update_layout(
+        title=title or f"{SCORE_LABELS[score]} per quarter", height=460, font={"family": FONT},
+        yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
+        xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
+    )  # fmt: skip
+    return fig
+
+
+def band_shares(shares: dict[str, float], title: str = "Companies per band (%)") -> go.Figure:
+    """A single stacked horizontal bar: the share of scored companies in each band."""
+    fig = go.Figure()
+    for band in params.BANDS:
+        value = shares.get(band.name, 0.0)
+        fig.add_trace(
+            go.Bar(
+                x=[value], y=["Companies"], orientation="h", name=band.name, marker_color=BAND_COLOURS[band.name],
+                text=[f"{value:.0f}%"], textposition="inside", hovertemplate=band.name + ": %{x:.0f}%<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        barmode="stack", title=title, height=170, font={"family": FONT}, margin={"t": 40, "b": 30, "l": 10},
+        xaxis={"title": "Share of scored companies (%)", "range": [0, 100]}, yaxis={"visible": False},
+        legend={"orientation": "h", "y": -0.6, "title": "Band", "traceorder": "normal"},
+    )  # fmt: skip
+    return fig
+
+
+def as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

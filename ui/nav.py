@@ -1,0 +1,26 @@
+"""Every page runs through app.py (navigation, and later the sign-in gate).
+
+Streamlit still knows the legacy "pages/ folder" mode: on a fresh server, until
+app.py has called `st.navigation` once, a deep link such as /company runs
+pages/company.py on its own, without app.py. `through_app()` at the top of each
+page sends such a run to app.py, which then opens the linked page with its
+query parameters.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_FLAG = "_cpt_through_app"
+TARGET_PARAM = "_page"
+
+
+def mark_through_app() -> None:
+    """Called by app.py on every run before it runs a page."""
+    st.session_state[_FLAG] = True
+
+
+def through_app(url_path: str) -> None:
+    """Stop a page that was run without app.py and hand its link to app.py."""
+    if not st.session_state.get(_FLAG):
+        st.switch_page("app.py", query_params={**st.query_params.to_dict(), TARGET_PARAM: url_path})
