@@ -78,6 +78,6 @@ CODE_AREA_LABELS = {
 FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
 FINDING_STATUS_COLOURS = {"open": "#fc8d59", "verified": STAGE_COLOURS["verified"]}
 
-ON_TIME_LABEL = "Disclosed on time (first disclosure by the deadline)"
+ON_TIME_LABEL = "Disclosed on time<br>(first disclosure by the deadline)"
 ON_TIME_COLOUR = "#2f2f2f"
 CASE_LINE_COLOUR = "#d9d9d9"

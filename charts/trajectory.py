@@ -87,8 +87,8 @@ def trajectory(
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
     fig.update_layout(
         title=title, height=height, font={"family": FONT}, hovermode="closest",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
-        margin={"t": 90, "r": 80},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
+        margin={"t": 60, "r": 80, "b": 110},
     )  # fmt: skip
     return fig
 

@@ -17,9 +17,9 @@ def style_figure(
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"title": {"text": legend_title}, "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"title": {"text": legend_title}, "orientation": "v", "yanchor": "top", "y": 1, "x": 1.02},
         font={"family": theme.FONT},
-        margin={"l": 10, "r": 10, "t": 100, "b": 10},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         plot_bgcolor="white",
         **kw,
     )
@@ -31,7 +31,7 @@ def style_figure(
 def country_name(code: str) -> str:
     """ "China (CN)" for an ISO 3166-1 alpha-2 code; the code itself when unknown."""
     country = pycountry.countries.get(alpha_2=code)
-    return f"{country.name} ({code})" if country else code
+    return f"{getattr(country, 'common_name', country.name)} ({code})" if country else code
 
 
 def factories_over_time(df: pd.DataFrame) -> go.Figure:

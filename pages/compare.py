@@ -1,10 +1,64 @@
-"""Placeholder: being built."""
+"""Compare: 2–6 companies side by side for a pre-tender market engagement meeting."""
 
 import streamlit as st
 
-from ui import nav
+from charts import trajectory
+from scoring import summary
+from ui import cache, controls, nav
 
 nav.through_app("compare")
 
-st.title("compare")
-st.info("This page is being built.")
+version = cache.db_version()
+st.title("Compare companies")
+st.caption(
+    "Put the likely bidders side by side: current scores and bands, trajectories, strongest and weakest components."
+)
+
+companies = cache.companies(version)
+top = st.columns([3, 1, 3])
+chosen = controls.companies_multi(companies, container=top[0])
+methodology = controls.methodology(container=top[2])
+series_all = cache.series(version, methodology)
+as_of = controls.as_of(series_all["as_of"].unique(), container=top[1])
+if len(chosen) < 2:
+    st.info("Choose at least two companies to compare (up to six).")
+    st.stop()
+if as_of is None:
+    st.info("n/a: no evidence in the database yet.")
+    st.stop()
+
+names = companies.set_index("company_id")["name"].to_dict()
+explanations = {c: cache.explanation(version, c, as_of, methodology) for c in chosen}
+table = summary.comparison(explanations, names)
+
+cols = st.columns(len(chosen))
+for col, row in zip(cols, table.itertuples(index=False), strict=True):
+    with col:
+        st.markdown(f"**{row.Company}**")
+        st.metric("Overall", controls.fmt_score(row.Overall), help="0–100")
+        st.write(f"Band: **{row.Band}**")
+        st.write(f"SCT {controls.fmt_score(row.SCT)} · FI {controls.fmt_score(row.FI)}")
+
+st.dataframe(
+    table.style.format({k: "{:.1f}" for k in ("SCT", "FI", "Overall")}, na_rep="n/a"),
+    key="comparison",
+    hide_index=True,
+    width="stretch",
+    column_order=[c for c in table.columns if c != "company_id"],
+)
+st.download_button(
+    "Download comparison (CSV)",
+    summary.comparison_csv(table, as_of, explanations[chosen[0]].methodology),
+    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv",
+    mime="text/csv",
+    key="download_comparison",
+)
+
+score = st.segmented_control(
+    "Score on the chart", ["overall", "sct", "fi"], default="overall", key="compare_score",
+    format_func={"overall": "Overall", "sct": "Supply Chain Transparency", "fi": "Factory Improvement"}.get,
+)  # fmt: skip
+shown = series_all[
+    series_all["company_id"].isin(chosen) & (series_all["as_of"] <= summary.to_timestamp(as_of))
+]
+st.plotly_chart(trajectory.compare(shown, names, score or "overall"), key="compare_chart", width="stretch")

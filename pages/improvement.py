@@ -5,10 +5,16 @@ import streamlit as st
 
 import scoring
 from charts import improvement as charts
-from ui import cache
+from ui import cache, nav
 from ui import evidence_cache as ev
 
+nav.through_app("improvement")
+
 ALL = "__all__"
+
+
+def date_col(label: str) -> st.column_config.DateColumn:
+    return st.column_config.DateColumn(label, format="YYYY-MM-DD")
 
 
 def days(value: float | None) -> str:
@@ -94,9 +100,9 @@ st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretc
 st.subheader("Cases")
 st.dataframe(cases, hide_index=True, key="cases_table", column_config={
     "case_id": "Case", "company_id": None, "company": "Company", "factory_id": None, "factory": "Factory",
-    "country": "Country", "title": "Report", "opened_on": "Opened", "acknowledged_on": "Acknowledged",
-    "access_granted_on": "Access", "plan_submitted_on": "Plan", "evidence_on": "First evidence",
-    "verified_on": "First verified", "retaliation_on": "Retaliation confirmed", "findings": "Findings",
+    "country": "Country", "title": "Report", "opened_on": date_col("Opened"), "acknowledged_on": date_col("Acknowledged"),
+    "access_granted_on": date_col("Access"), "plan_submitted_on": date_col("Plan"), "evidence_on": date_col("First evidence"),
+    "verified_on": date_col("First verified"), "retaliation_on": date_col("Retaliation confirmed"), "findings": "Findings",
     "findings_evidenced": "With evidence", "findings_verified": "Verified", "most_severe": "Most severe",
     "days_to_acknowledge": "Days to acknowledge", "case_label": None,
 })  # fmt: skip

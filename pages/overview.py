@@ -57,7 +57,7 @@ if board.empty:
     st.stop()
 
 table = summary.board_table(board)
-styled = table.style.map(
+styled = table.style.format({k: "{:.1f}" for k in ("SCT", "FI", "Overall")}, na_rep="n/a").map(
     lambda b: f"background-color: {theme.BAND_COLOURS.get(b, theme.NA_COLOUR)}33", subset=["Band"]
 )
 event = st.dataframe(

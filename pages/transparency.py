@@ -5,8 +5,10 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache
+from ui import cache, nav
 from ui import evidence_cache as ev
+
+nav.through_app("transparency")
 
 ALL = "__all__"
 
@@ -53,7 +55,7 @@ if summary["requests"] == 0:
 
 st.caption(f"As of the last quarter end, {until:%Y-%m-%d}.")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Requests due", f"{summary['due_requests']} of {summary['requests']}")
+m1.metric("Requests due", summary["due_requests"], help=f"Of {summary['requests']} requests made so far.")
 m2.metric(
     "Disclosed on time",
     pct(summary["on_time_pct"]),
@@ -101,7 +103,7 @@ else:
     )
     st.dataframe(missing, hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
-        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": "First disclosed", "companies": "Disclosed by",
+        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": "Disclosed by",
     })  # fmt: skip
 
 st.subheader("Product models and their factories")
@@ -112,7 +114,7 @@ else:
     st.dataframe(links, hide_index=True, key="links_table", column_config={
         "company": "Company", "product_model": "Product model", "category": "Category",
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
-        "country": "Country", "tier": "Tier", "disclosed_on": "Disclosed on",
+        "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),
         "complete": st.column_config.CheckboxColumn("Complete"),
     })  # fmt: skip
     st.download_button(

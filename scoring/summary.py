@@ -187,3 +187,114 @@ def board_csv(table: pd.DataFrame, as_of: date, methodology: str) -> bytes:
         f"generated {date.today():%Y-%m-%d}. Confidential: for affiliates and the company concerned.\n"
     )
     return (header + out.to_csv(index=False)).encode("utf-8")
+
+
+def to_timestamp(value: date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value)
+
+
+def delta(now: float | None, before: float | None) -> str | None:
+    """Change for st.metric ('+2.3'); None when either side is n/a."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    return f"{now - before:+.1f}"
+
+
+def split_scored(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Explanation rows that count in the score, and those left out (with their reason)."""
+    if items.empty:
+        return items, items
+    scored = items["status"] == "scored"
+    return items[scored].reset_index(drop=True), items[~scored].reset_index(drop=True)
+
+
+REQUEST_COLUMN_LABELS = {
+    "request_id": "Request",
+    "scope": "Scope",
+    "product_model_id": "Product model",
+    "due_on": "Due",
+    "status": None,
+    "level_by_deadline": "Level by the deadline",
+    "level_now": "Level now",
+    "late_factor_applied": "Late factor applied",
+    "credit": "Credit (0–1)",
+    "weight": "Weight",
+    "points": "Points (weight × credit)",
+    "evidence": "Evidence",
+    "reason": "Why",
+}
+CASE_COLUMN_LABELS = {
+    "case_id": "Case",
+    "factory_id": "Factory",
+    "opened_on": "Opened",
+    "status": None,
+    "ack_points": "Acknowledged (of 10)",
+    "access_points": "Access (of 15)",
+    "plan_points": "Plan (of 20)",
+    "evidence_points": "Evidence (of 25)",
+    "verified_points": "Verified (of 30)",
+    "retaliation": "Retaliation",
+    "retaliation_rule": "Retaliation rule",
+    "case_score": "Case score (0–100)",
+    "case_weight": "Case weight",
+    "severity": "Severity weights",
+    "finding_ids": "Findings",
+    "event_ids": "Events",
+    "reason": "Why",
+}
+
+
+def what_changed(now: object, before: object) -> pd.DataFrame:
+    """Requests and cases whose contribution moved between two explanations of one company."""
+    parts = []
+    if len(now.requests) or len(before.requests):
+        moved = changes(now.requests, before.requests, "request_id", "points")
+        moved.insert(0, "item", "request " + moved["request_id"].astype(str))
+        parts.append(moved.drop(columns=["request_id"]))
+    if len(now.cases) or len(before.cases):
+        moved = changes(now.cases, before.cases, "case_id", "case_score")
+        moved.insert(0, "item", "case " + moved["case_id"].astype(str))
+        parts.append(moved.drop(columns=["case_id"]))
+    if not parts:
+        return pd.DataFrame(columns=["item", "before", "status_before", "after", "status", "reason"])
+    out = pd.concat(parts, ignore_index=True)
+    return out.rename(
+        columns={
+            "before": "points before",
+            "after": "points now",
+            "status_before": "status before",
+            "status": "status now",
+        }
+    )
+
+
+def comparison(explanations: dict[str, object], names: dict[str, str]) -> pd.DataFrame:
+    """One row per company: scores, band and its strongest and weakest component."""
+    rows = []
+    for company_id, why in explanations.items():
+        parts = components(why.requests, why.cases)
+        strong, weak = strongest_and_weakest(parts)
+        rows.append(
+            {
+                "company_id": company_id,
+                "Company": names.get(company_id, company_id),
+                "SCT": why.sct,
+                "FI": why.fi,
+                "Overall": why.overall,
+                "Band": why.band or "n/a",
+                "Strongest component": strong or "n/a",
+                "Weakest component": weak or "n/a",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def comparison_csv(table: pd.DataFrame, as_of: date, methodology: str) -> bytes:
+    out = table.copy()
+    for col in ("SCT", "FI", "Overall"):
+        out[col] = out[col].round(2)
+    header = (
+        f"# CPT comparison as of {as_of:%Y-%m-%d}, methodology {methodology}, "
+        f"generated {date.today():%Y-%m-%d}. Confidential: for affiliates and the company concerned.\n"
+    )
+    return (header + out.to_csv(index=False)).encode("utf-8")
