@@ -84,29 +84,33 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
 
 
 def findings_by_area(df: pd.DataFrame) -> go.Figure:
-    """Findings per code area, stacked by severity (from `findings_by_area`)."""
-    areas = list(dict.fromkeys(df["code_area"]))  # most findings first
+    """Findings per code area, stacked by severity, as horizontal bars with the area with
+    most findings on top (from `findings_by_area`)."""
+    areas = [theme.CODE_AREA_LABELS[a] for a in dict.fromkeys(df["code_area"])]  # most findings first
     fig = go.Figure()
     for severity in ("critical", "major", "minor"):
         part = df[df["severity"] == severity]
         fig.add_trace(
             go.Bar(
-                x=part["code_area"].map(theme.CODE_AREA_LABELS),
-                y=part["findings"],
+                y=part["code_area"].map(theme.CODE_AREA_LABELS),
+                x=part["findings"],
+                orientation="h",
                 name=theme.SEVERITY_LABELS[severity],
                 marker_color=theme.SEVERITY_COLOURS[severity],
-                hovertemplate="%{x}: %{y} findings<extra>" + theme.SEVERITY_LABELS[severity] + "</extra>",
+                hovertemplate="%{y}: %{x} findings<extra>" + theme.SEVERITY_LABELS[severity] + "</extra>",
             )
         )
     fig = style_figure(
         fig,
         "Findings by code area and severity",
-        "Code area",
         "Findings (count)",
+        "Code area",
         "Severity",
         barmode="stack",
+        legend_traceorder="normal",
     )
-    fig.update_xaxes(categoryorder="array", categoryarray=[theme.CODE_AREA_LABELS[a] for a in areas])
+    fig.update_yaxes(categoryorder="array", categoryarray=areas[::-1], gridcolor=None)
+    fig.update_xaxes(gridcolor="#eeeeee")
     return fig
 
 

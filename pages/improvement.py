@@ -65,9 +65,9 @@ if not retaliation.empty:
         for r in retaliation.itertuples()
     )
     st.error(
-        f"**Retaliation against workers confirmed in {len(retaliation)} case(s).** "
+        f"**Retaliation against workers confirmed in {len(retaliation)} {'case' if len(retaliation) == 1 else 'cases'}.** "
         f"See the Methodology page for how a confirmed retaliation lowers the case score.\n\n{lines}",
-        icon="🚨",
+        icon=":material/report:",
     )
 
 m1, m2, m3, m4 = st.columns(4)
@@ -95,7 +95,9 @@ else:
     right.plotly_chart(charts.findings_status(status), key="status_chart", width="stretch")
 
 cases = ev.case_progress(version, scope)
-st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretch")
+# Every company's cases make a very tall chart: folded away until asked for.
+with st.expander(f"Case timeline ({len(cases)} cases)", expanded=scope is not None):
+    st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretch")
 
 st.subheader("Cases")
 st.dataframe(cases, hide_index=True, key="cases_table", column_config={
