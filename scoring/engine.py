@@ -217,7 +217,7 @@ def running_sums(
     previous contribution) up to that date.
     """
     item, company, idx = (np.asarray(parts[k], dtype=np.int64) for k in ("item_no", "company_no", "idx"))
-    order = np.lexsort((idx, item))
+    order = np.argsort(item * n_dates + idx, kind="stable")  # by item, then date
     item, company, idx = item[order], company[order], idx[order]
     continues = np.zeros(len(item), dtype=bool)
     continues[1:] = item[1:] == item[:-1]

@@ -82,7 +82,7 @@ class World:
         product_model_id: str | None = None,
     ) -> str:
         due = d(due_on) if isinstance(due_on, str) else due_on
-        req = requested_on if requested_on is not None else date(2019, 1, 1)
+        req = requested_on if requested_on is not None else min(due, date(2019, 1, 1))
         req = d(req) if isinstance(req, str) else req
         self.company(company_id)
         if product_model_id is not None:

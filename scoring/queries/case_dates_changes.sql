@@ -11,12 +11,13 @@ WITH changes AS (
     UNION ALL
     SELECT case_id, unnest([evidenced_on, verified_on])
     FROM finding_facts
-    UNION ALL
-    SELECT c.case_id, a.as_of
-    FROM case_facts c
-    CROSS JOIN assessments a
-    WHERE a.version_starts
 )
 SELECT c.case_id, a.as_of, a.methodology, a.idx
 FROM changes c
 ASOF JOIN assessments a ON a.as_of >= c.changes_on
+WHERE c.changes_on IS NOT NULL
+UNION ALL
+SELECT c.case_id, a.as_of, a.methodology, a.idx
+FROM case_facts c
+CROSS JOIN assessments a
+WHERE a.version_starts

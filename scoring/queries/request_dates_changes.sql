@@ -14,12 +14,13 @@ WITH changes AS (
     FROM request_facts f
     CROSS JOIN methodologies m
     WHERE m.sct_window_days IS NOT NULL
-    UNION ALL
-    SELECT f.request_id, a.as_of
-    FROM request_facts f
-    CROSS JOIN assessments a
-    WHERE a.version_starts
 )
 SELECT c.request_id, a.as_of, a.methodology, a.idx
 FROM changes c
 ASOF JOIN assessments a ON a.as_of >= c.changes_on
+WHERE c.changes_on IS NOT NULL
+UNION ALL
+SELECT f.request_id, a.as_of, a.methodology, a.idx
+FROM request_facts f
+CROSS JOIN assessments a
+WHERE a.version_starts

@@ -1,0 +1,207 @@
+"""Properties of the scores on random small worlds, and set-based == naive reference."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import scoring
+from data.store import create_schema
+from tests.scoring_reference import reference_score
+from tests.worlds import World
+
+START = date(2020, 1, 1)
+DATES = scoring.quarter_ends(START, date(2024, 12, 31))
+SCOPES = ("final_assembly", "components", "compliance_findings")
+SEVERITIES = ("minor", "major", "critical")
+CASE_EVENTS = ("acknowledged", "access_granted", "plan_submitted", "retaliation_confirmed")
+FINDING_EVENTS = ("evidence_submitted", "verified")
+
+days = st.integers(min_value=0, max_value=5 * 365)
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    """A few companies with random requests, responses, cases, findings and events."""
+    w = World()
+    for c in range(draw(st.integers(1, 3))):
+        company = w.company(f"C{c}")
+        for r in range(draw(st.integers(0, 4))):
+            rid = f"{company}R{r}"
+            requested = START + timedelta(days=draw(days))
+            due = requested + timedelta(days=draw(st.integers(0, 400)))
+            w.request(rid, company, draw(st.sampled_from(SCOPES)), due, requested)
+            for i in range(draw(st.integers(0, 3))):
+                on = requested + timedelta(days=draw(st.integers(0, 600)))
+                w.disclosure(rid, f"F{i}", on, draw(st.booleans()))
+            for on in sorted(
+                {
+                    requested + timedelta(days=draw(st.integers(0, 600)))
+                    for _ in range(draw(st.integers(0, 2)))
+                }
+            ):
+                w.due_diligence(rid, on)
+        for k in range(draw(st.integers(0, 3))):
+            cid = f"{company}K{k}"
+            opened = START + timedelta(days=draw(days))
+            w.case(cid, company, opened)
+            findings = [
+                w.finding(f"{cid}f{i}", cid, draw(st.sampled_from(SEVERITIES)))
+                for i in range(draw(st.integers(0, 3)))
+            ]
+            for _ in range(draw(st.integers(0, 5))):
+                on = opened + timedelta(days=draw(st.integers(0, 500)))
+                if findings and draw(st.booleans()):
+                    w.event(cid, draw(st.sampled_from(FINDING_EVENTS)), on, draw(st.sampled_from(findings)))
+                else:
+                    w.event(cid, draw(st.sampled_from(CASE_EVENTS)), on)
+    return w
+
+
+def dedupe(w: World) -> World:
+    """Drop rows that would break a primary key (same disclosure twice)."""
+    seen: set = set()
+    rows = []
+    for row in w.rows["disclosures"]:
+        if row[:3] not in seen:
+            seen.add(row[:3])
+            rows.append(row)
+    w.rows["disclosures"] = rows
+    return w
+
+
+def assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert a["company_id"].tolist() == b["company_id"].tolist()
+    assert a["as_of"].tolist() == b["as_of"].tolist()
+    assert a["methodology"].tolist() == b["methodology"].tolist()
+    for col in ("sct", "fi", "overall"):
+        x, y = a[col].to_numpy(dtype=float), b[col].to_numpy(dtype=float)
+        assert (np.isnan(x) == np.isnan(y)).all(), col
+        assert np.allclose(x[~np.isnan(x)], y[~np.isnan(y)], rtol=0, atol=1e-9), col
+    assert a["band"].fillna("-").tolist() == b["band"].fillna("-").tolist()
+
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(worlds(), st.sampled_from(["in-force", "v1", "v2"]))
+def test_set_based_equals_naive(world: World, methodology: str) -> None:
+    evidence = dedupe(world).evidence()
+    assert_same(scoring.score(evidence, DATES, methodology), reference_score(evidence, DATES, methodology))
+
+
+@FAST
+@given(worlds())
+def test_scores_within_0_and_100(world: World) -> None:
+    out = scoring.score(dedupe(world).evidence(), DATES)
+    for col in ("sct", "fi", "overall"):
+        values = out[col].dropna()
+        assert ((values >= 0) & (values <= 100 + 1e-9)).all(), col
+    assert (out["band"].isna() == out["overall"].isna()).all()
+
+
+@FAST
+@given(worlds(), st.data())
+def test_responding_to_an_unanswered_due_request_never_lowers_sct(world: World, data: st.DataObject) -> None:
+    world = dedupe(world)
+    unanswered = [
+        r
+        for r in world.rows["disclosure_requests"]
+        if not any(x[0] == r[0] for x in world.rows["disclosures"] + world.rows["due_diligence"])
+    ]
+    if not unanswered:
+        return
+    request_id, company, _, _, requested_on, due_on = data.draw(st.sampled_from(unanswered))
+    before = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    if data.draw(st.booleans()):
+        on = requested_on + timedelta(days=data.draw(st.integers(0, 600)))
+        world.due_diligence(request_id, on)
+    else:  # a complete disclosure on time
+        on = requested_on + timedelta(days=data.draw(st.integers(0, (due_on - requested_on).days)))
+        world.disclosure(request_id, "FNEW", on, True)
+    after = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    # Only where the request was already scorable (due); see the early-response test below.
+    for as_of in DATES:
+        if as_of < due_on:
+            continue
+        key = (company, pd.Timestamp(as_of))
+        b, a = before.loc[key, "sct"], after.loc[key, "sct"]
+        assert math.isnan(b) or a >= b - 1e-9
+
+
+def test_early_due_diligence_can_lower_sct_before_the_deadline() -> None:
+    """METHODOLOGY.md as written: a response makes a request scorable before its deadline,
+    so early due diligence (credit 0.25) pulls an SCT of 100 down until the deadline."""
+    w = World()
+    w.request("A", "X", "final_assembly", "2021-03-31")
+    w.disclosure("A", "F1", "2021-03-01", True)
+    w.request("B", "X", "final_assembly", "2021-12-31")
+    before = scoring.score(w.evidence(), [date(2021, 6, 30)])["sct"].iloc[0]
+    w.due_diligence("B", "2021-05-01")
+    after = scoring.score(w.evidence(), [date(2021, 6, 30)])["sct"].iloc[0]
+    assert (before, after) == (100.0, pytest.approx(100 * (3 + 0.75) / 6))
+
+
+@FAST
+@given(worlds(), st.data())
+def test_non_retaliation_events_never_lower_fi(world: World, data: st.DataObject) -> None:
+    world = dedupe(world)
+    cases = world.rows["cases"]
+    if not cases:
+        return
+    case_id, company, _, opened_on, _ = data.draw(st.sampled_from(cases))
+    findings = [f[0] for f in world.rows["findings"] if f[1] == case_id]
+    before = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    on = opened_on + timedelta(days=data.draw(st.integers(0, 500)))
+    if findings and data.draw(st.booleans()):
+        world.event(
+            case_id, data.draw(st.sampled_from(FINDING_EVENTS)), on, data.draw(st.sampled_from(findings))
+        )
+    else:
+        world.event(case_id, data.draw(st.sampled_from(CASE_EVENTS[:3])), on)
+    after = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    b, a = before.loc[company, "fi"].to_numpy(), after.loc[company, "fi"].to_numpy()
+    assert (np.isnan(b) == np.isnan(a)).all()
+    assert (a[~np.isnan(a)] >= b[~np.isnan(b)] - 1e-9).all()
+
+
+@pytest.fixture(scope="module")
+def demo_evidence() -> scoring.Evidence:
+    import data.demo
+
+    con = duckdb.connect()
+    create_schema(con)
+    data.demo.fill_demo(con, scale=1)
+    try:
+        return scoring.load_evidence(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v1", "v2"])
+def test_set_based_equals_naive_on_demo_world(demo_evidence: scoring.Evidence, methodology: str) -> None:
+    dates = scoring.series_dates(demo_evidence)
+    assert len(dates) > 8 and len(demo_evidence.companies) > 10
+    got = scoring.score(demo_evidence, dates, methodology)
+    assert_same(got, reference_score(demo_evidence, dates, methodology))
+    assert got["overall"].notna().any()
+
+
+def test_explain_matches_score_on_demo_world(demo_evidence: scoring.Evidence) -> None:
+    dates = scoring.series_dates(demo_evidence)
+    series = scoring.score(demo_evidence, dates)
+    for company in demo_evidence.companies["company_id"][:5]:
+        for as_of in (dates[len(dates) // 2], dates[-1]):
+            x = scoring.explain(demo_evidence, company, as_of)
+            row = series[(series["company_id"] == company) & (series["as_of"] == pd.Timestamp(as_of))].iloc[0]
+            for a, b in ((x.sct, row["sct"]), (x.fi, row["fi"]), (x.overall, row["overall"])):
+                assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-9)
+            assert len(x.requests) == (demo_evidence.disclosure_requests["company_id"] == company).sum()
