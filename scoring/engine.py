@@ -1,13 +1,13 @@
 """Set-based scoring: every company at every assessment date in a few DuckDB queries.
 
-The rules themselves are the named queries in `scoring/queries/`:
-`request_assessments` (one row per disclosure request and date: the SCT rule),
-`case_assessments` (one row per case and date: the FI case score) and
-`company_scores` (the weighted means and the overall score). The evidence
-DataFrames and the methodology parameters (from `scoring.params`, as data) are
-registered on a private in-memory DuckDB connection; the assessment dates are
-crossed with the evidence inside DuckDB, so there is no Python loop over
-companies or dates.
+The rules are the named queries in `scoring/queries/`: `request_assessments` (a
+disclosure request at a date: the SCT rule) and `case_assessments` (a case at a date:
+the FI case score), over `request_facts` / `case_facts` / `finding_facts` (the few
+dates each rule looks at). The evidence DataFrames and the parameters (from
+`scoring.params`, as data) are registered on a private in-memory DuckDB connection.
+For a series, each request and case is assessed only at the dates where its
+contribution can change (`*_dates_changes.sql`); `running_sums` turns those into
+every company's sums at every date with numpy. No Python loop over companies or dates.
 """
 
 from __future__ import annotations
