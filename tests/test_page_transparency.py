@@ -1,0 +1,104 @@
+"""AppTest of the Supplier transparency page on the demo database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import scoring
+from data import evidence_queries as q
+
+PAGE = "pages/transparency.py"
+
+
+@pytest.fixture(autouse=True)
+def demo_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CPT_DB", str(demo_db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return demo_db
+
+
+def open_page(company: str | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    if company:
+        at.query_params["company"] = company
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def summary(demo_db: Path, company_ids: list[str] | None) -> dict:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return q.transparency_summary(con.cursor(), company_ids, scoring.last_quarter_end()).to_dict(
+            "records"
+        )[0]
+
+
+def test_all_companies(demo_env: Path) -> None:
+    at = open_page()
+    assert at.title[0].value == "Supplier transparency"
+    assert at.selectbox(key="transparency_company").value == "__all__"
+    assert chart_titles(at) == [
+        "Due disclosure requests by level at each quarter end",
+        "Factories disclosed over time (cumulative, distinct)",
+        "Disclosed factories by producing country",
+    ]
+    expected = summary(demo_env, None)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Requests due"] == str(expected["due_requests"])
+    assert metrics["Disclosed on time"] == f"{expected['on_time_pct']:.1f} %"
+    assert metrics["Complete disclosure rows"] == f"{expected['complete_pct']:.1f} %"
+    assert metrics["Factories disclosed"] == str(expected["factories"])
+    assert any(
+        f"{expected['factories_missing_address']} of {expected['factories']}" in w.value for w in at.warning
+    )
+    assert at.get("download_button")
+    assert "company" not in at.query_params
+
+
+def test_one_company_from_the_url(demo_env: Path) -> None:
+    at = open_page("CO0004")
+    assert at.selectbox(key="transparency_company").value == "CO0004"
+    expected = summary(demo_env, ["CO0004"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Requests due"] == str(expected["due_requests"])
+    assert metrics["Factories disclosed"] == str(expected["factories"])
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Share of due requests (%)"
+    assert {t["name"] for t in spec["data"]} >= {"Full disclosure", "Partial disclosure", "No response"}
+
+
+def test_company_without_evidence_says_na(demo_env: Path) -> None:
+    at = open_page("CO0012")
+    assert not at.get("plotly_chart")
+    assert any("n/a: no disclosure request" in i.value and "Lumetrix Public IT" in i.value for i in at.info)
+
+
+def test_due_diligence_only_company(demo_env: Path) -> None:
+    at = open_page("CO0008")
+    assert chart_titles(at) == ["Due disclosure requests by level at each quarter end"]
+    assert any("has not disclosed any factory yet" in i.value for i in at.info)
+
+
+def test_choosing_a_company_updates_the_url(demo_env: Path) -> None:
+    at = open_page()
+    at.selectbox(key="transparency_company").select("CO0011").run()
+    assert not at.exception
+    assert at.query_params["company"] == "CO0011"
+
+
+def test_unknown_company_falls_back_to_all(demo_env: Path) -> None:
+    at = open_page("NOPE")
+    assert any("NOPE" in e.value for e in at.error)
+    assert at.selectbox(key="transparency_company").value == "__all__"
