@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -94,11 +92,18 @@ def trajectory(
 
 
 def compare(
-    series: pd.DataFrame, names: dict[str, str], score: str = "overall", title: str | None = None
+    series: pd.DataFrame,
+    names: dict[str, str],
+    order: list[str],
+    score: str = "overall",
+    title: str | None = None,
 ) -> go.Figure:
-    """Several companies' trajectories of one score on one chart."""
+    """Several companies' trajectories of one score on one chart, one trace per company in `order`
+    (a company with no score yet keeps its legend entry, with no line)."""
     fig = go.Figure()
-    for company_id, part in series.sort_values("as_of").groupby("company_id", sort=False):
+    data = series.sort_values("as_of")
+    for company_id in order:
+        part = data[data["company_id"] == company_id]
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
@@ -135,7 +140,3 @@ def band_shares(shares: dict[str, float], title: str = "Companies per band (%)")
         legend={"orientation": "h", "y": -0.6, "title": "Band", "traceorder": "normal"},
     )  # fmt: skip
     return fig
-
-
-def as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -61,4 +61,6 @@ score = st.segmented_control(
 shown = series_all[
     series_all["company_id"].isin(chosen) & (series_all["as_of"] <= summary.to_timestamp(as_of))
 ]
-st.plotly_chart(trajectory.compare(shown, names, score or "overall"), key="compare_chart", width="stretch")
+st.plotly_chart(
+    trajectory.compare(shown, names, chosen, score or "overall"), key="compare_chart", width="stretch"
+)

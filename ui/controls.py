@@ -2,12 +2,17 @@
 
 Query parameters (the navigation contract): `company` (a company_id; on the
 Compare page several, comma-separated), `as_of` (YYYY-MM-DD, default the last
-quarter end), `methodology` (`in-force`, `v1`, `v2`). Each selector reads its
-initial value from `st.query_params`, and writes the chosen value back.
+quarter end), `methodology` (`in-force`, `v1`, `v2`).
+
+The URL is the source of truth: before drawing a selector, its value is set from
+the query parameter (or the default when there is none), and a change of the
+selector writes the query parameter in its `on_change` callback, which runs before
+the page. Default values are left out of the URL to keep links short.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -23,28 +28,47 @@ METHODOLOGY_LABELS = {
 
 
 def _set_param(name: str, value: str | None, default: str | None = None) -> None:
-    if value is None or value == default:
+    if value is None or value == default or value == "":
         st.query_params.pop(name, None)
     elif st.query_params.get(name) != value:
         st.query_params[name] = value
+
+
+def _to_url(
+    key: str, name: str, serialise: Callable[[object], str | None], default: str | None
+) -> Callable[[], None]:
+    def callback() -> None:
+        _set_param(name, serialise(st.session_state.get(key)), default)
+
+    return callback
+
+
+def _init(key: str, value: object) -> None:
+    # Always assign: a widget of the same key on another page may hold an equal value
+    # that the new widget would not pick up.
+    st.session_state[key] = value
 
 
 def methodology(key: str = "methodology", container=st) -> str:
     """Version in force, or the whole history rescored under v1 or v2 ("what-if")."""
     options = list(METHODOLOGY_LABELS)
     wanted = st.query_params.get("methodology", "in-force")
-    if key not in st.session_state:
-        st.session_state[key] = wanted if wanted in options else "in-force"
+    _init(key, wanted if wanted in options else "in-force")
     choice = container.segmented_control(
         "Methodology",
         options,
         format_func=METHODOLOGY_LABELS.get,
         key=key,
+        on_change=_to_url(key, "methodology", lambda v: v or "in-force", "in-force"),
         help="v1 applies before 2022-07-01 and v2 from then on; or rescore every date under one version.",
     )
-    choice = choice or "in-force"
-    _set_param("methodology", choice, "in-force")
-    return choice
+    return choice or "in-force"
+
+
+def methodology_param() -> dict[str, str]:
+    """The current methodology as a query parameter (empty for the default), to carry over on links."""
+    value = st.query_params.get("methodology")
+    return {"methodology": value} if value and value != "in-force" else {}
 
 
 def as_of(dates, key: str = "as_of", container=st) -> date | None:
@@ -52,56 +76,61 @@ def as_of(dates, key: str = "as_of", container=st) -> date | None:
     if not len(dates):
         return None
     options = sorted({pd.Timestamp(d).date() for d in dates}, reverse=True)
-    if key not in st.session_state:
-        wanted = st.query_params.get("as_of")
-        try:
-            chosen = date.fromisoformat(wanted) if wanted else options[0]
-        except ValueError:
-            chosen = options[0]
-        if chosen not in options:
-            st.warning(f"No scores as of {wanted}: showing the last quarter end, {options[0]:%Y-%m-%d}.")
-            chosen = options[0]
-        st.session_state[key] = chosen
-    choice = container.selectbox(
-        "As of (quarter end)", options, key=key, format_func=lambda d: d.strftime("%Y-%m-%d")
+    wanted = st.query_params.get("as_of")
+    try:
+        chosen = date.fromisoformat(wanted) if wanted else options[0]
+    except ValueError:
+        chosen = None
+    if chosen not in options:
+        st.warning(f"No scores as of “{wanted}”: showing the last quarter end, {options[0]:%Y-%m-%d}.")
+        chosen = options[0]
+        _set_param("as_of", None)
+    _init(key, chosen)
+    return container.selectbox(
+        "As of (quarter end)",
+        options,
+        key=key,
+        format_func=lambda d: d.strftime("%Y-%m-%d"),
+        on_change=_to_url(key, "as_of", lambda d: d.isoformat() if d else None, options[0].isoformat()),
     )
-    _set_param("as_of", choice.isoformat(), options[0].isoformat())
-    return choice
 
 
 def company(companies: pd.DataFrame, key: str = "company", container=st) -> str | None:
-    """One company by name; `None` (with a clear message) when the URL names an unknown one."""
+    """One company by name; a clear message when the URL names an unknown one."""
     ids = companies["company_id"].tolist()
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
-    if key not in st.session_state:
-        wanted = st.query_params.get("company")
-        if wanted and wanted not in names:
-            st.error(f"No company with id “{wanted}” is available. Choose one from the list.")
-            wanted = None
-        st.session_state[key] = wanted or (ids[0] if ids else None)
-    choice = container.selectbox("Company", ids, key=key, format_func=lambda c: names.get(c, c))
-    _set_param("company", choice)
-    return choice
+    wanted = st.query_params.get("company")
+    if wanted and wanted not in names:
+        st.error(f"No company with id “{wanted}” is available. Choose one from the list.")
+        wanted = None
+    chosen = wanted or (ids[0] if ids else None)
+    _init(key, chosen)
+    _set_param("company", chosen)
+    return container.selectbox(
+        "Company",
+        ids,
+        key=key,
+        format_func=lambda c: names.get(c, c),
+        on_change=_to_url(key, "company", lambda c: c, None),
+    )
 
 
 def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 6, container=st) -> list[str]:
     """Several companies (Compare); the URL holds them comma-separated."""
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
-    if key not in st.session_state:
-        wanted = [c for c in st.query_params.get("company", "").split(",") if c]
-        unknown = [c for c in wanted if c not in names]
-        if unknown:
-            st.error("Not available: " + ", ".join(f"“{c}”" for c in unknown) + ". Choose from the list.")
-        st.session_state[key] = [c for c in wanted if c in names][:max_n]
-    choice = container.multiselect(
+    wanted = [c for c in st.query_params.get("company", "").split(",") if c]
+    unknown = [c for c in wanted if c not in names]
+    if unknown:
+        st.error("Not available: " + ", ".join(f"“{c}”" for c in unknown) + ". Choose from the list.")
+    _init(key, [c for c in wanted if c in names][:max_n])
+    return container.multiselect(
         f"Companies to compare (2–{max_n})",
         list(names),
         key=key,
         format_func=lambda c: names.get(c, c),
         max_selections=max_n,
+        on_change=_to_url(key, "company", lambda v: ",".join(v or []), None),
     )
-    _set_param("company", ",".join(choice) if choice else None)
-    return choice
 
 
 def fmt_score(value: float | None) -> str:
@@ -111,9 +140,3 @@ def fmt_score(value: float | None) -> str:
 
 def band_of(value: float | None) -> str:
     return scoring.band(None if value is None or pd.isna(value) else float(value)) or "n/a"
-
-
-def methodology_param() -> dict[str, str]:
-    """The current methodology as a query parameter (empty for the default), to carry over on links."""
-    value = st.query_params.get("methodology")
-    return {"methodology": value} if value and value != "in-force" else {}
