@@ -4,7 +4,7 @@
                       [--methodology in-force|v1|v2] [--company ID] [--format csv|json]
 
 Scores are printed with exactly two decimals (`61.43`; 51.875 prints as `51.88`,
-Python's `.2f`), the precision METHODOLOGY.md's worked example quotes; the engine
+ties rounded half up), the precision METHODOLOGY.md's worked example quotes; the engine
 itself keeps full precision. A score that is not applicable is an empty CSV field
 and null in JSON. Usage errors (bad flags, bad dates) exit 2 with one line on
 standard error; other failures (no database, unknown company) exit 1.
@@ -18,6 +18,7 @@ import json
 import math
 import sys
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NoReturn
 
 import duckdb
@@ -70,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _number(x: float) -> str:
-    return "" if x is None or math.isnan(x) else f"{x:.2f}"
+    """Two decimals, ties rounded half up as people do (43.125 -> 43.13, not Python's 43.12)."""
+    if x is None or math.isnan(x):
+        return ""
+    return str(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def format_csv(scores: pd.DataFrame) -> str:

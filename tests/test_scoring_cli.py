@@ -121,3 +121,13 @@ def test_module_entry_point(db: Path) -> None:
         check=True,
     )
     assert proc.stdout.splitlines()[1] == "EX,2021-12-31,v1,61.43,51.88,56.65,Good"
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [(43.125, "43.13"), (51.875, "51.88"), (61.428571, "61.43"), (100.0, "100.00"), (0.0, "0.00"), (0.005, "0.01")],
+)
+def test_numbers_print_to_the_cent_rounding_ties_up(value: float, printed: str) -> None:
+    from scoring.cli import _number
+
+    assert _number(value) == printed
