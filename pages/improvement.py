@@ -5,12 +5,10 @@ import streamlit as st
 
 import scoring
 from charts import improvement as charts
-from ui import cache, nav
+from ui import cache, controls, nav
 from ui import evidence_cache as ev
 
 nav.through_app("improvement")
-
-ALL = "__all__"
 
 
 def date_col(label: str) -> st.column_config.DateColumn:
@@ -32,25 +30,9 @@ st.caption(
     "that monitors then verify."
 )
 
-# A company, or all of them; the choice lives in the URL (`?company=CO0001`; none = all).
-if "improvement_company" not in st.session_state:
-    wanted = st.query_params.get("company")
-    if wanted and wanted not in names:
-        st.error(f"No company with id “{wanted}” is available: showing all companies.")
-        wanted = None
-    st.session_state["improvement_company"] = wanted or ALL
-choice = st.selectbox(
-    "Company",
-    [ALL, *names],
-    key="improvement_company",
-    format_func=lambda c: "All companies" if c == ALL else names.get(c, c),
-)
-if choice == ALL:
-    st.query_params.pop("company", None)
-elif st.query_params.get("company") != choice:
-    st.query_params["company"] = choice
-scope = None if choice == ALL else (choice,)
-who = "any company" if choice == ALL else names[choice]
+choice = controls.company_or_all(companies, key="improvement_company")
+scope = None if choice is None else (choice,)
+who = "any company" if choice is None else names[choice]
 
 summary = ev.improvement_summary(version, scope).to_dict("records")[0]
 if summary["cases"] == 0:
@@ -111,7 +93,7 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
 st.download_button(
     "Download cases (CSV)",
     cases.drop(columns="case_label").to_csv(index=False).encode("utf-8"),
-    file_name=f"improvement_cases_{'all' if choice == ALL else choice}.csv",
+    file_name=f"improvement_cases_{'all' if choice is None else choice}.csv",
     mime="text/csv",
     key="cases_csv",
 )

@@ -5,12 +5,10 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache, nav
+from ui import cache, controls, nav
 from ui import evidence_cache as ev
 
 nav.through_app("transparency")
-
-ALL = "__all__"
 
 
 def pct(value: float | None) -> str:
@@ -27,25 +25,9 @@ st.caption(
     "the products public buyers buy (final assembly and components) and for compliance findings."
 )
 
-# A company, or all of them; the choice lives in the URL (`?company=CO0001`; none = all).
-if "transparency_company" not in st.session_state:
-    wanted = st.query_params.get("company")
-    if wanted and wanted not in names:
-        st.error(f"No company with id “{wanted}” is available: showing all companies.")
-        wanted = None
-    st.session_state["transparency_company"] = wanted or ALL
-choice = st.selectbox(
-    "Company",
-    [ALL, *names],
-    key="transparency_company",
-    format_func=lambda c: "All companies" if c == ALL else names.get(c, c),
-)
-if choice == ALL:
-    st.query_params.pop("company", None)
-elif st.query_params.get("company") != choice:
-    st.query_params["company"] = choice
-scope = None if choice == ALL else (choice,)
-who = "any company" if choice == ALL else names[choice]
+choice = controls.company_or_all(companies, key="transparency_company")
+scope = None if choice is None else (choice,)
+who = "any company" if choice is None else names[choice]
 
 until = scoring.last_quarter_end()
 summary = ev.transparency_summary(version, scope, until).to_dict("records")[0]
@@ -120,7 +102,7 @@ else:
     st.download_button(
         "Download product model → factory links (CSV)",
         links.to_csv(index=False).encode("utf-8"),
-        file_name=f"transparency_links_{'all' if choice == ALL else choice}_{until:%Y-%m-%d}.csv",
+        file_name=f"transparency_links_{'all' if choice is None else choice}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",
     )

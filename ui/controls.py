@@ -140,3 +140,25 @@ def fmt_score(value: float | None) -> str:
 
 def band_of(value: float | None) -> str:
     return scoring.band(None if value is None or pd.isna(value) else float(value)) or "n/a"
+
+
+ALL = "__all__"
+
+
+def company_or_all(companies: pd.DataFrame, key: str, container=st) -> str | None:
+    """One company or all of them (None); `?company=ID` in the URL, no parameter for all."""
+    names = dict(zip(companies["company_id"], companies["name"], strict=True))
+    wanted = st.query_params.get("company")
+    if wanted and wanted not in names:
+        st.error(f"No company with id “{wanted}” is available: showing all companies.")
+        _set_param("company", None)
+        wanted = None
+    _init(key, wanted or ALL)
+    choice = container.selectbox(
+        "Company",
+        [ALL, *names],
+        key=key,
+        format_func=lambda c: "All companies" if c == ALL else names.get(c, c),
+        on_change=_to_url(key, "company", lambda c: None if c == ALL else c, None),
+    )
+    return None if choice == ALL else choice
