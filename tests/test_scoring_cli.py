@@ -125,7 +125,14 @@ def test_module_entry_point(db: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "printed"),
-    [(43.125, "43.13"), (51.875, "51.88"), (61.428571, "61.43"), (100.0, "100.00"), (0.0, "0.00"), (0.005, "0.01")],
+    [
+        (43.125, "43.13"),
+        (51.875, "51.88"),
+        (61.428571, "61.43"),
+        (100.0, "100.00"),
+        (0.0, "0.00"),
+        (0.005, "0.01"),
+    ],
 )
 def test_numbers_print_to_the_cent_rounding_ties_up(value: float, printed: str) -> None:
     from scoring.cli import _number
