@@ -24,13 +24,7 @@ st.info(
 
 st.subheader("Parameters per version")
 table = params.parameter_table()
-st.dataframe(
-    table[["human", "v1", "v2"]],
-    key="parameters",
-    hide_index=True,
-    width="stretch",
-    column_config={"human": "Parameter", "v1": "v1", "v2": "v2"},
-)
+st.table(table[["human", "v1", "v2"]].rename(columns={"human": "Parameter"}).set_index("Parameter"))
 
 st.subheader("Supply Chain Transparency")
 st.markdown(

@@ -170,6 +170,7 @@ def test_methodology_page_renders_the_parameters(app) -> None:
     from scoring import params
 
     at = app("methodology")
-    table = at.dataframe[0].value
-    assert list(table["human"]) == list(params.parameter_table()["human"])
+    table = at.table[0].value
+    assert list(table.index) == list(params.parameter_table()["human"])
+    assert list(table.loc["late factor"]) == ["0.8", "0.7"]
     assert "2022-07-01" in text_of(at)
