@@ -38,6 +38,9 @@ SECTIONS = {
         st.Page("pages/transparency.py", title="Supplier transparency", url_path="transparency"),
         st.Page("pages/improvement.py", title="Factory improvement", url_path="improvement"),
     ],
+    "Staff": [
+        st.Page("pages/data.py", title="Data", url_path="data"),
+    ],
     "About": [
         st.Page("pages/methodology.py", title="Methodology", url_path="methodology"),
     ],

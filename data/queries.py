@@ -120,3 +120,10 @@ def company_evidence_events(cur: duckdb.DuckDBPyConnection, company_id: str) -> 
         """,
         {"company": company_id},
     ).df()
+
+
+def audit_log(cur: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The newest applied writes first."""
+    return cur.execute(
+        "SELECT logged_at, who, action, detail, counts FROM audit_log ORDER BY audit_id DESC LIMIT ?", [limit]
+    ).df()
