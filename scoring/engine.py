@@ -185,8 +185,9 @@ def score(
             con.execute(query("case_contributions")).fetchnumpy(), n_companies, n_dates
         )
     with np.errstate(invalid="ignore", divide="ignore"):
-        sct = np.where(sct_n > 0, 100 * sct_p / sct_w, np.nan)
-        fi = np.where(fi_n > 0, fi_p / fi_w, np.nan)
+        # Running sums of differences leave float noise (e.g. -7e-15 for 0): keep 0..100.
+        sct = np.clip(np.where(sct_n > 0, 100 * sct_p / sct_w, np.nan), 0, 100)
+        fi = np.clip(np.where(fi_n > 0, fi_p / fi_w, np.nan), 0, 100)
     versions = [params.VERSIONS[v] for v in grid["methodology"]]
     a = np.array([m.overall_sct_weight for m in versions], dtype=float)
     b = np.array([m.overall_fi_weight for m in versions], dtype=float)
