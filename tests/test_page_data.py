@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_data_page_shows_empty_audit_log_and_templates(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_page_shows_empty_audit_log_and_templates(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CPT_DB", str(demo_db))
     st.cache_data.clear()
     st.cache_resource.clear()
