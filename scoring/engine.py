@@ -126,6 +126,9 @@ only at the dates where its contribution can change (the series); "every" at eve
 date (to explain each item at one date). Both give the same company scores."""
 
 
+MATERIALISED = frozenset({"request_facts", "finding_facts", "case_facts"})
+
+
 @contextlib.contextmanager
 def scoring_connection(
     evidence: Evidence, grid: pd.DataFrame, dates: str = "changes"
@@ -141,7 +144,9 @@ def scoring_connection(
             con.register(name, df)
         for view in VIEWS[dates]:
             name, source = view if isinstance(view, tuple) else (view, view)
-            con.execute(f"CREATE TEMP VIEW {name} AS " + query(source))
+            # The per-item facts are read by several later views: compute them once.
+            kind = "TABLE" if name in MATERIALISED else "VIEW"
+            con.execute(f"CREATE TEMP {kind} {name} AS " + query(source))
         yield con
     finally:
         con.close()
