@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import resource
 import shutil
 import subprocess
@@ -31,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from bench.results import replace_section  # noqa: E402
 from data import importer, store  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET_S = 10.0
 
 
@@ -161,14 +160,8 @@ def main() -> int:
     section = "\n".join(lines)
     print(section)
     if not args.no_record:
-        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-        pattern = re.compile(r"^## Import\n.*?(?=^## |\Z)", re.S | re.M)
-        text = (
-            pattern.sub(lambda _: section + "\n", text)
-            if pattern.search(text)
-            else text.rstrip() + "\n\n" + section
-        )
-        RESULTS.write_text(text, encoding="utf-8")
+        title, _, body = section.partition("\n")
+        replace_section(title.removeprefix("## "), body)
     return 0
 
 

@@ -17,25 +17,39 @@ EVENT_STYLE = {
 }
 
 
-def _band_shading(fig: go.Figure, row: int | None = None) -> None:
+def _band_shading() -> tuple[list[dict], list[dict]]:
+    """Band background rectangles and their labels on the score axis (plain layout dicts:
+    much faster than add_hrect, which matters on every rerun)."""
+    shapes, labels = [], []
     for band in params.BANDS:
-        kwargs = {"row": row, "col": 1} if row else {}
-        fig.add_hrect(
-            y0=band.lower, y1=band.upper, fillcolor=BAND_COLOURS[band.name], opacity=0.10, line_width=0,
-            layer="below", annotation_text=band.name, annotation_position="right",
-            annotation_font={"size": 10, "color": "#555"}, **kwargs,
+        shapes.append(
+            {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": band.lower, "y1": band.upper,
+             "fillcolor": BAND_COLOURS[band.name], "opacity": 0.10, "line": {"width": 0}, "layer": "below"}
         )  # fmt: skip
+        labels.append(
+            {"xref": "x domain", "x": 1.0, "xanchor": "left", "yref": "y", "y": (band.lower + band.upper) / 2,
+             "text": band.name, "showarrow": False, "font": {"size": 10, "color": "#555"}}
+        )  # fmt: skip
+    return shapes, labels
 
 
-def _methodology_change(fig: go.Figure, dates: pd.Series, row: int | None = None) -> None:
-    v2 = params.VERSIONS["v2"].in_force_from
-    if len(dates) and pd.Timestamp(dates.min()) <= pd.Timestamp(v2) <= pd.Timestamp(dates.max()):
-        kwargs = {"row": row, "col": 1} if row else {}
-        fig.add_vline(x=pd.Timestamp(v2).timestamp() * 1000, line_dash="dash", line_color="#666", **kwargs)
-        fig.add_annotation(
-            x=pd.Timestamp(v2), y=100, yref="y", text="Methodology v2 in force (2022-07-01)",
-            showarrow=False, xanchor="left", yanchor="bottom", font={"size": 11, "color": "#444"},
-        )  # fmt: skip
+def _methodology_change(dates: pd.Series) -> tuple[list[dict], list[dict]]:
+    """A dashed line and a label where v2 came into force, if the dates span it."""
+    v2 = pd.Timestamp(params.VERSIONS["v2"].in_force_from)
+    if not len(dates) or not (pd.Timestamp(dates.min()) <= v2 <= pd.Timestamp(dates.max())):
+        return [], []
+    line = {"type": "line", "xref": "x", "x0": v2, "x1": v2, "yref": "y domain", "y0": 0, "y1": 1,
+            "line": {"dash": "dash", "color": "#666", "width": 1}}  # fmt: skip
+    label = {"xref": "x", "x": v2, "yref": "y", "y": 100, "xanchor": "left", "yanchor": "bottom",
+             "text": f"Methodology v2 in force ({v2:%Y-%m-%d})", "showarrow": False,
+             "font": {"size": 11, "color": "#444"}}  # fmt: skip
+    return [line], [label]
+
+
+def _decorate(fig: go.Figure, dates: pd.Series) -> None:
+    shapes, labels = _band_shading()
+    line, label = _methodology_change(dates)
+    fig.update_layout(shapes=shapes + line, annotations=labels + label)
 
 
 def trajectory(
@@ -65,8 +79,7 @@ def trajectory(
             ),
             row=1, col=1,
         )  # fmt: skip
-    _band_shading(fig, 1)
-    _methodology_change(fig, x, 1)
+    _decorate(fig, x)
     if with_events:
         for kind, (label, symbol, colour) in EVENT_STYLE.items():
             part = events[events["kind"] == kind]
@@ -111,10 +124,7 @@ def compare(
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + names.get(company_id, company_id) + "</extra>",
             )
         )  # fmt: skip
-    _band_shading(fig)
-    _methodology_change(
-        fig, pd.to_datetime(series["as_of"]) if len(series) else pd.Series(dtype="datetime64[ns]")
-    )
+    _decorate(fig, pd.to_datetime(series["as_of"]))
     fig.update_layout(
         title=title or f"{SCORE_LABELS[score]} per quarter", height=460, font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
