@@ -1,11 +1,11 @@
-"""CPT dashboard entry: page config, database, navigation."""
+"""CPT dashboard entry: page config, database, sign-in gate, navigation by role."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from data import store
-from ui import cache, nav
+from ui import auth, cache, nav
 
 st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
 
@@ -16,46 +16,64 @@ except store.StoreError as exc:
     st.error(f"{exc}")
     st.stop()
 
+user = auth.current_user(cache.reader().cursor())
+
 
 def _home() -> None:
-    """The app root: go to the overview (or the page a deep link asked for, see ui/nav.py),
-    keeping the link's query parameters."""
+    """The app root: go to the role's first page (or the page a deep link asked for, see
+    ui/nav.py), keeping the link's query parameters."""
     params = st.query_params.to_dict()
-    target = BY_PATH.get(params.pop(nav.TARGET_PARAM, ""), OVERVIEW)
-    st.switch_page(target, query_params=params)
+    wanted = params.pop(nav.TARGET_PARAM, "")
+    default = COMPANY if user is not None and user.role == "company" else OVERVIEW
+    st.switch_page(BY_PATH.get(wanted, default), query_params=params)
 
 
 # URL paths are a contract (issue 5): overview (the default: the root redirects to it),
-# company, transparency, improvement, compare, methodology, data, accounts.
+# company, transparency, improvement, compare, methodology, data, accounts. Every page is
+# registered for everyone, so a link always resolves; the gate below decides what runs.
 OVERVIEW = st.Page("pages/overview.py", title="Overview", url_path="overview")
+COMPANY = st.Page("pages/company.py", title="Company", url_path="company")
 SECTIONS = {
-    "Scores": [
-        OVERVIEW,
-        st.Page("pages/company.py", title="Company", url_path="company"),
-        st.Page("pages/compare.py", title="Compare", url_path="compare"),
-    ],
+    "Scores": [OVERVIEW, COMPANY, st.Page("pages/compare.py", title="Compare", url_path="compare")],
     "Evidence": [
         st.Page("pages/transparency.py", title="Supplier transparency", url_path="transparency"),
         st.Page("pages/improvement.py", title="Factory improvement", url_path="improvement"),
     ],
     "Staff": [
         st.Page("pages/data.py", title="Data", url_path="data"),
+        st.Page("pages/accounts.py", title="Accounts", url_path="accounts"),
     ],
-    "About": [
-        st.Page("pages/methodology.py", title="Methodology", url_path="methodology"),
-    ],
+    "About": [st.Page("pages/methodology.py", title="Methodology", url_path="methodology")],
 }
 BY_PATH = {p.url_path: p for pages in SECTIONS.values() for p in pages}
 home = st.Page(_home, title="Home", url_path="home", default=True)
-page = st.navigation([home, *(p for pages in SECTIONS.values() for p in pages)], position="hidden")
+page = st.navigation([home, *BY_PATH.values()], position="hidden")
 
 with st.sidebar:
     st.markdown("### Company Performance Tracker")
     for section, pages in SECTIONS.items():
-        st.caption(section)
-        for p in pages:
-            st.page_link(p)
+        allowed = [p for p in pages if auth.may_open(user, p.url_path)]
+        if allowed:
+            st.caption(section)
+            for p in allowed:
+                st.page_link(p)
+    st.divider()
+    if user is None:
+        st.caption("Not signed in")
+    else:
+        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        if st.button("Sign out", key="sign_out"):
+            auth.sign_out()
+            st.rerun()
+auth.write_pending_cookie()
+
 if cache.is_demo(version):
     st.caption("Fictional demo data: every company, factory, affiliate and score shown here is invented.")
-nav.mark_through_app()
-page.run()
+if page is home or auth.may_open(user, page.url_path):
+    with nav.through_app_run():
+        page.run()
+elif user is None:
+    auth.login_form(cache.reader().cursor(), demo=cache.is_demo(version))
+else:
+    st.error("This page is not available to your account.")
+    st.page_link(COMPANY if user.role == "company" else OVERVIEW, label="Go to your start page")

@@ -150,6 +150,57 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(confirm: bool = True) -> str:
+    """From the terminal without echo (asked twice), or one line of standard input for scripts."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if confirm and getpass.getpass("Password again: ") != first:
+            raise CliError("the two passwords differ; nothing was written")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise CliError("no password on standard input")
+    return line.rstrip("\r\n")
+
+
+def _existing_db(args: argparse.Namespace) -> Path:
+    path = store.db_path(args.db)
+    if not path.exists():
+        raise CliError(f"database {path} does not exist; create it with `python -m data init`")
+    return path
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from data import accounts
+
+    path = _existing_db(args)
+    try:
+        if args.action == "list":
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                users = accounts.list_users(con)
+            finally:
+                con.close()
+            if not users:
+                print("no accounts yet; add the first admin with: python -m data users add NAME --role admin")
+            for u in users:
+                link = u["company_id"] or u["affiliate_id"] or ""
+                print(f"{u['username']}\t{u['role']}\t{link}\t{u['created_at']:%Y-%m-%d %H:%M}")
+        elif args.action == "add":
+            accounts.add_user(path, args.username, _read_password(), args.role, args.company, args.affiliate,
+                              who=_who())  # fmt: skip
+            print(f"added {args.role} account {args.username}")
+        elif args.action == "passwd":
+            accounts.set_password(path, args.username, _read_password(), who=_who())
+            print(f"password of {args.username} changed")
+        elif args.action == "remove":
+            accounts.remove_user(path, args.username, who=_who())
+            print(f"removed account {args.username}")
+    except accounts.AccountError as exc:
+        raise CliError(f"{exc}; nothing was written") from exc
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data", description="CPT evidence store")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +236,24 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("backup", nargs="?", metavar="BACKUP_NAME", help="the backup file name to restore")
     p.add_argument("--keep", type=int, metavar="N", help="backups to keep (default: $CPT_BACKUPS or 5)")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "users", help="manage dashboard accounts (passwords are read, never passed as arguments)"
+    )
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("list", help="list accounts")
+    _add_db(q)
+    q = actions.add_parser("add", help="add an account; the password is read from the terminal or stdin")
+    _add_db(q)
+    q.add_argument("username")
+    q.add_argument("--role", required=True, choices=["admin", "affiliate", "company"])
+    q.add_argument("--company", metavar="COMPANY_ID", help="the company of a company account")
+    q.add_argument("--affiliate", metavar="AFFILIATE_ID", help="the affiliate of an affiliate account")
+    for action, text in (("passwd", "set a new password"), ("remove", "remove an account")):
+        q = actions.add_parser(action, help=text)
+        _add_db(q)
+        q.add_argument("username")
+    p.set_defaults(func=cmd_users)
 
     return parser
 

@@ -617,3 +617,23 @@ def fill_demo(con: duckdb.DuckDBPyConnection, scale: int = 1, today: date | None
         con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM demo_rows")  # noqa: S608 (names only)
         con.unregister("demo_rows")
     con.execute("INSERT INTO meta VALUES ('demo', 'true'), ('demo_scale', ?)", [str(scale)])
+    add_demo_accounts(con)
+
+
+DEMO_COMPANY = "CO0010"  # Jovance Micro: its score drops at the v1 -> v2 change
+
+
+def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """demo-admin, demo-affiliate (the affiliate with the most contracts) and demo-company,
+    all with the password in the README (accounts.DEMO_PASSWORD)."""
+    from data import accounts
+
+    affiliate = con.execute(
+        "SELECT affiliate_id FROM contracts GROUP BY affiliate_id ORDER BY count(*) DESC, affiliate_id LIMIT 1"
+    ).fetchone()[0]
+    for username, role, company, aff in (
+        ("demo-admin", "admin", None, None),
+        ("demo-affiliate", "affiliate", None, affiliate),
+        ("demo-company", "company", DEMO_COMPANY, None),
+    ):
+        accounts.insert_user(con, username, accounts.DEMO_PASSWORD, role, company, aff)

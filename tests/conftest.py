@@ -15,3 +15,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     store.create_database(path, demo.fill_demo)
     return path
+
+
+@pytest.fixture
+def demo_app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard at the demo database with empty caches (AppTest runs in this process)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CPT_DB", str(demo_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return demo_db

@@ -7,29 +7,21 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import scoring
 from data import evidence_queries as q
-
-PAGE = "pages/transparency.py"
+from tests import apptest
 
 
 @pytest.fixture(autouse=True)
-def demo_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CPT_DB", str(demo_db))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    return demo_db
+def demo_env(demo_app: Path) -> Path:
+    return demo_app
 
 
-def open_page(company: str | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    if company:
-        at.query_params["company"] = company
-    at.run()
-    at.switch_page(PAGE).run()
+def open_page(company: str | None = None, role: str = "affiliate") -> AppTest:
+    params = {"company": company} if company else {}
+    at = apptest.open_page("transparency", role=role, **params)
     assert not at.exception
     return at
 

@@ -9,25 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from tests import apptest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def app(demo_db: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CPT_DB", str(demo_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app(demo_app: Path):
+    """Open a page signed in as the demo affiliate; fails on any exception."""
 
     def open_page(page: str, **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page != "overview":
-            at.switch_page(f"pages/{page}.py").run()
+        at = apptest.open_page(page, **params)
         assert not at.exception, [e.value for e in at.exception]
         return at
 

@@ -8,6 +8,9 @@ new file never serves old numbers.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -15,6 +18,41 @@ import streamlit as st
 
 import scoring
 from data import demo, queries, store
+from ui import auth
+
+
+class NotAvailable(Exception):
+    """The signed-in account may not see this company."""
+
+
+def scoped(cache: Callable = st.cache_data, **options) -> Callable:
+    """Cache a query and restrict it to what the signed-in account may see.
+
+    The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
+    `auth.restrict` before the cache is consulted, so results are cached per scope and a
+    company account only ever gets its own company's rows. A `company_id` argument (one
+    company) outside the scope raises NotAvailable.
+    """
+
+    def decorate(func: Callable) -> Callable:
+        cached = cache(show_spinner=False, **options)(func)
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            if "company_ids" in bound.arguments:
+                ids = bound.arguments["company_ids"]
+                bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
+            if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
+                raise NotAvailable(bound.arguments["company_id"])
+            return cached(*bound.args, **bound.kwargs)
+
+        wrapper.clear = cached.clear  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,17 +95,7 @@ def _ids(company_ids: tuple[str, ...] | None) -> list[str] | None:
 # ---------------------------------------------------------------- store contents
 
 
-@st.cache_data(show_spinner=False)
-def table_counts(version: object) -> pd.DataFrame:
-    return queries.table_counts(reader().cursor())
-
-
-@st.cache_data(show_spinner=False)
-def evidence_date_range(version: object) -> tuple[object, object]:
-    return queries.evidence_date_range(reader().cursor())
-
-
-@st.cache_data(show_spinner=False)
+@scoped()
 def companies(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     return queries.companies(reader().cursor(), _ids(company_ids))
 
@@ -80,13 +108,13 @@ def is_demo(version: object) -> bool:
 # ---------------------------------------------------------------- scores
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@scoped(st.cache_resource, max_entries=8)
 def evidence(version: object, company_ids: tuple[str, ...] | None = None) -> scoring.Evidence:
     """The scoring evidence (shared, read-only: never modify the frames)."""
     return scoring.load_evidence(reader().cursor(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner="Scoring every quarter…", max_entries=16)
+@scoped(max_entries=16)
 def series(version: object, methodology: str, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Quarter-end scores of every company (or the given ones) from the first evidence to the last quarter."""
     ev = evidence(version, company_ids)
@@ -94,14 +122,14 @@ def series(version: object, methodology: str, company_ids: tuple[str, ...] | Non
     return scoring.score(ev, dates, methodology)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@scoped(max_entries=32)
 def scores_at(
     version: object, as_of: date, methodology: str, company_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     return scoring.score(evidence(version, company_ids), [as_of], methodology)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@scoped(max_entries=64)
 def explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
     return scoring.explain(evidence(version, (company_id,)), company_id, as_of, methodology)
 
@@ -114,16 +142,16 @@ def affiliates(version: object) -> pd.DataFrame:
     return queries.affiliates(reader().cursor())
 
 
-@st.cache_data(show_spinner=False)
-def company_filters(version: object) -> pd.DataFrame:
-    return queries.company_filters(reader().cursor())
+@scoped()
+def company_filters(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    return queries.company_filters(reader().cursor(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False)
+@scoped()
 def company_contracts(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_contracts(reader().cursor(), company_id)
 
 
-@st.cache_data(show_spinner=False)
+@scoped()
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_evidence_events(reader().cursor(), company_id)

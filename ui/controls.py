@@ -101,7 +101,7 @@ def company(companies: pd.DataFrame, key: str = "company", container=st) -> str 
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
     wanted = st.query_params.get("company")
     if wanted and wanted not in names:
-        st.error(f"No company with id “{wanted}” is available. Choose one from the list.")
+        st.error(f"Company “{wanted}” is not available to your account (or does not exist).")
         wanted = None
     chosen = wanted or (ids[0] if ids else None)
     _init(key, chosen)
@@ -146,11 +146,16 @@ ALL = "__all__"
 
 
 def company_or_all(companies: pd.DataFrame, key: str, container=st) -> str | None:
-    """One company or all of them (None); `?company=ID` in the URL, no parameter for all."""
+    """One company or all of them (None); `?company=ID` in the URL, no parameter for all.
+    With a single company to choose from (a company account) there is no "all"."""
+    if len(companies) == 1:
+        return company(companies, key=key, container=container)
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
     wanted = st.query_params.get("company")
     if wanted and wanted not in names:
-        st.error(f"No company with id “{wanted}” is available: showing all companies.")
+        st.error(
+            f"Company “{wanted}” is not available to your account (or does not exist): showing all companies."
+        )
         _set_param("company", None)
         wanted = None
     _init(key, wanted or ALL)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from data import evidence_queries as q
 from ui import cache
@@ -28,41 +27,41 @@ def _cur():
 # ---------------------------------------------------------------- supplier transparency
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def transparency_summary(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.transparency_summary(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def request_levels_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
     return q.request_levels_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def on_time_by_quarter(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.on_time_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def factories_disclosed_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
     return q.factories_disclosed_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def factories_by_country(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.factories_by_country(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def factories_missing_address(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.factories_missing_address(_cur(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def product_factory_links(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.product_factory_links(_cur(), _ids(company_ids))
 
@@ -70,28 +69,28 @@ def product_factory_links(version: object, company_ids: tuple[str, ...] | None) 
 # ---------------------------------------------------------------- factory improvement
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def case_progress(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.case_progress(_cur(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def improvement_summary(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.improvement_summary(_cur(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def findings_by_area(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.findings_by_area(_cur(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def findings_status_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
     return q.findings_status_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache.scoped(max_entries=64)
 def retaliation_cases(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.retaliation_cases(_cur(), _ids(company_ids))

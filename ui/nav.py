@@ -9,15 +9,23 @@ query parameters.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import streamlit as st
 
 _FLAG = "_cpt_through_app"
 TARGET_PARAM = "_page"
 
 
-def mark_through_app() -> None:
-    """Called by app.py on every run before it runs a page."""
+@contextlib.contextmanager
+def through_app_run() -> Iterator[None]:
+    """app.py runs its page inside this: the mark exists only while app.py runs the page."""
     st.session_state[_FLAG] = True
+    try:
+        yield
+    finally:
+        st.session_state.pop(_FLAG, None)
 
 
 def through_app(url_path: str) -> None:

@@ -1,0 +1,222 @@
+"""Dashboard accounts (DESIGN.md, "Access control"): argon2 hashes in the users table,
+written through the store's publish function; a failed-login throttle kept in the
+server process (never in the database file).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from data import store
+
+ROLES = ("admin", "affiliate", "company")
+DEMO_PASSWORD = "cpt-demo"
+MIN_PASSWORD = 8
+
+log = logging.getLogger("cpt.auth")
+_hasher = PasswordHasher()
+
+
+class AccountError(Exception):
+    """A problem with an account request the user can act on."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in account: what it may see follows from role and company/affiliate."""
+
+    username: str
+    role: str
+    company_id: str | None = None
+    affiliate_id: str | None = None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def _check_links(
+    con: duckdb.DuckDBPyConnection, role: str, company_id: str | None, affiliate_id: str | None
+) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if role == "company":
+        if (
+            not company_id
+            or not con.execute("SELECT 1 FROM companies WHERE company_id = ?", [company_id]).fetchone()
+        ):
+            raise AccountError(f"a company account needs an existing --company (got {company_id!r})")
+    elif company_id:
+        raise AccountError("only a company account has a company")
+    if role == "affiliate":
+        found = (
+            affiliate_id
+            and con.execute("SELECT 1 FROM affiliates WHERE affiliate_id = ?", [affiliate_id]).fetchone()
+        )
+        if not found:
+            raise AccountError(f"an affiliate account needs an existing --affiliate (got {affiliate_id!r})")
+    elif affiliate_id:
+        raise AccountError("only an affiliate account has an affiliate")
+
+
+def insert_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    role: str,
+    company_id: str | None = None,
+    affiliate_id: str | None = None,
+) -> None:
+    """Add an account on an open read-write connection (inside the caller's transaction)."""
+    _check_password(password)
+    _check_links(con, role, company_id, affiliate_id)
+    if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+        raise AccountError(f"an account named {username!r} already exists")
+    try:
+        con.execute(
+            "INSERT INTO users (username, password_hash, role, company_id, affiliate_id) VALUES (?, ?, ?, ?, ?)",
+            [username, hash_password(password), role, company_id, affiliate_id],
+        )
+    except duckdb.ConstraintException as exc:
+        raise AccountError(
+            f"invalid username {username!r}: use 1-64 letters, digits, '.', '_', '@' or '-'"
+        ) from exc
+
+
+def _audit(con: duckdb.DuckDBPyConnection, who: str, action: str, detail: str) -> None:
+    con.execute("INSERT INTO audit_log (who, action, detail) VALUES (?, ?, ?)", [who, action, detail])
+
+
+def add_user(path: Path, username: str, password: str, role: str, company_id: str | None = None,
+             affiliate_id: str | None = None, *, who: str) -> None:  # fmt: skip
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        insert_user(con, username, password, role, company_id, affiliate_id)
+        _audit(con, who, "user add", f"{username} ({role})")
+
+    store.publish(path, change)
+
+
+def remove_user(path: Path, username: str, *, who: str) -> None:
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        if not con.execute("DELETE FROM users WHERE username = ? RETURNING username", [username]).fetchall():
+            raise AccountError(f"no account named {username!r}")
+        _audit(con, who, "user remove", username)
+
+    store.publish(path, change)
+
+
+def set_password(path: Path, username: str, password: str, *, who: str) -> None:
+    _check_password(password)
+
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        done = con.execute(
+            "UPDATE users SET password_hash = ? WHERE username = ? RETURNING username",
+            [hash_password(password), username],
+        ).fetchall()
+        if not done:
+            raise AccountError(f"no account named {username!r}")
+        _audit(con, who, "user passwd", username)
+
+    store.publish(path, change)
+
+
+def list_users(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Accounts without their hashes."""
+    rows = cur.execute(
+        """
+        SELECT u.username, u.role, u.company_id, c.name AS company, u.affiliate_id, a.name AS affiliate, u.created_at
+        FROM users u LEFT JOIN companies c USING (company_id) LEFT JOIN affiliates a USING (affiliate_id)
+        ORDER BY u.username
+        """
+    )
+    names = [d[0] for d in rows.description]
+    return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+
+
+def count_users(cur: duckdb.DuckDBPyConnection) -> int:
+    return cur.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str) -> User | None:
+    """The account if the password matches its hash; None otherwise (never says which part was wrong)."""
+    row = cur.execute(
+        "SELECT username, password_hash, role, company_id, affiliate_id FROM users WHERE username = ?",
+        [username],
+    ).fetchone()
+    if row is None:
+        _hasher.hash(password)  # same work as a real check, so timing does not reveal unknown names
+        return None
+    try:
+        _hasher.verify(row[1], password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return User(row[0], row[2], row[3], row[4])
+
+
+def find_user(cur: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    row = cur.execute(
+        "SELECT username, role, company_id, affiliate_id FROM users WHERE username = ?", [username]
+    ).fetchone()
+    return User(*row) if row else None
+
+
+class LoginThrottle:
+    """Failed sign-ins per username: after `max_failures` within `lock_seconds`, the name is
+    locked until `lock_seconds` after the failure that locked it. Each failure also slows
+    the answer a little. The clock and the sleep are injectable for tests."""
+
+    def __init__(self, max_failures: int = 5, lock_seconds: float = 15 * 60,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 delay_per_failure: float = 0.25) -> None:  # fmt: skip
+        self.max_failures = max_failures
+        self.lock_seconds = lock_seconds
+        self.clock = clock
+        self.sleep = sleep
+        self.delay_per_failure = delay_per_failure
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, username: str) -> list[float]:
+        now = self.clock()
+        kept = [t for t in self._failures.get(username, []) if now - t < self.lock_seconds]
+        self._failures[username] = kept
+        return kept
+
+    def locked_for(self, username: str) -> float:
+        """Seconds until `username` may try again (0 when it may)."""
+        with self._lock:
+            recent = self._recent(username)
+            if len(recent) < self.max_failures:
+                return 0.0
+            return max(0.0, recent[-1] + self.lock_seconds - self.clock())
+
+    def failed(self, username: str) -> int:
+        """Record a failure; returns the failures counted for the name now."""
+        with self._lock:
+            recent = self._recent(username)
+            recent.append(self.clock())
+            count = len(recent)
+        log.warning("sign-in failed for user=%r (%d of %d)", username, count, self.max_failures)
+        if count >= self.max_failures:
+            log.warning("user=%r locked for %d minutes", username, self.lock_seconds // 60)
+        self.sleep(min(2.0, self.delay_per_failure * count))
+        return count
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+        log.info("sign-in ok for user=%r", username)

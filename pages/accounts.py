@@ -1,0 +1,72 @@
+"""Accounts (staff): who may sign in, with which role; add, reset a password, remove."""
+
+import pandas as pd
+import streamlit as st
+
+from data import accounts, store
+from ui import auth, cache, nav
+
+nav.through_app("accounts")
+
+version = cache.db_version()
+me = auth.user()
+st.title("Accounts")
+st.caption("Admins see everything; affiliates see every company's scores; a company sees only its own.")
+
+users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
+if users.empty:
+    st.info("No accounts yet.")
+else:
+    st.dataframe(users, key="users", hide_index=True, width="stretch")
+
+
+def publish(action, *args, done: str) -> None:
+    """Run one account change through the store's publish function; report, never a traceback."""
+    try:
+        action(store.db_path(), *args, who=me.username)
+    except (accounts.AccountError, store.StoreError) as exc:
+        st.error(f"Nothing was changed: {exc}.")
+        return
+    cache.clear()
+    st.success(done)
+
+
+companies = cache.companies(version)
+affiliates = cache.affiliates(version)
+with st.form("add_user", clear_on_submit=True):
+    st.subheader("Add an account")
+    c1, c2 = st.columns(2)
+    username = c1.text_input("New username", key="new_username")
+    role = c2.selectbox("Role", accounts.ROLES, key="new_role")
+    company = c1.selectbox(
+        "Company (company accounts)", [None, *companies["company_id"]], key="new_company",
+        format_func=lambda c: "–" if c is None else companies.set_index("company_id").at[c, "name"],
+    )  # fmt: skip
+    affiliate = c2.selectbox(
+        "Affiliate (affiliate accounts)", [None, *affiliates["affiliate_id"]], key="new_affiliate",
+        format_func=lambda a: "–" if a is None else affiliates.set_index("affiliate_id").at[a, "name"],
+    )  # fmt: skip
+    password = c1.text_input("Password (at least 8 characters)", type="password", key="new_password")
+    again = c2.text_input("Password again", type="password", key="new_password_again")
+    if st.form_submit_button("Add account", key="add_user_submit"):
+        if password != again:
+            st.error("The two passwords differ: nothing was changed.")
+        else:
+            link_company = company if role == "company" else None
+            link_affiliate = affiliate if role == "affiliate" else None
+            publish(accounts.add_user, username, password, role, link_company, link_affiliate,
+                    done=f"Added {role} account {username}.")  # fmt: skip
+
+if not users.empty:
+    with st.form("change_user"):
+        st.subheader("Reset a password or remove an account")
+        who = st.selectbox("Account", users["username"], key="change_username")
+        new_password = st.text_input("New password", type="password", key="change_password")
+        c1, c2 = st.columns(2)
+        if c1.form_submit_button("Set new password", key="passwd_submit"):
+            publish(accounts.set_password, who, new_password, done=f"Password of {who} changed.")
+        if c2.form_submit_button("Remove account", key="remove_submit"):
+            if who == me.username:
+                st.error("You cannot remove the account you are signed in with.")
+            else:
+                publish(accounts.remove_user, who, done=f"Removed account {who}.")

@@ -1,0 +1,68 @@
+"""Opening dashboard pages with AppTest, signed in as one of the demo accounts."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import duckdb
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from data import accounts
+from data.accounts import User
+from ui import auth, nav
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _navigation_only() -> None:
+    """Run app.py on every AppTest run, as a real server does.
+
+    AppTest resets Streamlit's legacy "pages/ folder" detection before each run
+    (streamlit/testing/v1/app_test.py), so every rerun after the first would run the
+    page file alone, without app.py and its sign-in gate. A server only does that
+    until the first st.navigation call (ui/nav.py covers that case). Keep the flag off
+    after each PagesManager is made, so the tests see what users see.
+    """
+    original = PagesManager.__init__
+    if getattr(original, "_cpt_patched", False):
+        return
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._cpt_patched = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
+_navigation_only()
+DEMO_USERS = {"admin": "demo-admin", "affiliate": "demo-affiliate", "company": "demo-company"}
+
+
+@cache
+def demo_user(db: Path, role: str) -> User:
+    with duckdb.connect(str(db), read_only=True) as con:
+        user = accounts.find_user(con.cursor(), DEMO_USERS[role])
+    assert user is not None, f"no demo {role} account in {db}"
+    return user
+
+
+def open_page(page: str, *, role: str | None = "affiliate", db: Path | None = None, **params: str) -> AppTest:
+    """Open the page at URL path `page` of app.py on `db` (default $CPT_DB) as `role`
+    (None: signed out), with `params` in the query string.
+
+    The account is put into the session the way a successful sign-in does (server-side
+    session state), so each test does not pay for password hashing; the sign-in form
+    itself is tested in tests/test_access.py.
+    """
+    db = db or Path(os.environ["CPT_DB"])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if role is not None:
+        at.session_state[auth.SESSION_USER] = demo_user(db, role)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.query_params[nav.TARGET_PARAM] = page  # the root opens this page, as for a deep link
+    return at.run()
