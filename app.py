@@ -20,12 +20,17 @@ user = auth.current_user(cache.reader().cursor())
 
 
 def _home() -> None:
-    """The app root: go to the role's first page (or the page a deep link asked for, see
-    ui/nav.py), keeping the link's query parameters."""
+    """The app root: go to the role's first page, or to the page a deep link asked for (see
+    ui/nav.py), keeping the link's query parameters. Signed out, the root shows the sign-in
+    form (unless the link is for the Methodology page) and, once signed in, comes here again."""
     params = st.query_params.to_dict()
-    wanted = params.pop(nav.TARGET_PARAM, "")
+    wanted = BY_PATH.get(params.get(nav.TARGET_PARAM, ""))
+    if user is None and (wanted is None or not auth.may_open(None, wanted.url_path)):
+        auth.login_form(cache.reader().cursor(), demo=cache.is_demo(version))
+        return
+    params.pop(nav.TARGET_PARAM, None)
     default = COMPANY if user is not None and user.role == "company" else OVERVIEW
-    st.switch_page(BY_PATH.get(wanted, default), query_params=params)
+    st.switch_page(wanted or default, query_params=params)
 
 
 # URL paths are a contract (issue 5): overview (the default: the root redirects to it),
@@ -65,7 +70,7 @@ with st.sidebar:
         if st.button("Sign out", key="sign_out"):
             auth.sign_out()
             st.rerun()
-auth.write_pending_cookie()
+auth.write_cookie()
 
 if cache.is_demo(version):
     st.caption("Fictional demo data: every company, factory, affiliate and score shown here is invented.")

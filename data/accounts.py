@@ -175,8 +175,8 @@ def find_user(cur: duckdb.DuckDBPyConnection, username: str) -> User | None:
 
 
 class LoginThrottle:
-    """Failed sign-ins per username: after `max_failures` within `lock_seconds`, the name is
-    locked until `lock_seconds` after the failure that locked it. Each failure also slows
+    """Failed sign-ins per username: `max_failures` within `lock_seconds` lock the name for
+    `lock_seconds` from the failure that locked it. Each failure also slows
     the answer a little. The clock and the sleep are injectable for tests."""
 
     def __init__(self, max_failures: int = 5, lock_seconds: float = 15 * 60,
@@ -188,6 +188,7 @@ class LoginThrottle:
         self.sleep = sleep
         self.delay_per_failure = delay_per_failure
         self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def _recent(self, username: str) -> list[float]:
@@ -199,17 +200,18 @@ class LoginThrottle:
     def locked_for(self, username: str) -> float:
         """Seconds until `username` may try again (0 when it may)."""
         with self._lock:
-            recent = self._recent(username)
-            if len(recent) < self.max_failures:
-                return 0.0
-            return max(0.0, recent[-1] + self.lock_seconds - self.clock())
+            return max(0.0, self._locked_until.get(username, 0.0) - self.clock())
 
     def failed(self, username: str) -> int:
-        """Record a failure; returns the failures counted for the name now."""
+        """Record a failure; returns the failures counted for the name now (the one that
+        reaches `max_failures` locks the name and starts counting afresh)."""
         with self._lock:
             recent = self._recent(username)
             recent.append(self.clock())
             count = len(recent)
+            if count >= self.max_failures:
+                self._locked_until[username] = self.clock() + self.lock_seconds
+                self._failures[username] = []
         log.warning("sign-in failed for user=%r (%d of %d)", username, count, self.max_failures)
         if count >= self.max_failures:
             log.warning("user=%r locked for %d minutes", username, self.lock_seconds // 60)
@@ -219,4 +221,5 @@ class LoginThrottle:
     def succeeded(self, username: str) -> None:
         with self._lock:
             self._failures.pop(username, None)
+            self._locked_until.pop(username, None)
         log.info("sign-in ok for user=%r", username)

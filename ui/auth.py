@@ -29,7 +29,8 @@ from data.accounts import User
 SESSION_USER = "cpt_user"
 SEEN = "cpt_last_seen"
 ISSUED = "cpt_token_issued"
-PENDING_COOKIE = "cpt_pending_cookie"
+COOKIE_STATE = "cpt_cookie"
+SIGNED_OUT = "cpt_signed_out"
 COOKIE = "cpt_session"
 REISSUE_SECONDS = 300
 
@@ -52,6 +53,7 @@ def throttle() -> accounts.LoginThrottle:
     return accounts.LoginThrottle(
         max_failures=int(os.environ.get("CPT_MAX_FAILURES", "5")),
         lock_seconds=float(os.environ.get("CPT_LOCK_MINUTES", "15")) * 60,
+        delay_per_failure=float(os.environ.get("CPT_LOGIN_DELAY", "0.25")),
     )
 
 
@@ -78,12 +80,16 @@ def _token(username: str) -> str:
 
 
 def _queue_cookie(value: str, max_age: int) -> None:
-    st.session_state[PENDING_COOKIE] = (value, max_age)
+    st.session_state[COOKIE_STATE] = (value, max_age)
 
 
-def write_pending_cookie() -> None:
-    """Set (or clear) the session cookie in the browser; the value is URL-safe text."""
-    pending = st.session_state.pop(PENDING_COOKIE, None)
+def write_cookie() -> None:
+    """Set (or clear) the session cookie in the browser; the value is URL-safe text.
+
+    Drawn on every run while there is something to write, not once: a run that switches
+    page at once (the root's redirect) would drop the element before its script ran.
+    """
+    pending = st.session_state.get(COOKIE_STATE)
     if pending is None:
         return
     value, max_age = pending
@@ -97,6 +103,7 @@ def write_pending_cookie() -> None:
 
 def _start(user: User) -> None:
     now = time.time()
+    st.session_state.pop(SIGNED_OUT, None)
     st.session_state[SESSION_USER] = user
     st.session_state[SEEN] = now
     st.session_state[ISSUED] = now
@@ -106,6 +113,8 @@ def _start(user: User) -> None:
 def sign_out(reason: str | None = None) -> None:
     for key in (SESSION_USER, SEEN, ISSUED):
         st.session_state.pop(key, None)
+    # The cookie this session started with stays in st.context.cookies: ignore it from now on.
+    st.session_state[SIGNED_OUT] = True
     _queue_cookie("", 0)
     if reason:
         st.session_state["cpt_signed_out_reason"] = reason
@@ -125,7 +134,7 @@ def current_user(cur) -> User | None:
             _queue_cookie(_token(user.username), idle_seconds())
         return user
     token = st.context.cookies.get(COOKIE) if st.context.cookies else None
-    if not token:
+    if not token or st.session_state.get(SIGNED_OUT):
         return None
     try:
         username = _serializer(_secret()).loads(token, max_age=idle_seconds())

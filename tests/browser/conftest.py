@@ -86,14 +86,46 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
-def page(browser, server: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def context(browser, server: str):
+    """A fresh browser profile (no cookies): one person's browser session."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, server: str):
+    """A page signed in as demo-affiliate."""
     pg = context.new_page()
-    yield pg
-    context.close()
+    sign_in(pg, server, "demo-affiliate")
+    return pg
+
+
+def sign_in(pg, server: str, username: str, password: str = "cpt-demo", path: str = "/") -> None:
+    """Open `path` signed out, fill the sign-in form and wait for the page it lands on."""
+    pg.goto(f"{server}{path}")
+    wait_for_app(pg)
+    pg.get_by_role("textbox", name="Username").fill(username)
+    pg.get_by_role("textbox", name="Password").fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_text(f"Signed in as {username}").wait_for(timeout=30_000)
+    wait_for_app(pg)
+    # The session cookie is written by a small iframe a moment after the page is drawn.
+    pg.wait_for_function("() => document.cookie.includes('cpt_session=')", timeout=30_000)
 
 
 def wait_for_app(pg, timeout: float = 30_000) -> None:
-    """Wait until Streamlit finished running the script (no 'Running...' status)."""
+    """Wait until Streamlit has drawn the page and finished running the script: something in
+    the main area, and no 'Running...' status for two looks in a row (a redirect between
+    pages starts a second run)."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    pg.wait_for_function(
+        "() => (document.querySelector('[data-testid=\"stMain\"]')?.innerText || '').trim().length > 0",
+        timeout=timeout,
+    )
+    quiet = 0
+    deadline = time.monotonic() + timeout / 1000
+    while quiet < 2 and time.monotonic() < deadline:
+        pg.wait_for_timeout(300)
+        busy = pg.locator("[data-testid='stStatusWidget']").count() > 0
+        quiet = 0 if busy else quiet + 1

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_overview_opens_with_demo_data(page, server: str, tmp_path: Path) -> None:
-    page.goto(server)
+    page.goto(server)  # signed in as demo-affiliate: the root opens the overview
     wait_for_app(page)
     page.get_by_text("Fictional demo data").first.wait_for(timeout=30_000)
     # st.dataframe draws on a canvas; its accessible grid cells hold the text.
