@@ -5,7 +5,7 @@ import streamlit as st
 from charts import theme, trajectory
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
-from ui import cache, controls, nav
+from ui import auth, cache, controls, nav
 
 nav.through_app("overview")
 
@@ -27,18 +27,23 @@ if as_of is None:
 
 affiliates = cache.affiliates(version)
 aff_names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
+mine = auth.user().affiliate_id  # an affiliate account's own organisation, listed first
+options = [None, *([mine] if mine in aff_names else []), *(a for a in aff_names if a != mine)]
 with st.expander("Filters", expanded=False):
     f1, f2, f3, f4 = st.columns(4)
     affiliate = f1.selectbox(
-        "Affiliate's contracted companies", [None, *aff_names], key="affiliate",
-        format_func=lambda a: "All affiliates" if a is None else aff_names[a],
+        "Affiliate's contracted companies", options, key="affiliate",
+        format_func=lambda a: "All affiliates" if a is None else f"{aff_names[a]}{' (you)' if a == mine else ''}",
     )  # fmt: skip
     categories = f2.multiselect("Product category", CATEGORIES, key="category")
     roles = f3.multiselect("Company role", ROLES, key="role")
     bands = f4.multiselect("Band", [b.name for b in params.BANDS] + ["n/a"], key="band")
 
 board = summary.leaderboard(series_all, as_of)
-board = summary.filter_board(board, cache.company_filters(version), affiliate, categories, roles, bands)
+filters = cache.company_filters(version)
+board = summary.filter_board(board, filters, affiliate, categories, roles, bands)
+if mine:
+    board["contract"] = board["company_id"].isin(summary.contracted_by(filters, mine))
 names = cache.companies(version).set_index("company_id")["name"]
 board.insert(1, "company", board["company_id"].map(names))
 
@@ -73,6 +78,9 @@ event = st.dataframe(
         "FI": st.column_config.NumberColumn(format="%.1f", help="Factory Improvement, 0–100"),
         "Overall": st.column_config.NumberColumn(format="%.1f"),
         "Trend": st.column_config.LineChartColumn("Overall per quarter", y_min=0, y_max=100),
+        "Your contract": st.column_config.CheckboxColumn(
+            help="Your organisation has a contract with this company"
+        ),
     },
 )
 st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")

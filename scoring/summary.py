@@ -159,8 +159,18 @@ def filter_board(
     return board[keep].reset_index(drop=True)
 
 
+def contracted_by(filters: pd.DataFrame, affiliate_id: str) -> set[str]:
+    """Companies the affiliate has a contract with (from `company_filters`)."""
+    return {
+        c
+        for c, affs in zip(filters["company_id"], filters["affiliate_ids"], strict=True)
+        if affiliate_id in list(affs)
+    }
+
+
 def board_table(board: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard as shown: rank, labels, change as ▲/▼ text."""
+    """The leaderboard as shown: rank, labels, change as ▲/▼ text, and for an affiliate
+    whether it has a contract with the company."""
     table = pd.DataFrame(
         {
             "Rank": range(1, len(board) + 1),
@@ -174,6 +184,8 @@ def board_table(board: pd.DataFrame) -> pd.DataFrame:
             "Trend": board["trend"],
         }
     )
+    if "contract" in board:
+        table.insert(3, "Your contract", board["contract"])
     return table
 
 

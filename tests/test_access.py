@@ -346,3 +346,30 @@ def test_untrusted_names_render_as_text(tmp_path: Path, monkeypatch) -> None:
     assert not at.exception
     assert at.title[0].value == "<script>alert(1)</script>"
     assert not any(getattr(m.proto, "unsafe_allow_html", False) and "script" in m.value for m in at.markdown)
+
+
+def test_affiliate_sees_its_contracted_companies_marked_and_can_filter_them(demo_app: Path) -> None:
+    me = apptest.demo_user(demo_app, "affiliate")
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        contracted = {
+            c
+            for (c,) in con.execute(
+                "SELECT DISTINCT company_id FROM contracts WHERE affiliate_id = ?", [me.affiliate_id]
+            ).fetchall()
+        }
+    at = apptest.open_page("overview", role="affiliate")
+    board = at.dataframe[0].value
+    board = board.data if hasattr(board, "data") else board
+    assert set(board.loc[board["Your contract"], "company_id"]) == contracted and len(contracted) >= 2
+    assert at.selectbox(key="affiliate").options[1].endswith("(you)")
+    at.selectbox(key="affiliate").set_value(me.affiliate_id).run()
+    board = at.dataframe[0].value
+    board = board.data if hasattr(board, "data") else board
+    assert set(board["company_id"]) == contracted
+
+
+def test_admin_board_has_no_contract_column(demo_app: Path) -> None:
+    at = apptest.open_page("overview", role="admin")
+    board = at.dataframe[0].value
+    board = board.data if hasattr(board, "data") else board
+    assert "Your contract" not in board.columns
