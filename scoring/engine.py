@@ -1,13 +1,21 @@
-"""Set-based scoring: every company at every assessment date in a few DuckDB queries.
+"""Set-based scoring: every company at every assessment date, with no Python loop over
+companies or dates.
 
-The rules are the named queries in `scoring/queries/`: `request_assessments` (a
-disclosure request at a date: the SCT rule) and `case_assessments` (a case at a date:
-the FI case score), over `request_facts` / `case_facts` / `finding_facts` (the few
-dates each rule looks at). The evidence DataFrames and the parameters (from
-`scoring.params`, as data) are registered on a private in-memory DuckDB connection.
-For a series, each request and case is assessed only at the dates where its
-contribution can change (`*_dates_changes.sql`); `running_sums` turns those into
-every company's sums at every date with numpy. No Python loop over companies or dates.
+The rules of METHODOLOGY.md are written twice, side by side, and must stay in step:
+
+* here, as numpy arrays, for `score()` (the series the pages and the CLI show): each
+  rule is evaluated for every item (disclosure request, case, finding) at every
+  assessment date at once, as a (dates × items) array, and the items of a company are
+  then summed (`_sct_sums`, `_fi_sums`);
+* in SQL, for `scoring.explain()` (one company at one date, every item with its
+  points): the named queries `request_assessments` and `case_assessments` in
+  `scoring/queries/`, over `request_facts` / `case_facts` / `finding_facts`, run on a
+  private in-memory DuckDB connection (`scoring_connection`) where the evidence
+  DataFrames and the parameters (from `scoring.params`, as data) are registered.
+
+tests/test_scoring_properties.py checks `score()` against the naive reference
+(tests/scoring_reference.py) and the SQL rules summed per company against `score()`, on
+random worlds and on the demo world; the rule tables of tests/test_scoring.py check both.
 """
 
 from __future__ import annotations
@@ -44,14 +52,10 @@ def assessments(dates: Iterable[date], methodology: str = params.IN_FORCE) -> pd
     """
     as_of = sorted({to_date(d) for d in dates})
     versions = [params.resolve(methodology, d).version for d in as_of]
-    starts = [i == 0 or versions[i] != versions[i - 1] for i in range(len(versions))]
     return pd.DataFrame(
         {
             "as_of": pd.Series(as_of, dtype="datetime64[us]"),
             "methodology": pd.Series(versions, dtype=object),
-            # the first date, and every date where the version applied changes
-            "version_starts": pd.Series(starts, dtype=bool),
-            "idx": pd.Series(range(len(as_of)), dtype="int64"),
         }
     )
 
@@ -101,52 +105,35 @@ def methodology_frames() -> dict[str, pd.DataFrame]:
     }
 
 
-VIEWS = {
-    "changes": (
-        "request_facts",
-        "finding_facts",
-        "case_facts",
-        ("request_dates", "request_dates_changes"),
-        ("case_dates", "case_dates_changes"),
-        "request_assessments",
-        "case_assessments",
-    ),
-    "every": (
-        "request_facts",
-        "finding_facts",
-        "case_facts",
-        ("request_dates", "request_dates_every"),
-        ("case_dates", "case_dates_every"),
-        "request_assessments",
-        "case_assessments",
-    ),
-}
-"""The views of a scoring connection, in order. "changes" assesses each request and case
-only at the dates where its contribution can change (the series); "every" at every
-date (to explain each item at one date). Both give the same company scores."""
+VIEWS = (
+    "request_facts",
+    "finding_facts",
+    "case_facts",
+    "request_dates",
+    "case_dates",
+    "request_assessments",
+    "case_assessments",
+)
+"""The views of a scoring connection, in order: every request and case assessed at every
+date of the grid (explain() uses one company and one date)."""
 
 
 MATERIALISED = frozenset({"request_facts", "finding_facts", "case_facts"})
 
 
 @contextlib.contextmanager
-def scoring_connection(
-    evidence: Evidence, grid: pd.DataFrame, dates: str = "changes"
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def scoring_connection(evidence: Evidence, grid: pd.DataFrame) -> Iterator[duckdb.DuckDBPyConnection]:
     """A private in-memory DuckDB connection with the evidence, the parameters, the
-    assessment grid and the rule views (`VIEWS[dates]`) registered."""
+    assessment grid and the rule views (`VIEWS`) registered: the SQL side of the rules,
+    for `scoring.explain()`."""
     con = duckdb.connect()
     try:
-        tables = evidence.tables()
-        # A dense company number for the vectorised sums (rows in evidence.companies order).
-        tables["companies"] = tables["companies"].assign(company_no=np.arange(len(tables["companies"])))
-        for name, df in {**tables, **methodology_frames(), "assessments": grid}.items():
+        for name, df in {**evidence.tables(), **methodology_frames(), "assessments": grid}.items():
             con.register(name, df)
-        for view in VIEWS[dates]:
-            name, source = view if isinstance(view, tuple) else (view, view)
+        for name in VIEWS:
             # The per-item facts are read by several later views: compute them once.
             kind = "TABLE" if name in MATERIALISED else "VIEW"
-            con.execute(f"CREATE TEMP {kind} {name} AS " + query(source))
+            con.execute(f"CREATE TEMP {kind} {name} AS " + query(name))
         yield con
     finally:
         con.close()
@@ -181,61 +168,310 @@ def score(
     evidence = evidence.restrict(company_ids)
     if grid.empty or evidence.companies.empty:
         return _empty_scores()
-    n_companies, n_dates = len(evidence.companies), len(grid)
-    with scoring_connection(evidence, grid) as con:
-        sct_n, sct_w, sct_p = running_sums(
-            con.execute(query("request_contributions")).fetchnumpy(), n_companies, n_dates
-        )
-        fi_n, fi_w, fi_p = running_sums(
-            con.execute(query("case_contributions")).fetchnumpy(), n_companies, n_dates
-        )
+    # Company numbers in company_id order: the output needs no sort.
+    companies = evidence.companies["company_id"].sort_values(kind="stable").reset_index(drop=True)
+    series = _Series(grid, companies)
+    sct_p, sct_w = _sct_sums(evidence, series)
+    fi_p, fi_w = _fi_sums(evidence, series)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # Running sums of differences leave float noise (e.g. -7e-15 for 0): keep 0..100.
-        sct = np.clip(np.where(sct_n > 0, 100 * sct_p / sct_w, np.nan), 0, 100)
-        fi = np.clip(np.where(fi_n > 0, fi_p / fi_w, np.nan), 0, 100)
-    versions = [params.VERSIONS[v] for v in grid["methodology"]]
-    a = np.array([m.overall_sct_weight for m in versions], dtype=float)
-    b = np.array([m.overall_fi_weight for m in versions], dtype=float)
+        # Weights are positive, so a zero sum of weights means nothing scorable (n/a).
+        # Float noise from the sums (100.00000000000001) is clipped to 0..100.
+        sct = np.clip(np.where(sct_w > 0, 100 * sct_p / sct_w, np.nan), 0, 100)
+        fi = np.clip(np.where(fi_w > 0, fi_p / fi_w, np.nan), 0, 100)
+    a = np.array([m.overall_sct_weight for m in series.versions], dtype=float)[:, None]
+    b = np.array([m.overall_fi_weight for m in series.versions], dtype=float)[:, None]
     overall = np.where(np.isnan(sct), fi, np.where(np.isnan(fi), sct, a * sct + b * fi))
-    out = pd.DataFrame(
+    n_companies, n_dates = len(companies), len(grid)
+    company_rows, date_rows = (
+        np.repeat(np.arange(n_companies), n_dates),
+        np.tile(np.arange(n_dates), n_companies),
+    )
+    overall = overall.T.ravel()  # (dates × companies) to rows by company, then date
+    return pd.DataFrame(
         {
-            "company_id": np.repeat(evidence.companies["company_id"].to_numpy(dtype=object), n_dates),
-            "as_of": np.tile(grid["as_of"].to_numpy(), n_companies),
-            "methodology": np.tile(grid["methodology"].to_numpy(dtype=object), n_companies),
-            "sct": sct.ravel(),
-            "fi": fi.ravel(),
-            "overall": overall.ravel(),
+            "company_id": companies.astype("str").array.take(company_rows),
+            "as_of": grid["as_of"].to_numpy()[date_rows],
+            "methodology": grid["methodology"].astype("str").array.take(date_rows),
+            "sct": sct.T.ravel(),
+            "fi": fi.T.ravel(),
+            "overall": overall,
+            "band": bands(pd.Series(overall)),
         }
     )
-    out["band"] = bands(out["overall"])
-    return out.sort_values(["company_id", "as_of"], kind="stable").reset_index(drop=True)[SCORE_COLUMNS]
 
 
-def running_sums(
-    parts: dict[str, np.ndarray], n_companies: int, n_dates: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each company's sums n, w, p at every date, as (companies × dates) matrices.
+# --- The rules as numpy arrays (score) -----------------------------------------------------
+#
+# Each rule is evaluated for every item (request, case, finding) at every assessment date
+# at once, as a (dates × items) array; an item's facts are 1-d arrays (one value per
+# item) and the date indices t a (dates × 1) column, so they broadcast to that shape.
+# Dates are int64 day numbers. A date x is on or before assessment date t exactly when
+# position(x) <= t, position(x) being the index of the first assessment date on or after
+# x: each rule's date tests are comparisons of small integers.
 
-    `parts` holds one row per item (request or case) and assessed date: item_no,
-    company_no, idx (date index) and the item's contribution n, w, p there. An item
-    is only assessed where its contribution can change, so a company's sum at a date
-    is the running total of its items' changes (contribution minus the item's
-    previous contribution) up to that date.
-    """
-    item, company, idx = (np.asarray(parts[k], dtype=np.int64) for k in ("item_no", "company_no", "idx"))
-    order = np.argsort(item * n_dates + idx, kind="stable")  # by item, then date
-    item, company, idx = item[order], company[order], idx[order]
-    continues = np.zeros(len(item), dtype=bool)
-    continues[1:] = item[1:] == item[:-1]
-    cell = company * n_dates + idx
-    sums = []
-    for name in ("n", "w", "p"):
-        value = np.asarray(parts[name], dtype=float)[order]
-        change = value.copy()
-        change[1:][continues[1:]] -= value[:-1][continues[1:]]
-        per_cell = np.bincount(cell, weights=change, minlength=n_companies * n_dates)
-        sums.append(per_cell.reshape(n_companies, n_dates).cumsum(axis=1))
-    return sums[0], sums[1], sums[2]
+NEVER = np.iinfo(np.int64).max
+"""Day number of a date that does not exist (no disclosure yet...): after every date."""
+
+FULL, PARTIAL, DUE_DILIGENCE, NONE = (np.int8(params.LEVELS.index(level)) for level in params.LEVELS)
+
+
+class _Series:
+    """The assessment grid as arrays: day numbers, versions, and the companies."""
+
+    def __init__(self, grid: pd.DataFrame, companies: pd.Series) -> None:
+        self.days = grid["as_of"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+        self.versions = [params.VERSIONS[v] for v in grid["methodology"]]
+        self.companies = companies
+        self.shape = (len(grid), len(companies))
+        """(dates × companies): the shape of the sums."""
+
+    def position(self, days: np.ndarray, after: bool = False) -> np.ndarray:
+        """Index of the first assessment date on or after (`after`: strictly after) each
+        day; the number of dates when there is none."""
+        return np.searchsorted(self.days, days, side="right" if after else "left").astype(np.int32)
+
+    def blocks(self) -> Iterator[tuple[params.Methodology, np.ndarray]]:
+        """Each version applied and the (dates × 1) column of the date indices it applies to."""
+        for version in dict.fromkeys(m.version for m in self.versions):
+            t = [i for i, m in enumerate(self.versions) if m.version == version]
+            yield params.VERSIONS[version], np.array(t, dtype=np.int32)[:, None]
+
+
+class _Groups:
+    """Items (requests, cases, findings) in the order of their group (company, case), to
+    sum (dates × items) arrays per group."""
+
+    def __init__(self, group: np.ndarray, n_groups: int) -> None:
+        known = np.flatnonzero(group >= 0)
+        self.order = known[np.argsort(group[known], kind="stable")]
+        """Item numbers sorted by group; items without a group (-1) are left out."""
+        self.present, self.starts = np.unique(group[self.order], return_index=True)
+        self.n_groups = n_groups
+        self._position = np.full(len(group), -1, dtype=np.int64)
+        self._position[self.order] = np.arange(len(self.order))
+
+    def renumber(self, items: np.ndarray) -> np.ndarray:
+        """Item numbers (-1: none) as positions in `order` (-1: none or left out)."""
+        out = np.full(len(items), -1, dtype=np.int64)
+        out[items >= 0] = self._position[items[items >= 0]]
+        return out
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """(dates × groups) sums of a (dates × items in `order`) array."""
+        out = np.zeros((values.shape[0], self.n_groups))
+        if len(self.starts):
+            out[:, self.present] = np.add.reduceat(values, self.starts, axis=1)
+        return out
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    """A date column as int64 day numbers (NEVER where missing)."""
+    d = column.to_numpy(dtype="datetime64[D]")
+    days = d.astype(np.int64)
+    days[np.isnat(d)] = NEVER
+    return days
+
+
+def _rows(ids: pd.Series, *references: pd.Series) -> list[np.ndarray]:
+    """For each series of references to `ids` (unique), the row number in `ids` of each
+    value; -1 where missing or not in `ids` (what an inner join drops)."""
+    n = len(ids)
+    codes, _ = pd.factorize(pd.concat([ids, *references], ignore_index=True))
+    if not np.array_equal(codes[:n], np.arange(n)):
+        raise ValueError(f"duplicate ids in {ids.name}")
+    codes = np.where(codes < n, codes, -1)
+    return np.split(codes, np.cumsum([n] + [len(r) for r in references]))[1:-1]
+
+
+def _first(n: int, rows: np.ndarray, days: np.ndarray, where: np.ndarray | bool = True) -> np.ndarray:
+    """For each of n items, the first of the `days` of its rows (`rows`: the item of each
+    day, -1 for none; only where `where`); NEVER when there is none."""
+    keep = (rows >= 0) & where
+    first = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(first, rows[keep], days[keep])
+    return first
+
+
+def _level(disclosed: np.ndarray, incomplete: np.ndarray, diligence: np.ndarray) -> np.ndarray:
+    """The level of a request at a date (METHODOLOGY.md section 1; SQL:
+    request_assessments.sql), FULL, PARTIAL... as int8, from whether its first
+    disclosure, first incomplete disclosure and first due-diligence record are on or
+    before that date."""
+    return np.where(disclosed, np.where(incomplete, PARTIAL, FULL), np.where(diligence, DUE_DILIGENCE, NONE))
+
+
+CREDIT_INPUTS = (len(params.LEVELS), 2, 2, 2, 2)
+"""What a request's credit at t depends on (`_credit`): its level by the deadline, and
+whether t is past the deadline and its first disclosure, first incomplete disclosure and
+first due-diligence record are on or before t."""
+
+
+def _credit(
+    m: params.Methodology,
+    by_deadline: np.ndarray,
+    past_due: np.ndarray,
+    disclosed: np.ndarray,
+    incomplete: np.ndarray,
+    diligence: np.ndarray,
+) -> np.ndarray:
+    """A request's credit at t under `m` (METHODOLOGY.md section 1; SQL:
+    request_assessments.sql), from its CREDIT_INPUTS."""
+    credits = np.array([m.credits[level] for level in params.LEVELS])
+    now = credits[_level(disclosed, incomplete, diligence)]
+    # Up to the deadline the level now counts; after it, what was in place by the
+    # deadline counts fully and what came later with the late factor, whichever is better.
+    return np.where(past_due, np.maximum(credits[by_deadline], m.late_factor * now), now)
+
+
+def _lookup(table: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
+    """`table[inputs]` for a small table (< 2**15 entries) and integer or boolean arrays
+    that broadcast together: numpy's advanced indexing, several times faster on large
+    arrays (the flat index is computed in int16)."""
+    code = np.zeros((), dtype=np.int16)
+    for size, x in zip(table.shape, inputs, strict=True):
+        code = code * np.int16(size) + x
+    return np.take(table.ravel(), code)
+
+
+def _by_date(at: np.ndarray, group: np.ndarray, weights: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(dates × groups) totals of the `weights` of each group's items (`group`: the
+    group of each item) whose date is on or before each date (`at`: its position)."""
+    n_dates, n_groups = shape
+    keep = (at < n_dates) & (group >= 0)
+    cell = at[keep].astype(np.int64) * n_groups + group[keep]
+    cells = np.bincount(cell, weights=weights[keep], minlength=n_dates * n_groups)
+    return cells.reshape(shape).cumsum(axis=0)
+
+
+def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's SCT sums at every date, (dates × companies): weight × credit and
+    weight of its scorable requests. The SQL twin (for explain) is request_facts.sql and
+    request_assessments.sql: keep them in step."""
+    requests = evidence.disclosure_requests
+    (company,) = _rows(series.companies, requests["company_id"])
+    disclosed, recorded = _rows(
+        requests["request_id"], evidence.disclosures["request_id"], evidence.due_diligence["request_id"]
+    )
+    # request_facts: the only dates a request's level depends on.
+    n = len(requests)
+    disclosed_on = _days(evidence.disclosures["disclosed_on"])
+    incomplete = ~evidence.disclosures["complete"].to_numpy(dtype=bool)
+    first_disclosed = _first(n, disclosed, disclosed_on)
+    first_incomplete = _first(n, disclosed, disclosed_on, incomplete)
+    first_diligence = _first(n, recorded, _days(evidence.due_diligence["recorded_on"]))
+    due = _days(requests["due_on"])
+    scope, scopes = pd.factorize(requests["scope"])
+    level_by_deadline = _level(first_disclosed <= due, first_incomplete <= due, first_diligence <= due)
+
+    # Requests in company order.
+    groups = _Groups(company, series.shape[1])
+    o = groups.order
+    scope, due, level_by_deadline = scope[o], due[o], level_by_deadline[o]
+    disclosed_at = series.position(first_disclosed[o])
+    incomplete_at = series.position(first_incomplete[o])
+    diligence_at = series.position(first_diligence[o])
+    counts_from = np.minimum(series.position(due), np.minimum(disclosed_at, diligence_at))  # due or responded
+    past_due_from = series.position(due, after=True)
+
+    p = np.zeros(series.shape)
+    w = np.zeros(series.shape)
+    for m, t in series.blocks():
+        weights = np.array([m.scope_weight(s) for s in scopes] + [0.0])[scope]  # scope -1 (none): 0
+        scorable = (weights > 0) & (counts_from <= t)
+        if m.sct_window_days is not None:
+            # Dropped once due_on <= as_of - window: from the first date on or after due_on + window.
+            window_end = np.where(due < NEVER - m.sct_window_days, due + m.sct_window_days, NEVER)
+            scorable &= t < series.position(window_end)
+        # _credit at every (date, request), looked up in a table of _credit over all its inputs.
+        table = _credit(m, *np.indices(CREDIT_INPUTS))
+        credit = _lookup(
+            table,
+            level_by_deadline,
+            past_due_from <= t,
+            disclosed_at <= t,
+            incomplete_at <= t,
+            diligence_at <= t,
+        )
+        weight = np.where(scorable, weights, 0.0)
+        p[t[:, 0]] = groups.sums(weight * credit)
+        w[t[:, 0]] = groups.sums(weight)
+    return p, w
+
+
+def _fi_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's FI sums at every date, (dates × companies): case weight × case score
+    and case weight of its scorable cases. The SQL twin (for explain) is case_facts.sql,
+    finding_facts.sql and case_assessments.sql: keep them in step."""
+    cases, findings, events = evidence.cases, evidence.findings, evidence.events
+    (company,) = _rows(series.companies, cases["company_id"])
+    finding_case, event_case = _rows(cases["case_id"], findings["case_id"], events["case_id"])
+    (event_finding,) = _rows(findings["finding_id"], events["finding_id"])
+    # An event concerns a finding of its own case (finding_facts.sql joins on both).
+    own = event_finding >= 0
+    own[own] = finding_case[event_finding[own]] == event_case[own]
+    event_finding = np.where(own, event_finding, -1)
+    event_on = _days(events["event_date"])
+    event_type, event_types = pd.factorize(events["event_type"])
+
+    def of_type(*kinds: str) -> np.ndarray:
+        return np.isin(event_type, [i for i, kind in enumerate(event_types) if kind in kinds])
+
+    # case_facts and finding_facts: the only dates a case score depends on.
+    opened = _days(cases["opened_on"])
+    acknowledged = _first(len(cases), event_case, event_on, of_type("acknowledged"))
+    access = _first(len(cases), event_case, event_on, of_type("access_granted"))
+    plan = _first(len(cases), event_case, event_on, of_type("plan_submitted"))
+    retaliation = _first(len(cases), event_case, event_on, of_type("retaliation_confirmed"))
+    # A verified finding counts as evidenced too.
+    evidenced = _first(len(findings), event_finding, event_on, of_type("evidence_submitted", "verified"))
+    verified = _first(len(findings), event_finding, event_on, of_type("verified"))
+    severity, severities = pd.factorize(findings["severity"])
+
+    # Cases in company order.
+    case_groups = _Groups(company, series.shape[1])
+    o = case_groups.order
+    finding_case = case_groups.renumber(finding_case)  # now the case's position in o
+    evidenced_at = series.position(evidenced)
+    verified_at = series.position(verified)
+    opened_at = series.position(opened[o])
+    acknowledged_at = series.position(acknowledged[o])
+    access_at = series.position(access[o])
+    plan_at = series.position(plan[o])
+    retaliation_at = series.position(retaliation[o])
+    ack_days = acknowledged[o] - opened[o]
+
+    p = np.zeros(series.shape)
+    w = np.zeros(series.shape)
+    for m, t in series.blocks():
+        weights = np.array([m.severity_weights.get(s, np.nan) for s in severities] + [np.nan])[severity]
+        known = ~np.isnan(weights) & (finding_case >= 0)  # what the joins keep
+        count = np.bincount(finding_case[known], minlength=len(o))
+        total = np.bincount(finding_case[known], weights=weights[known], minlength=len(o))
+        case_weight = np.zeros(len(o))
+        np.maximum.at(case_weight, finding_case[known], weights[known])
+        weights = np.where(known, weights, 0.0)
+        shape = (len(series.days), len(o))
+        severity_evidenced = _by_date(evidenced_at, finding_case, weights, shape)[t[:, 0]]
+        severity_verified = _by_date(verified_at, finding_case, weights, shape)[t[:, 0]]
+        ack = np.where(ack_days <= m.ack_window_days, m.ack_on_time_points, m.ack_late_points)
+        with np.errstate(invalid="ignore", divide="ignore"):  # no findings: not scorable
+            points = (
+                np.where(acknowledged_at <= t, ack, 0.0)
+                + np.where(access_at <= t, m.access_points, 0.0)
+                + np.where(plan_at <= t, m.plan_points, 0.0)
+                + m.evidence_points * severity_evidenced / total
+                + m.verified_points * severity_verified / total
+            )
+        retaliated = retaliation_at <= t
+        if m.retaliation_penalty is None:
+            case_score = np.where(retaliated, 0.0, points)
+        else:
+            case_score = np.where(retaliated, np.maximum(0.0, points - m.retaliation_penalty), points)
+        scorable = (opened_at <= t) & (count > 0)
+        weight = np.where(scorable, case_weight, 0.0)
+        p[t[:, 0]] = case_groups.sums(np.where(scorable, weight * case_score, 0.0))
+        w[t[:, 0]] = case_groups.sums(weight)
+    return p, w
 
 
 def _empty_scores() -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Why a company has the score it has at a date: every request and case, with its points.
 
-`explain` reads the same rule views as `score` (scoring/queries/request_assessments.sql
-and case_assessments.sql) for one company and one date, and adds the evidence and a
-reason in words. The totals are `score`'s own numbers for that company and date.
+`explain` reads the rule views scoring/queries/request_assessments.sql and
+case_assessments.sql for one company and one date, and adds the evidence and a reason
+in words. `score` applies the same rules with numpy arrays (scoring/engine.py; the tests
+check the two agree); the totals are `score`'s own numbers for that company and date.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def explain(
     m = params.resolve(methodology, as_of)
     own = evidence.restrict([company_id])
     grid = assessments([as_of], methodology)
-    with scoring_connection(own, grid, dates="every") as con:
+    with scoring_connection(own, grid) as con:
         requests = con.execute("SELECT * FROM request_assessments ORDER BY due_on, request_id").df()
         cases = con.execute("SELECT * FROM case_assessments ORDER BY opened_on, case_id").df()
     totals = score(own, [as_of], methodology).iloc[0]

@@ -29,13 +29,26 @@ def example() -> scoring.Evidence:
 def one(
     evidence: scoring.Evidence, as_of: str, methodology: str = "in-force", company: str = "X"
 ) -> pd.Series:
-    """The score row of `company` as of `as_of`, checked against the naive reference."""
+    """The score row of `company` as of `as_of`, checked against the naive reference and
+    against the items `explain` shows (the SQL twin of score's numpy rules)."""
     got = scoring.score(evidence, [D(as_of)], methodology, [company])
     ref = reference_score(evidence, [D(as_of)], methodology, [company])
     assert len(got) == 1
     for col in ("sct", "fi", "overall"):
         a, b = got[col].iloc[0], ref[col].iloc[0]
         assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-9), col
+    x = scoring.explain(evidence, company, D(as_of), methodology)
+    requests = x.requests[x.requests["status"] == "scored"]
+    cases = x.cases[x.cases["status"] == "scored"]
+    from_items = {
+        "sct": 100 * requests["points"].sum() / requests["weight"].sum() if len(requests) else math.nan,
+        "fi": (cases["case_weight"] * cases["case_score"]).sum() / cases["case_weight"].sum()
+        if len(cases)
+        else math.nan,
+    }
+    for col, b in from_items.items():
+        a = got[col].iloc[0]
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-9), f"explain {col}"
     return got.iloc[0]
 
 

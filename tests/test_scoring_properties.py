@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import scoring
 from data.store import create_schema
+from scoring import engine
 from tests.scoring_reference import reference_score
 from tests.worlds import World
 
@@ -88,6 +89,43 @@ def assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     assert a["band"].fillna("-").tolist() == b["band"].fillna("-").tolist()
 
 
+def sql_scores(evidence: scoring.Evidence, dates, methodology: str = "in-force") -> pd.DataFrame:
+    """SCT and FI from the SQL rules that `explain()` shows (scoring/queries/
+    request_assessments.sql and case_assessments.sql, every item at every date), summed
+    per company: `score()` applies the same rules with numpy and must agree."""
+    grid = engine.assessments(dates, methodology)
+    with engine.scoring_connection(evidence, grid) as con:
+        return con.execute(
+            """
+            WITH sct AS (
+                SELECT company_id, as_of, 100 * sum(weight * credit) / sum(weight) AS sct
+                FROM request_assessments WHERE scorable GROUP BY ALL
+            ),
+            fi AS (
+                SELECT company_id, as_of, sum(case_weight * case_score) / sum(case_weight) AS fi
+                FROM case_assessments WHERE scorable GROUP BY ALL
+            )
+            SELECT c.company_id, a.as_of, s.sct, f.fi
+            FROM companies c
+            CROSS JOIN assessments a
+            LEFT JOIN sct s ON s.company_id = c.company_id AND s.as_of = a.as_of
+            LEFT JOIN fi f ON f.company_id = c.company_id AND f.as_of = a.as_of
+            ORDER BY c.company_id, a.as_of
+            """
+        ).df()
+
+
+def assert_sql_rules_agree(evidence: scoring.Evidence, dates, methodology: str) -> None:
+    got = scoring.score(evidence, dates, methodology)
+    sql = sql_scores(evidence, dates, methodology)
+    assert got["company_id"].tolist() == sql["company_id"].tolist()
+    assert got["as_of"].tolist() == sql["as_of"].tolist()
+    for col in ("sct", "fi"):
+        x, y = got[col].to_numpy(dtype=float), sql[col].to_numpy(dtype=float)
+        assert (np.isnan(x) == np.isnan(y)).all(), col
+        assert np.allclose(x[~np.isnan(x)], y[~np.isnan(y)], rtol=0, atol=1e-9), col
+
+
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -96,6 +134,13 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 def test_set_based_equals_naive(world: World, methodology: str) -> None:
     evidence = dedupe(world).evidence()
     assert_same(scoring.score(evidence, DATES, methodology), reference_score(evidence, DATES, methodology))
+
+
+@FAST
+@given(worlds(), st.sampled_from(["in-force", "v1", "v2"]))
+def test_sql_rules_equal_numpy_rules(world: World, methodology: str) -> None:
+    """The rules are written twice (numpy for score, SQL for explain): they must agree."""
+    assert_sql_rules_agree(dedupe(world).evidence(), DATES, methodology)
 
 
 @FAST
@@ -193,6 +238,11 @@ def test_set_based_equals_naive_on_demo_world(demo_evidence: scoring.Evidence, m
     got = scoring.score(demo_evidence, dates, methodology)
     assert_same(got, reference_score(demo_evidence, dates, methodology))
     assert got["overall"].notna().any()
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v1", "v2"])
+def test_sql_rules_equal_numpy_rules_on_demo_world(demo_evidence: scoring.Evidence, methodology: str) -> None:
+    assert_sql_rules_agree(demo_evidence, scoring.series_dates(demo_evidence), methodology)
 
 
 def test_explain_matches_score_on_demo_world(demo_evidence: scoring.Evidence) -> None:

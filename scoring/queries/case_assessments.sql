@@ -3,8 +3,11 @@
 --
 -- Reads case_facts, finding_facts, case_dates, methodologies and severity_weights
 -- (methodology, severity, weight).
+--
+-- scoring.explain() uses this view. score() applies the same rule with numpy arrays
+-- (scoring/engine.py, `_fi_sums`): change both together.
 WITH dated AS (
-    SELECT c.*, d.as_of, d.methodology, d.idx, c.opened_on <= d.as_of AS is_open
+    SELECT c.*, d.as_of, d.methodology, c.opened_on <= d.as_of AS is_open
     FROM case_dates d
     JOIN case_facts c ON c.case_id = d.case_id
 ),
@@ -50,7 +53,7 @@ summed AS (
            ack_points + access_points + plan_points + evidence_points + verified_points AS points
     FROM components
 )
-SELECT case_id, company_id, company_no, item_no, idx, factory_id, opened_on, as_of, methodology, scorable, status,
+SELECT case_id, company_id, factory_id, opened_on, as_of, methodology, scorable, status,
        findings, severity_total, case_weight,
        ack_points, access_points, plan_points, evidence_points, verified_points, retaliation,
        CASE WHEN NOT retaliation THEN points

@@ -1,5 +1,6 @@
 -- One row per case with the first date of each case-level event type: only the first
 -- acknowledgement, access, plan and confirmed retaliation matter (METHODOLOGY.md section 2).
+-- (The numpy twin, for score(): scoring/engine.py, `_fi_sums`.)
 WITH firsts AS (
     SELECT case_id,
            min(event_date) FILTER (WHERE event_type = 'acknowledged') AS first_acknowledged_on,
@@ -9,8 +10,7 @@ WITH firsts AS (
     FROM events
     GROUP BY case_id
 )
-SELECT c.case_id, c.company_id, k.company_no, row_number() OVER () AS item_no, c.factory_id, c.opened_on,
+SELECT c.case_id, c.company_id, c.factory_id, c.opened_on,
        e.first_acknowledged_on, e.first_access_on, e.first_plan_on, e.first_retaliation_on
 FROM cases c
-JOIN companies k USING (company_id)
 LEFT JOIN firsts e USING (case_id)

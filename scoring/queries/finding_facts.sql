@@ -1,5 +1,6 @@
 -- One row per finding with the first dates it had remediation evidence and was verified
 -- (a verified finding counts as evidenced too).
+-- (The numpy twin, for score(): scoring/engine.py, `_fi_sums`.)
 SELECT f.finding_id, f.case_id, f.severity,
        min(e.event_date) FILTER (WHERE e.event_type IN ('evidence_submitted', 'verified')) AS evidenced_on,
        min(e.event_date) FILTER (WHERE e.event_type = 'verified') AS verified_on

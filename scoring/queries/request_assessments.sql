@@ -3,8 +3,11 @@
 --
 -- Reads request_facts, request_dates, methodologies (one row of parameters per
 -- version) and scope_weights (methodology, scope, weight).
+--
+-- scoring.explain() uses this view. score() applies the same rule with numpy arrays
+-- (scoring/engine.py, `_sct_sums`): change both together.
 WITH graded AS (
-    SELECT f.*, d.as_of, d.methodology, d.idx, w.weight, m.late_factor,
+    SELECT f.*, d.as_of, d.methodology, w.weight, m.late_factor,
            m.credit_full, m.credit_partial, m.credit_due_diligence, m.credit_none,
            f.due_on <= d.as_of AS is_due,
            coalesce(f.first_disclosed_on <= d.as_of, false)
@@ -32,7 +35,7 @@ credited AS (
                 WHEN 'DUE_DILIGENCE' THEN credit_due_diligence ELSE credit_none END AS credit_by_deadline
     FROM graded
 )
-SELECT request_id, company_id, company_no, item_no, idx, scope, product_model_id, due_on, as_of, methodology,
+SELECT request_id, company_id, scope, product_model_id, due_on, as_of, methodology,
        weight, is_due, responded, in_window,
        weight > 0 AND in_window AND (is_due OR responded) AS scorable,
        CASE WHEN weight = 0 THEN 'scope not scored in ' || methodology
