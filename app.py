@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data import store
-from ui import auth, cache, nav
+from ui import auth, cache, nav, present
 
 st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
 
@@ -54,15 +54,21 @@ BY_PATH = {p.url_path: p for pages in SECTIONS.values() for p in pages}
 home = st.Page(_home, title="Home", url_path="home", default=True)
 page = st.navigation([home, *BY_PATH.values()], position="hidden")
 
+
+def _may_open(url_path: str) -> bool:
+    return auth.may_open(user, url_path) and not present.page_hidden(url_path)
+
+
 with st.sidebar:
     st.markdown("### Company Performance Tracker")
     for section, pages in SECTIONS.items():
-        allowed = [p for p in pages if auth.may_open(user, p.url_path)]
+        allowed = [p for p in pages if _may_open(p.url_path)]
         if allowed:
             st.caption(section)
             for p in allowed:
-                st.page_link(p)
+                st.page_link(p, query_params=present.link_params())
     st.divider()
+    present.switch()
     if user is None:
         st.caption("Not signed in")
     else:
@@ -74,11 +80,14 @@ auth.write_cookie()
 
 if cache.is_demo(version):
     st.caption("Fictional demo data: every company, factory, affiliate and score shown here is invented.")
-if page is home or auth.may_open(user, page.url_path):
+present.apply_style()
+if page is home or _may_open(page.url_path):
     with nav.through_app_run():
         page.run()
 elif user is None:
     auth.login_form(cache.reader().cursor(), demo=cache.is_demo(version))
+elif present.page_hidden(page.url_path):
+    st.info("Staff pages are hidden in presentation mode.")
 else:
     st.error("This page is not available to your account.")
     st.page_link(COMPANY if user.role == "company" else OVERVIEW, label="Go to your start page")

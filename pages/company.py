@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from charts import trajectory
+from charts import report, trajectory
 from scoring import summary
 from ui import cache, controls, nav
 
@@ -51,9 +51,9 @@ st.caption(
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
+fig = trajectory.trajectory(upto, f"{info['name']}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
+                            events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
 if upto[["sct", "fi", "overall"]].notna().any().any():
-    fig = trajectory.trajectory(upto, f"{info['name']}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
-                                events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
     st.plotly_chart(fig, key="trajectory", width="stretch")
 else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
@@ -128,6 +128,20 @@ for col, version_name in ((left, "v1"), (right, "v2")):
             )
         else:
             st.info("n/a: nothing scorable yet.")
+
+st.subheader("Scoring report")
+st.caption("For this company, date and methodology; marked confidential on every page.")
+scoring_report = report.build_company_report(
+    info["name"], company_id, why, upto, cache.open_findings(version, company_id, as_of),
+    controls.METHODOLOGY_LABELS[methodology], fictional=cache.is_demo(version),
+)  # fmt: skip
+r1, r2, _ = st.columns([1, 1, 2])
+r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
+                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
+                   key="download_report_pdf")  # fmt: skip
+r2.download_button("Download report (HTML)", lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)),
+                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.html", mime="text/html",
+                   key="download_report_html")  # fmt: skip
 
 st.subheader("Contracts with affiliates")
 contracts = cache.company_contracts(version, company_id)

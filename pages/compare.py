@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from charts import trajectory
+from charts import report, trajectory
+from data import exports
 from scoring import summary
 from ui import cache, controls, nav
 
@@ -46,14 +47,6 @@ st.dataframe(
     width="stretch",
     column_order=[c for c in table.columns if c != "company_id"],
 )
-st.download_button(
-    "Download comparison (CSV)",
-    summary.comparison_csv(table, as_of, explanations[chosen[0]].methodology),
-    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv",
-    mime="text/csv",
-    key="download_comparison",
-)
-
 score = st.segmented_control(
     "Score on the chart", ["overall", "sct", "fi"], default="overall", key="compare_score",
     format_func={"overall": "Overall", "sct": "Supply Chain Transparency", "fi": "Factory Improvement"}.get,
@@ -61,6 +54,20 @@ score = st.segmented_control(
 shown = series_all[
     series_all["company_id"].isin(chosen) & (series_all["as_of"] <= summary.to_timestamp(as_of))
 ]
-st.plotly_chart(
-    trajectory.compare(shown, names, chosen, score or "overall"), key="compare_chart", width="stretch"
-)
+figure = trajectory.compare(shown, names, chosen, score or "overall")
+st.plotly_chart(figure, key="compare_chart", width="stretch")
+
+st.subheader("Take it to the meeting")
+version_applied = explanations[chosen[0]].methodology
+export = summary.board_export(table.assign(Trend=None))
+header = exports.header_line("comparison", as_of, version_applied)
+d1, d2, d3 = st.columns(3)
+d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison",
+                   file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
+d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header, "Comparison"),
+                   file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx")  # fmt: skip
+d3.download_button(
+    "Download one-page briefing (PDF)",
+    lambda: report.briefing_pdf(export, as_of, version_applied, figure, fictional=cache.is_demo(version)),
+    file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing",
+)  # fmt: skip

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from charts import theme, trajectory
+from data import exports
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
-from ui import auth, cache, controls, nav
+from ui import auth, cache, controls, nav, present
 
 nav.through_app("overview")
 
@@ -84,17 +85,17 @@ event = st.dataframe(
     },
 )
 st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")
-st.download_button(
-    "Download leaderboard (CSV)",
-    summary.board_csv(table, as_of, board["methodology"].iloc[0]),
-    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv",
-    mime="text/csv",
-    key="download_leaderboard",
-)
+export = summary.board_export(table)
+header = exports.header_line("leaderboard", as_of, board["methodology"].iloc[0])
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button("Download leaderboard (CSV)", exports.to_csv(export, header), key="download_leaderboard",
+                   file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
+d2.download_button("Download leaderboard (Excel)", exports.to_xlsx(export, header, "Leaderboard"),
+                   file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx")  # fmt: skip
 rows = event.selection.rows if event else []
 if rows:
     chosen = table.iloc[rows[0]]["company_id"]
     st.switch_page(
         "pages/company.py",
-        query_params={"company": chosen, "as_of": as_of.isoformat(), **controls.methodology_param()},
+        query_params={**present.link_params(), "company": chosen, "as_of": as_of.isoformat()},
     )

@@ -189,16 +189,12 @@ def board_table(board: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def board_csv(table: pd.DataFrame, as_of: date, methodology: str) -> bytes:
-    """CSV of the leaderboard with what it is: date, methodology, confidentiality."""
+def board_export(table: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as exported: no sparkline, scores rounded to the cent."""
     out = table.drop(columns=["Trend"]).copy()
     for col in ("SCT", "FI", "Overall"):
         out[col] = out[col].round(2)
-    header = (
-        f"# CPT leaderboard as of {as_of:%Y-%m-%d}, methodology {methodology}, "
-        f"generated {date.today():%Y-%m-%d}. Confidential: for affiliates and the company concerned.\n"
-    )
-    return (header + out.to_csv(index=False)).encode("utf-8")
+    return out
 
 
 def to_timestamp(value: date | pd.Timestamp) -> pd.Timestamp:
@@ -301,12 +297,17 @@ def comparison(explanations: dict[str, object], names: dict[str, str]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def comparison_csv(table: pd.DataFrame, as_of: date, methodology: str) -> bytes:
-    out = table.copy()
-    for col in ("SCT", "FI", "Overall"):
-        out[col] = out[col].round(2)
-    header = (
-        f"# CPT comparison as of {as_of:%Y-%m-%d}, methodology {methodology}, "
-        f"generated {date.today():%Y-%m-%d}. Confidential: for affiliates and the company concerned.\n"
+def overdue_requests(requests: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Scored requests past their deadline with no response at all by `as_of`."""
+    if requests.empty:
+        return pd.DataFrame(columns=["Request", "Scope", "Due"])
+    late = requests[
+        (requests["status"] == "scored")
+        & (requests["level_now"] == "NONE")
+        & (pd.to_datetime(requests["due_on"]) < pd.Timestamp(as_of))
+    ]
+    out = late[["request_id", "scope", "due_on"]].rename(
+        columns={"request_id": "Request", "scope": "Scope", "due_on": "Due"}
     )
-    return (header + out.to_csv(index=False)).encode("utf-8")
+    out["Due"] = pd.to_datetime(out["Due"]).dt.strftime("%Y-%m-%d")
+    return out.reset_index(drop=True)

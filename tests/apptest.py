@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -39,6 +40,36 @@ def _navigation_only() -> None:
 
 
 _navigation_only()
+
+DOWNLOADS: dict[str, bytes] = {}
+
+
+def _capture_downloads() -> None:
+    """Keep every payload AppTest's in-memory media storage receives (download buttons), by file id."""
+    original = MemoryMediaFileStorage.load_and_get_id
+    if getattr(original, "_cpt_patched", False):
+        return
+
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        if isinstance(path_or_data, bytes):
+            DOWNLOADS[file_id] = path_or_data
+        return file_id
+
+    load_and_get_id._cpt_patched = True  # type: ignore[attr-defined]
+    MemoryMediaFileStorage.load_and_get_id = load_and_get_id  # type: ignore[method-assign]
+
+
+_capture_downloads()
+
+
+def download(at: AppTest, key: str) -> bytes:
+    """The payload of the download button with `key` (bytes or str data, not a callable)."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(key))
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return DOWNLOADS[file_id]
+
+
 DEMO_USERS = {"admin": "demo-admin", "affiliate": "demo-affiliate", "company": "demo-company"}
 
 

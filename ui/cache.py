@@ -17,8 +17,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import demo, queries, store
-from ui import auth
+from data import demo, pseudonyms, queries, store
+from ui import auth, present
 
 
 class NotAvailable(Exception):
@@ -31,7 +31,8 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
     The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable.
+    company) outside the scope raises NotAvailable. In presentation mode, DataFrame
+    results come back with pseudonyms instead of names.
     """
 
     def decorate(func: Callable) -> Callable:
@@ -47,7 +48,10 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
-            return cached(*bound.args, **bound.kwargs)
+            result = cached(*bound.args, **bound.kwargs)
+            if present.is_on():  # presentation mode: pseudonyms, no free text
+                result = present.disguise(result, pseudonym_map(bound.arguments["version"]))
+            return result
 
         wrapper.clear = cached.clear  # type: ignore[attr-defined]
         return wrapper
@@ -137,7 +141,13 @@ def explanation(version: object, company_id: str, as_of: date, methodology: str)
 # ---------------------------------------------------------------- page queries
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def pseudonym_map(version: object) -> pseudonyms.Pseudonyms:
+    """The presentation-mode pseudonyms of this database file."""
+    return pseudonyms.build(reader().cursor())
+
+
+@scoped()
 def affiliates(version: object) -> pd.DataFrame:
     return queries.affiliates(reader().cursor())
 
@@ -155,3 +165,8 @@ def company_contracts(version: object, company_id: str) -> pd.DataFrame:
 @scoped()
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_evidence_events(reader().cursor(), company_id)
+
+
+@scoped()
+def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
+    return queries.open_findings(reader().cursor(), company_id, as_of)

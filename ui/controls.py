@@ -65,12 +65,6 @@ def methodology(key: str = "methodology", container=st) -> str:
     return choice or "in-force"
 
 
-def methodology_param() -> dict[str, str]:
-    """The current methodology as a query parameter (empty for the default), to carry over on links."""
-    value = st.query_params.get("methodology")
-    return {"methodology": value} if value and value != "in-force" else {}
-
-
 def as_of(dates, key: str = "as_of", container=st) -> date | None:
     """A quarter end (newest first); default the last quarter end."""
     if not len(dates):

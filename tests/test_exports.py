@@ -1,0 +1,98 @@
+"""Exports say what they are and cannot run formulas; pseudonyms are stable and complete."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from data import exports, pseudonyms
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Company A", "Company A"),
+        ("▼ 1.0", "▼ 1.0"),
+        (-1.5, -1.5),
+        (None, None),
+    ],
+)
+def test_neutralise(value: object, expected: object) -> None:
+    assert exports.neutralise(value) == expected
+
+
+FRAME = pd.DataFrame({"Company": ["=cmd|' /C calc'!A0", "Plain"], "Overall": [12.5, None], "=evil": [1, 2]})
+HEADER = exports.header_line("comparison", date(2026, 9, 30), "v2", generated=date(2026, 11, 26))
+
+
+def test_header_line_carries_version_dates_and_confidentiality() -> None:
+    assert HEADER == (
+        "CPT comparison as of 2026-09-30, methodology v2, generated 2026-11-26. "
+        "Confidential: for affiliates and the company concerned."
+    )
+
+
+def test_csv_export() -> None:
+    text = exports.to_csv(FRAME, HEADER).decode("utf-8")
+    first, rest = text.split("\n", 1)
+    assert first == "# " + HEADER
+    table = pd.read_csv(io.StringIO(rest))
+    assert list(table.columns) == ["Company", "Overall", "'=evil"]
+    assert table["Company"].tolist() == ["'=cmd|' /C calc'!A0", "Plain"]
+
+
+def test_xlsx_export() -> None:
+    book = load_workbook(io.BytesIO(exports.to_xlsx(FRAME, HEADER, "Comparison")))
+    ws = book["Comparison"]
+    assert ws["A1"].value == HEADER
+    assert [c.value for c in ws[3]] == ["Company", "Overall", "'=evil"]
+    assert [c.value for c in ws[4]] == ["'=cmd|' /C calc'!A0", 12.5, 1]
+    assert [c.value for c in ws[5]] == ["Plain", None, 2]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # no formula cell anywhere
+
+
+@pytest.mark.parametrize(
+    ("n", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")]
+)
+def test_pseudonym_letters(n: int, letters: str) -> None:
+    assert pseudonyms.letters(n) == letters
+
+
+def test_pseudonyms_are_stable_and_cover_every_entity(demo_db: Path) -> None:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        first = pseudonyms.build(con.cursor())
+        again = pseudonyms.build(con.cursor())
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("companies", "factories", "affiliates", "product_models")}  # fmt: skip
+        kelvaro = con.execute("SELECT name FROM companies WHERE company_id = 'CO0011'").fetchone()[0]
+    assert first == again
+    assert len(first.by_id) == sum(counts.values())
+    assert first.by_id["CO0001"] == "Company A" and first.by_id["CO0011"] == "Company K"
+    assert first.name(kelvaro) == "Company K"
+    assert len(set(first.by_id.values())) == len(first.by_id)  # no two entities share a pseudonym
+
+
+def test_pseudonymised_frame_hides_free_text_and_lists(demo_db: Path) -> None:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        p = pseudonyms.build(con.cursor())
+        a, b = (
+            n for (n,) in con.execute("SELECT name FROM companies ORDER BY company_id LIMIT 2").fetchall()
+        )
+    frame = pd.DataFrame({"companies": [f"{a}, {b}"], "case_label": [f"{b} · CS1"], "title": ["Report at X"],
+                          "note": [None], "n": [3]})  # fmt: skip
+    out = p.frame(frame)
+    assert out.to_dict("records") == [
+        {"companies": "Company A, Company B", "case_label": "Company B · CS1", "title": pseudonyms.HIDDEN,
+         "note": None, "n": 3}
+    ]  # fmt: skip

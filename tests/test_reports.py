@@ -1,0 +1,118 @@
+"""The company scoring report (PDF/HTML) and the briefing PDF say what the scores say."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+
+import scoring
+from charts import report, trajectory
+from data import exports, queries
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPANY = "CO0011"  # Kelvaro Networks: open findings, a retaliation case
+
+
+def cli_row(db: Path, as_of: date, methodology: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "scoring", "--db", str(db), "--as-of", as_of.isoformat(), "--company", COMPANY,
+         "--methodology", methodology, "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)[0]
+
+
+def build(
+    db: Path, as_of: date, methodology: str, name: str = "Kelvaro Networks"
+) -> tuple[report.CompanyReport, object]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cur = con.cursor()
+        evidence = scoring.load_evidence(cur, [COMPANY])
+        series = scoring.score(evidence, scoring.series_dates(evidence), methodology)
+        why = scoring.explain(evidence, COMPANY, as_of, methodology)
+        findings = queries.open_findings(cur, COMPANY, as_of)
+        events = queries.company_evidence_events(cur, COMPANY)
+    upto = series[series["as_of"] <= as_of.isoformat()]
+    fig = trajectory.trajectory(upto, f"{name}: scores", events)
+    return report.build_company_report(name, COMPANY, why, upto, findings, methodology, fictional=True), fig
+
+
+def pdf_pages(payload: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages]
+
+
+@pytest.fixture
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "methodology"), [(date(2024, 12, 31), "in-force"), (date(2021, 12, 31), "v2")]
+)
+def test_pdf_report_carries_name_version_date_scores_and_confidentiality(
+    demo_db: Path, no_browser: None, as_of: date, methodology: str
+) -> None:
+    data, fig = build(demo_db, as_of, methodology)
+    pages = pdf_pages(report.company_report_pdf(data, fig))
+    text = "\n".join(pages)
+    row = cli_row(demo_db, as_of, methodology)
+    assert "Kelvaro Networks" in text
+    assert f"As of {as_of:%Y-%m-%d}" in text and f"Methodology {row['methodology']}" in text
+    for key in ("sct", "fi", "overall"):
+        assert f"{float(row[key]):.1f}" in text, key
+    assert row["band"] in text
+    assert len(pages) >= 2
+    assert all(exports.CONFIDENTIAL in page for page in pages)
+    assert "no Chromium on this server" in text  # said why the chart is a table
+    assert "Open findings" in text and "Overdue disclosure requests" in text
+
+
+def test_pdf_report_under_a_pseudonym(demo_db: Path, no_browser: None) -> None:
+    data, fig = build(demo_db, date(2024, 12, 31), "in-force", name="Company K")
+    text = "\n".join(pdf_pages(report.company_report_pdf(data, fig)))
+    assert "Company K" in text and "Kelvaro" not in text
+
+
+def test_pdf_report_with_the_chart_image(demo_db: Path) -> None:
+    if not shutil.which("chromium"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install Debian's chromium: the report's chart is drawn with it")
+        pytest.skip("no system Chromium to draw the chart")
+    data, fig = build(demo_db, date(2024, 12, 31), "in-force")
+    payload = report.company_report_pdf(data, fig)
+    reader = PdfReader(io.BytesIO(payload))
+    assert any(page.images for page in reader.pages)
+    assert "no Chromium" not in "\n".join(p.extract_text() for p in reader.pages)
+
+
+def test_html_report_is_self_contained(demo_db: Path) -> None:
+    data, fig = build(demo_db, date(2024, 12, 31), "in-force")
+    html = report.company_report_html(data, fig, report.report_tables(data))
+    assert exports.CONFIDENTIAL in html and "Kelvaro Networks" in html
+    assert "<script src=" not in html  # nothing fetched from the network
+    assert len(html) > 3_000_000 and "Plotly.newPlot" in html  # plotly.js inlined: opens offline
+    assert "Open findings" in html
+
+
+def test_briefing_is_one_page(demo_db: Path, no_browser: None) -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"company_id": ["CO0001", "CO0011"], "Company": ["Auroline Systems", "Kelvaro Networks"],
+                          "SCT": [88.16, 30.66], "FI": [58.27, 19.39], "Overall": [70.22, 23.89],
+                          "Band": ["Good", "Insufficient"]})  # fmt: skip
+    pages = pdf_pages(report.briefing_pdf(table, date(2026, 9, 30), "v2", None, fictional=True))
+    assert len(pages) == 1
+    text = pages[0]
+    assert "Market engagement briefing" in text and "As of 2026-09-30" in text and "Methodology v2" in text
+    assert exports.CONFIDENTIAL in text and "Kelvaro Networks" in text and "70.2" in text
