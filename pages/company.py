@@ -62,42 +62,27 @@ st.subheader("Why this score")
 tab_req, tab_case, tab_change = st.tabs(
     ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
 )
+
+
+def why_table(items, key: str, labels: dict, left_columns: list[str], empty: str, noun: str) -> None:
+    """The scored items with what each earned, and those left out with the reason."""
+    scored, left_out = summary.split_scored(items)
+    if scored.empty:
+        st.info(empty)
+    else:
+        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=labels)
+    if not left_out.empty:
+        with st.expander(f"Left out of the score ({len(left_out)} {noun}) and why"):
+            st.dataframe(left_out[left_columns], key=f"left_{key}", hide_index=True)
+
+
 with tab_req:
-    scored, left_out = summary.split_scored(why.requests)
-    if scored.empty:
-        st.info("n/a: no disclosure request is due or answered yet.")
-    else:
-        st.dataframe(
-            scored,
-            key="why_requests",
-            hide_index=True,
-            width="stretch",
-            column_config=summary.REQUEST_COLUMN_LABELS,
-        )
-    if not left_out.empty:
-        with st.expander(f"Left out of the score ({len(left_out)} requests) and why"):
-            st.dataframe(
-                left_out[["request_id", "scope", "due_on", "status", "reason"]],
-                key="left_requests",
-                hide_index=True,
-            )
+    why_table(why.requests, "requests", summary.REQUEST_COLUMN_LABELS,
+              ["request_id", "scope", "due_on", "status", "reason"],
+              "n/a: no disclosure request is due or answered yet.", "requests")  # fmt: skip
 with tab_case:
-    scored, left_out = summary.split_scored(why.cases)
-    if scored.empty:
-        st.info("n/a: no monitoring report with findings yet.")
-    else:
-        st.dataframe(
-            scored,
-            key="why_cases",
-            hide_index=True,
-            width="stretch",
-            column_config=summary.CASE_COLUMN_LABELS,
-        )
-    if not left_out.empty:
-        with st.expander(f"Left out of the score ({len(left_out)} cases) and why"):
-            st.dataframe(
-                left_out[["case_id", "opened_on", "status", "reason"]], key="left_cases", hide_index=True
-            )
+    why_table(why.cases, "cases", summary.CASE_COLUMN_LABELS, ["case_id", "opened_on", "status", "reason"],
+              "n/a: no monitoring report with findings yet.", "cases")  # fmt: skip
 with tab_change:
     if not prev_dates:
         st.info("n/a: this is the first quarter with scores.")

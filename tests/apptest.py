@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -97,3 +98,8 @@ def open_page(page: str, *, role: str | None = "affiliate", db: Path | None = No
         at.query_params[key] = value
     at.query_params[nav.TARGET_PARAM] = page  # the root opens this page, as for a deep link
     return at.run()
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """The titles of the Plotly charts on the page, in order."""
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]

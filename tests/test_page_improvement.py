@@ -25,10 +25,6 @@ def open_page(company: str | None = None, role: str = "affiliate") -> AppTest:
     return at
 
 
-def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-
-
 def summary(demo_db: Path, company_ids: list[str] | None) -> dict:
     with duckdb.connect(str(demo_db), read_only=True) as con:
         return q.improvement_summary(con.cursor(), company_ids).to_dict("records")[0]
@@ -45,7 +41,7 @@ CHARTS = [
 def test_charts_and_numbers(demo_env: Path, company: str | None) -> None:
     at = open_page(company)
     assert at.title[0].value == "Factory improvement"
-    assert chart_titles(at) == CHARTS
+    assert apptest.chart_titles(at) == CHARTS
     expected = summary(demo_env, [company] if company else None)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Monitoring cases"] == str(expected["cases"])

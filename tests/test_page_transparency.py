@@ -26,10 +26,6 @@ def open_page(company: str | None = None, role: str = "affiliate") -> AppTest:
     return at
 
 
-def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-
-
 def summary(demo_db: Path, company_ids: list[str] | None) -> dict:
     with duckdb.connect(str(demo_db), read_only=True) as con:
         return q.transparency_summary(con.cursor(), company_ids, scoring.last_quarter_end()).to_dict(
@@ -41,7 +37,7 @@ def test_all_companies(demo_env: Path) -> None:
     at = open_page()
     assert at.title[0].value == "Supplier transparency"
     assert at.selectbox(key="transparency_company").value == "__all__"
-    assert chart_titles(at) == [
+    assert apptest.chart_titles(at) == [
         "Due disclosure requests by level at each quarter end",
         "Factories disclosed over time (cumulative, distinct)",
         "Disclosed factories by producing country",
@@ -79,7 +75,7 @@ def test_company_without_evidence_says_na(demo_env: Path) -> None:
 
 def test_due_diligence_only_company(demo_env: Path) -> None:
     at = open_page("CO0008")
-    assert chart_titles(at) == ["Due disclosure requests by level at each quarter end"]
+    assert apptest.chart_titles(at) == ["Due disclosure requests by level at each quarter end"]
     assert any("has not disclosed any factory yet" in i.value for i in at.info)
 
 
