@@ -8,8 +8,10 @@ table of the quarterly scores in its place and a line saying why.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +20,8 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 
 from data.exports import CONFIDENTIAL
+
+log = logging.getLogger("cpt.report")
 
 # Helvetica covers Latin-1 only: map the few other characters the texts use.
 _LATIN = str.maketrans({"–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
@@ -77,7 +81,11 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
 
 
 def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[bytes | None, str | None]:
-    """PNG of a figure through kaleido and the system Chromium; (None, reason) without one."""
+    """PNG of a figure through kaleido and the system Chromium; (None, reason) without one.
+
+    kaleido drives the browser with asyncio, so it runs in a worker thread of its own: the
+    caller may already have an event loop running (a server, a browser-automation test).
+    """
     browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         return (
@@ -86,8 +94,12 @@ def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[b
         )
     os.environ.setdefault("BROWSER_PATH", browser)
     try:
-        return fig.to_image(format="png", width=width, height=height), None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fig.to_image, format="png", width=width, height=height).result(
+                timeout=120
+            ), None
     except Exception as exc:  # kaleido/browser trouble must not cost the user the report
+        log.warning("chart image failed: %r", exc)
         return (
             None,
             f"the chart could not be drawn ({type(exc).__name__}), so the quarterly scores are shown as a table",
