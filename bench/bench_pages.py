@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/bench_pages.py [--scale 40] [--repeat 3] [--no-record]
 
-For each database and page: the first run with empty caches (evidence loaded,
-series scored) and a cached rerun, best of --repeat. Then the resident memory of a
+For each database and page, signed in as the demo admin: the first run with empty
+caches (app.py, evidence loaded, series scored, page drawn) and a cached rerun, best
+of --repeat. Then the resident memory of a
 real `streamlit run` server after every page was opened once at scale 40 (needs
 Debian's chromium; skipped without it). Writes the "Pages" section of
 bench/RESULTS.md. Targets (DESIGN.md): first run < 1 s on the demo data and
@@ -28,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.results import replace_section  # noqa: E402
 from data import demo, store  # noqa: E402
+from tests import apptest  # noqa: E402
 
 PAGES = {
     "overview": {},
@@ -45,27 +46,15 @@ PAGES = {
 
 
 def time_page(db: Path, page: str, params: dict[str, str], repeat: int) -> tuple[float, float]:
-    """Best first run (caches cleared) and best cached rerun of one page, in seconds."""
+    """Best first run (caches cleared) and best cached rerun of one page as demo-admin, in seconds."""
     os.environ["CPT_DB"] = str(db)
     first, again = [], []
     for _ in range(repeat):
         st.cache_data.clear()
         st.cache_resource.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        for key, value in params.items():
-            at.query_params[key] = value
-        if page == "overview":
-            start = time.perf_counter()
-            at.run()
-            first.append(time.perf_counter() - start)
-        else:
-            at.switch_page("pages/methodology.py").run()  # app shell loaded, score caches still empty
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            at.switch_page(f"pages/{page}.py")
-            start = time.perf_counter()
-            at.run()
-            first.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        at = apptest.open_page(page, role="admin", db=db, **params)
+        first.append(time.perf_counter() - start)
         assert not at.exception, [e.value for e in at.exception]
         start = time.perf_counter()
         at.run()
@@ -104,6 +93,14 @@ def server_memory_mb(db: Path) -> float | None:
             page = browser.new_page()
             for name, params in PAGES.items():
                 query = "&".join(f"{k}={v}" for k, v in params.items())
+                if name == "overview":  # sign in once, as the demo admin
+                    page.goto(url)
+                    page.wait_for_selector("[data-testid='stApp']")
+                    page.get_by_role("textbox", name="Username").fill("demo-admin")
+                    page.get_by_role("textbox", name="Password").fill("cpt-demo")
+                    page.get_by_role("button", name="Sign in").click()
+                    page.get_by_text("Signed in as demo-admin").wait_for(timeout=60_000)
+                    page.wait_for_function("() => document.cookie.includes('cpt_session=')", timeout=60_000)
                 page.goto(f"{url}/{name}?{query}")
                 page.wait_for_selector("[data-testid='stApp']")
                 page.wait_for_timeout(1500)

@@ -17,7 +17,8 @@ st.caption(
     "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
 )
 
-series_all = cache.series(version, controls.methodology(key="methodology"))
+methodology = controls.methodology(key="methodology")
+series_all = cache.series(version, methodology)
 top = st.columns([1, 3])
 as_of = controls.as_of(sorted(series_all["as_of"].unique()), container=top[0])
 if as_of is None:
@@ -40,7 +41,7 @@ with st.expander("Filters", expanded=False):
     roles = f3.multiselect("Company role", ROLES, key="role")
     bands = f4.multiselect("Band", [b.name for b in params.BANDS] + ["n/a"], key="band")
 
-board = summary.leaderboard(series_all, as_of)
+board = cache.leaderboard(version, methodology, as_of)
 filters = cache.company_filters(version)
 board = summary.filter_board(board, filters, affiliate, categories, roles, bands)
 if mine:

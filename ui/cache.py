@@ -18,6 +18,7 @@ import streamlit as st
 
 import scoring
 from data import demo, pseudonyms, queries, store
+from scoring import summary
 from ui import auth, present
 
 
@@ -127,10 +128,11 @@ def series(version: object, methodology: str, company_ids: tuple[str, ...] | Non
 
 
 @scoped(max_entries=32)
-def scores_at(
-    version: object, as_of: date, methodology: str, company_ids: tuple[str, ...] | None = None
+def leaderboard(
+    version: object, methodology: str, as_of: date, company_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
-    return scoring.score(evidence(version, company_ids), [as_of], methodology)
+    """`summary.leaderboard` of the series (scores, change, trend per company at `as_of`)."""
+    return summary.leaderboard(series(version, methodology, company_ids), as_of)
 
 
 @scoped(max_entries=64)
