@@ -13,11 +13,21 @@ me = auth.user()
 st.title("Accounts")
 st.caption("Admins see everything; affiliates see every company's scores; a company sees only its own.")
 
+if done := st.session_state.pop("accounts_done", None):
+    st.success(done)
 users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
 if users.empty:
     st.info("No accounts yet.")
 else:
-    st.dataframe(users, key="users", hide_index=True, width="stretch")
+    st.dataframe(
+        users.fillna("–"),
+        key="users",
+        hide_index=True,
+        width="stretch",
+        column_order=["username", "role", "company", "affiliate", "created_at"],
+        column_config={"username": "Username", "role": "Role", "company": "Company", "affiliate": "Affiliate",
+                       "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm")},
+    )  # fmt: skip
 
 
 def publish(action, *args, done: str) -> None:
@@ -28,7 +38,8 @@ def publish(action, *args, done: str) -> None:
         st.error(f"Nothing was changed: {exc}.")
         return
     cache.clear()
-    st.success(done)
+    st.session_state["accounts_done"] = done
+    st.rerun()  # draw the list and the forms from the new file
 
 
 companies = cache.companies(version)

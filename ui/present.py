@@ -19,7 +19,8 @@ STAFF_PAGES = frozenset({"data", "accounts"})
 STYLE = """
 <style>
   html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem; }
+  [data-testid="stMetricValue"] { font-size: 2.3rem; }
+  [data-testid="stMetricLabel"] { font-size: 0.85rem; }
   h1 { font-size: 2.8rem !important; }
   [data-testid="stSidebarContent"] [data-testid="stCaptionContainer"] { opacity: 0.6; }
 </style>
