@@ -1,6 +1,5 @@
 """Data (staff): upload evidence, preview the import, apply it; audit log, templates, export."""
 
-import getpass
 import io
 import zipfile
 
@@ -10,7 +9,7 @@ import streamlit as st
 from data import importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
-from ui import cache, nav
+from ui import auth, cache, nav
 
 nav.through_app("data")
 
@@ -42,7 +41,7 @@ if uploads:
         st.dataframe(counts, key="import_preview", hide_index=True)
         if st.button("Apply import", key="apply", type="primary"):
             with st.spinner("Importing…"):
-                done = importer.apply_import(store.db_path(), files, who=f"dashboard:{getpass.getuser()}")
+                done = importer.apply_import(store.db_path(), files, who=f"dashboard:{auth.user().username}")
             if done.applied:
                 cache.clear()
                 st.success("Imported. Every page now shows the new data.")

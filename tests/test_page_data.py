@@ -23,3 +23,48 @@ def test_data_page_is_staff_only(demo_app: Path, role: str) -> None:
     at = apptest.open_page("data", role=role)
     assert [e.value for e in at.error] == ["This page is not available to your account."]
     assert not at.get("file_uploader")
+
+
+@pytest.fixture
+def own_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo database: the import writes to it."""
+    import shutil
+
+    import streamlit as st
+
+    db = tmp_path / "data.duckdb"
+    shutil.copyfile(demo_db, db)
+    monkeypatch.setenv("CPT_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return db
+
+
+def test_bad_upload_lists_every_problem_and_offers_no_apply(own_db: Path) -> None:
+    at = apptest.open_page("data", role="admin", db=own_db)
+    bad = b"company_id,name,role\nX1,Foo,maker\nX2,,brand\n"
+    at.file_uploader(key="uploads").set_value([("companies.csv", bad, "text/csv")]).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("2 problems found: nothing will be written")
+    problems = at.dataframe[0].value
+    assert problems[["file", "line", "column"]].values.tolist() == [
+        ["companies.csv", 2, "role"],
+        ["companies.csv", 3, "name"],
+    ]
+    assert not [b for b in at.button if b.key == "apply"]
+
+
+def test_good_upload_previews_then_applies_and_is_audited(own_db: Path) -> None:
+    at = apptest.open_page("data", role="admin", db=own_db)
+    good = b"company_id,name,role,hq_country\nNEW1,Quillmere Devices,brand,NL\nCO0001,Auroline Systems,brand,DE\n"
+    at.file_uploader(key="uploads").set_value([("companies.csv", good, "text/csv")]).run()
+    preview = at.dataframe[0].value
+    assert preview.to_dict("records") == [
+        {"table": "companies", "inserted": 1, "replaced": 1, "unchanged": 0}
+    ]
+    at.button(key="apply").click().run()
+    assert not at.exception
+    assert "Imported. Every page now shows the new data." in [s.value for s in at.success]
+    at.run()  # the next run reads the published file
+    log = at.dataframe[-1].value
+    assert log.iloc[0]["action"] == "import" and log.iloc[0]["who"].startswith("dashboard:demo-admin")
