@@ -21,6 +21,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from data.tables import TABLE_NAMES, TABLES
+
 SEED = 20190101
 START = date(2019, 1, 1)
 
@@ -247,23 +249,7 @@ class _World:
         self.rng = random.Random(SEED)
         self.scale = scale
         self.end = end
-        self.rows: dict[str, list[dict]] = {
-            t: []
-            for t in (
-                "companies",
-                "affiliates",
-                "contracts",
-                "product_models",
-                "contract_products",
-                "factories",
-                "disclosure_requests",
-                "disclosures",
-                "due_diligence",
-                "cases",
-                "findings",
-                "events",
-            )
-        }
+        self.rows: dict[str, list[dict]] = {t: [] for t in TABLE_NAMES}
         self.used_names: set[str] = set()
         self.n = {"request": 0, "case": 0, "finding": 0, "event": 0, "contract": 0}
 
@@ -607,15 +593,10 @@ def build_world(scale: int = 1, today: date | None = None) -> dict[str, pd.DataF
 
 def fill_demo(con: duckdb.DuckDBPyConnection, scale: int = 1, today: date | None = None) -> None:
     """Insert the demo world into a database that has the schema (inside the caller's transaction)."""
-    from data.tables import TABLES
 
     world = build_world(scale, today)
     for name, table in TABLES.items():
-        frame = world[name]
-        cols = ", ".join(table.column_names)
-        con.register("demo_rows", frame[table.column_names])
-        con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM demo_rows")  # noqa: S608 (names only)
-        con.unregister("demo_rows")
+        con.from_df(world[name][table.column_names]).insert_into(name)  # columns in the schema's order
     con.execute("INSERT INTO meta VALUES ('demo', 'true'), ('demo_scale', ?)", [str(scale)])
     add_demo_accounts(con)
 

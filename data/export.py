@@ -25,9 +25,7 @@ def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for table in TABLES.values():
-        cols = ", ".join(table.column_names)
-        order = ", ".join(table.key)
-        rows = con.execute(f"SELECT {cols} FROM {table.name} ORDER BY {order}").fetchall()  # noqa: S608 (names from TABLES, no values)
+        rows = con.table(table.name).select(*table.column_names).order(", ".join(table.key)).fetchall()
         with open(out / f"{table.name}.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(table.column_names)

@@ -132,8 +132,11 @@ def scoring_connection(evidence: Evidence, grid: pd.DataFrame) -> Iterator[duckd
             con.register(name, df)
         for name in VIEWS:
             # The per-item facts are read by several later views: compute them once.
-            kind = "TABLE" if name in MATERIALISED else "VIEW"
-            con.execute(f"CREATE TEMP {kind} {name} AS " + query(name))
+            relation = con.sql(query(name))
+            if name in MATERIALISED:
+                relation.create(name)
+            else:
+                relation.create_view(name)
         yield con
     finally:
         con.close()

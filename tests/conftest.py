@@ -26,3 +26,18 @@ def demo_app(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     st.cache_data.clear()
     st.cache_resource.clear()
     return demo_db
+
+
+@pytest.fixture
+def writable_demo_app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Like demo_app, on a private copy of the demo database that a test may write to."""
+    import shutil
+
+    import streamlit as st
+
+    db = tmp_path / "writable.duckdb"
+    shutil.copyfile(demo_db, db)
+    monkeypatch.setenv("CPT_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return db

@@ -181,7 +181,7 @@ def test_every_table_non_empty(con: duckdb.DuckDBPyConnection, table: str) -> No
 def test_evidence_dates_within_2019_and_today(
     con: duckdb.DuckDBPyConnection, table: str, column: str
 ) -> None:
-    low, high = con.execute(f"SELECT min({column}), max({column}) FROM {table}").fetchone()
+    [(low, high)] = con.cursor().table(table).aggregate(f"min({column}), max({column})").fetchall()
     assert low >= date(2019, 1, 1)
     assert high <= demo.last_quarter_end(date.today()) <= date.today()
 

@@ -73,7 +73,7 @@ def test_pseudonyms_are_stable_and_cover_every_entity(demo_db: Path) -> None:
     with duckdb.connect(str(demo_db), read_only=True) as con:
         first = pseudonyms.build(con.cursor())
         again = pseudonyms.build(con.cursor())
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        counts = {t: con.table(t).aggregate("count(*)").fetchall()[0][0]
                   for t in ("companies", "factories", "affiliates", "product_models")}  # fmt: skip
         kelvaro = con.execute("SELECT name FROM companies WHERE company_id = 'CO0011'").fetchone()[0]
     assert first == again

@@ -28,7 +28,7 @@ def world(tmp_path: Path) -> tuple[Path, list[str]]:
 def count(db: Path, table: str) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        return con.table(table).aggregate("count(*)").fetchall()[0][0]
     finally:
         con.close()
 

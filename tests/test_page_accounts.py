@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from tests import apptest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def own_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo database: these tests write to it."""
-    db = tmp_path / "accounts.duckdb"
-    shutil.copyfile(demo_db, db)
-    monkeypatch.setenv("CPT_DB", str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return db
 
 
 def users(db: Path) -> dict[str, str]:
@@ -34,8 +21,8 @@ def users(db: Path) -> dict[str, str]:
     return dict(line.split("\t")[:2] for line in done.stdout.splitlines())
 
 
-def test_add_then_remove_an_affiliate_account(own_db: Path) -> None:
-    at = apptest.open_page("accounts", role="admin", db=own_db)
+def test_add_then_remove_an_affiliate_account(writable_demo_app: Path) -> None:
+    at = apptest.open_page("accounts", role="admin", db=writable_demo_app)
     assert set(at.dataframe[0].value["username"]) == {"demo-admin", "demo-affiliate", "demo-company"}
     at.text_input(key="new_username").input("buyer.one")
     at.selectbox(key="new_role").set_value("affiliate")
@@ -45,15 +32,15 @@ def test_add_then_remove_an_affiliate_account(own_db: Path) -> None:
     at.button(key="add_user_submit").click().run()
     assert not at.exception
     assert "Added affiliate account buyer.one." in [s.value for s in at.success]
-    assert users(own_db)["buyer.one"] == "affiliate"
-    listed = subprocess.run([sys.executable, "-m", "data", "users", "list", "--db", str(own_db)], cwd=ROOT,
+    assert users(writable_demo_app)["buyer.one"] == "affiliate"
+    listed = subprocess.run([sys.executable, "-m", "data", "users", "list", "--db", str(writable_demo_app)], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "buyer.one\taffiliate\tAF001" in listed
 
     at.selectbox(key="change_username").set_value("buyer.one")
     at.button(key="remove_submit").click().run()
     assert "Removed account buyer.one." in [s.value for s in at.success]
-    assert "buyer.one" not in users(own_db)
+    assert "buyer.one" not in users(writable_demo_app)
 
 
 @pytest.mark.parametrize(
@@ -77,10 +64,10 @@ def test_add_then_remove_an_affiliate_account(own_db: Path) -> None:
         ("admin", None, "a-long-password", "another-password", "The two passwords differ"),
     ],
 )
-def test_bad_account_requests_change_nothing(own_db: Path, role: str, link: str | None, password: str,
+def test_bad_account_requests_change_nothing(writable_demo_app: Path, role: str, link: str | None, password: str,
                                              again: str, message: str) -> None:  # fmt: skip
-    before = users(own_db)
-    at = apptest.open_page("accounts", role="admin", db=own_db)
+    before = users(writable_demo_app)
+    at = apptest.open_page("accounts", role="admin", db=writable_demo_app)
     at.text_input(key="new_username").input("someone")
     at.selectbox(key="new_role").set_value(role)
     at.text_input(key="new_password").input(password)
@@ -88,12 +75,12 @@ def test_bad_account_requests_change_nothing(own_db: Path, role: str, link: str 
     at.button(key="add_user_submit").click().run()
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
-    assert users(own_db) == before
+    assert users(writable_demo_app) == before
 
 
-def test_admin_cannot_remove_itself(own_db: Path) -> None:
-    at = apptest.open_page("accounts", role="admin", db=own_db)
+def test_admin_cannot_remove_itself(writable_demo_app: Path) -> None:
+    at = apptest.open_page("accounts", role="admin", db=writable_demo_app)
     at.selectbox(key="change_username").set_value("demo-admin")
     at.button(key="remove_submit").click().run()
     assert "You cannot remove the account you are signed in with." in [e.value for e in at.error]
-    assert "demo-admin" in users(own_db)
+    assert "demo-admin" in users(writable_demo_app)

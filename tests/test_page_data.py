@@ -25,23 +25,8 @@ def test_data_page_is_staff_only(demo_app: Path, role: str) -> None:
     assert not at.get("file_uploader")
 
 
-@pytest.fixture
-def own_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the demo database: the import writes to it."""
-    import shutil
-
-    import streamlit as st
-
-    db = tmp_path / "data.duckdb"
-    shutil.copyfile(demo_db, db)
-    monkeypatch.setenv("CPT_DB", str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return db
-
-
-def test_bad_upload_lists_every_problem_and_offers_no_apply(own_db: Path) -> None:
-    at = apptest.open_page("data", role="admin", db=own_db)
+def test_bad_upload_lists_every_problem_and_offers_no_apply(writable_demo_app: Path) -> None:
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
     bad = b"company_id,name,role\nX1,Foo,maker\nX2,,brand\n"
     at.file_uploader(key="uploads").set_value([("companies.csv", bad, "text/csv")]).run()
     assert not at.exception
@@ -54,8 +39,8 @@ def test_bad_upload_lists_every_problem_and_offers_no_apply(own_db: Path) -> Non
     assert not [b for b in at.button if b.key == "apply"]
 
 
-def test_good_upload_previews_then_applies_and_is_audited(own_db: Path) -> None:
-    at = apptest.open_page("data", role="admin", db=own_db)
+def test_good_upload_previews_then_applies_and_is_audited(writable_demo_app: Path) -> None:
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
     good = b"company_id,name,role,hq_country\nNEW1,Quillmere Devices,brand,NL\nCO0001,Auroline Systems,brand,DE\n"
     at.file_uploader(key="uploads").set_value([("companies.csv", good, "text/csv")]).run()
     preview = at.dataframe[0].value
