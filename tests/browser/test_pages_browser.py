@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
+import duckdb
 import pytest
 
 from tests.browser.conftest import wait_for_app
@@ -59,3 +61,20 @@ def test_compare_three_companies_and_download_csv(page, server: str, tmp_path: P
     rows = list(csv.DictReader(io.StringIO(content.split("\n", 1)[1])))
     assert [r["company_id"] for r in rows] == ["CO0001", "CO0007", "CO0010"]
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_click_a_leaderboard_row_to_open_the_company(page, server: str, browser_db: Path) -> None:
+    page.goto(f"{server}/overview")
+    wait_for_app(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(
+        box["x"] + 16, box["y"] + 35 + 17
+    )  # the first row's selection box (the grid is a canvas)
+    page.wait_for_url("**/company?**", timeout=30_000)
+    wait_for_app(page)
+    company_id = parse_qs(urlparse(page.url).query)["company"][0]
+    with duckdb.connect(str(browser_db), read_only=True) as con:
+        name = con.execute("SELECT name FROM companies WHERE company_id = ?", [company_id]).fetchone()[0]
+    page.get_by_role("heading", name=name).wait_for(timeout=30_000)
