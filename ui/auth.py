@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -25,6 +26,19 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from data import accounts, store
 from data.accounts import User
+
+
+def _server_log() -> None:
+    """Sign-ins and failures go to the server's log (stderr), never into the database file."""
+    logger = logging.getLogger("cpt")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+_server_log()
 
 SESSION_USER = "cpt_user"
 SEEN = "cpt_last_seen"
