@@ -65,11 +65,24 @@ quarters AS (
 )"""  # noqa: S608
 
 
-def _run(cur: duckdb.DuckDBPyConnection, sql: str, company_ids: list[str] | None, until: date | None = None):
+def _run(
+    cur: duckdb.DuckDBPyConnection,
+    sql: str,
+    company_ids: list[str] | None,
+    until: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+):
     params: dict[str, object] = {"ids": company_ids}
     if "$until" in sql:
         params["until"] = until
+    if "$limit" in sql:  # a page of rows: LIMIT $limit OFFSET $offset
+        params["limit"], params["offset"] = limit, max(0, int(offset))
     return cur.execute(sql, params).df()
+
+
+# LIMIT NULL is no limit in DuckDB: a page query without a limit returns every row.
+_PAGE = "\nLIMIT $limit OFFSET $offset"
 
 
 # ---------------------------------------------------------------- supplier transparency
@@ -243,7 +256,10 @@ def factories_missing_address(
 
 
 def product_factory_links(
-    cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None
+    cur: duckdb.DuckDBPyConnection,
+    company_ids: list[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
     """One row per request and disclosed factory: which factory makes (or, for
     compliance_findings, was reported on for) which product model. `disclosed_on` is the
@@ -262,24 +278,25 @@ def product_factory_links(
     JOIN factories f USING (factory_id)
     LEFT JOIN product_models pm ON pm.product_model_id = r.product_model_id
     GROUP BY ALL
-    ORDER BY company, product_model, r.scope, disclosed_on, f.legal_name
+    ORDER BY company, product_model, r.scope, disclosed_on, f.legal_name, r.request_id, f.factory_id
     """  # noqa: S608
-    return _run(cur, sql, company_ids)
+    return _run(cur, sql + _PAGE, company_ids, limit=limit, offset=offset)
+
+
+def product_factory_link_count(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> int:
+    """How many rows `product_factory_links` returns (distinct request and factory pairs)."""
+    sql = f"""
+    WITH {_REQUESTS}
+    SELECT count(*) FROM (SELECT DISTINCT d.request_id, d.factory_id FROM disclosures d
+                          JOIN scoped_requests r USING (request_id) JOIN factories f USING (factory_id))
+    """  # noqa: S608
+    return int(cur.execute(sql, {"ids": company_ids}).fetchone()[0])
 
 
 # ---------------------------------------------------------------- factory improvement
 
 
-def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per monitoring case with the first date of each engagement stage.
-
-    Stages (METHODOLOGY.md section 2): opened_on; acknowledged_on, access_granted_on,
-    plan_submitted_on (first such event); evidence_on and verified_on (first remediation
-    evidence / verification of any finding); retaliation_on (first confirmed retaliation).
-    Also: findings, findings_evidenced (with evidence or verified), findings_verified,
-    most_severe finding, days_to_acknowledge. `case_label` names the case on a chart.
-    """
-    sql = f"""
+_CASE_PROGRESS = f"""
     WITH {_CASES},
     finding_status AS (
         SELECT fi.case_id, fi.finding_id, fi.severity,
@@ -324,9 +341,43 @@ def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None 
     JOIN factories f USING (factory_id)
     LEFT JOIN case_events e USING (case_id)
     LEFT JOIN finding_summary s USING (case_id)
-    ORDER BY k.name, c.opened_on, c.case_id
-    """  # noqa: S608
+"""  # noqa: S608
+# The case list on the page: open cases first (a finding not yet verified), then the worst:
+# confirmed retaliation, the most severe finding, most findings still unverified, the oldest.
+_CASE_PAGE = f"""
+SELECT *, CASE WHEN findings_verified < findings THEN 'open' WHEN findings > 0 THEN 'verified'
+               ELSE 'no findings' END AS status
+FROM ({_CASE_PROGRESS})
+ORDER BY (findings_verified < findings) DESC, (retaliation_on IS NOT NULL) DESC,
+         CASE most_severe WHEN 'critical' THEN 3 WHEN 'major' THEN 2 WHEN 'minor' THEN 1 ELSE 0 END DESC,
+         findings - findings_verified DESC, opened_on, case_id"""  # noqa: S608
+
+
+def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:
+    """One row per monitoring case with the first date of each engagement stage.
+
+    Stages (METHODOLOGY.md section 2): opened_on; acknowledged_on, access_granted_on,
+    plan_submitted_on (first such event); evidence_on and verified_on (first remediation
+    evidence / verification of any finding); retaliation_on (first confirmed retaliation).
+    Also: findings, findings_evidenced (with evidence or verified), findings_verified,
+    most_severe finding, days_to_acknowledge. `case_label` names the case on a chart.
+    """
+    sql = _CASE_PROGRESS + "\n    ORDER BY k.name, c.opened_on, c.case_id"
     return _run(cur, sql, company_ids)
+
+
+def case_page(
+    cur: duckdb.DuckDBPyConnection,
+    company_ids: list[str] | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """A page of `case_progress` rows, open cases first and the worst first (retaliation
+    confirmed, most severe finding, most findings not yet verified, oldest report), with a
+    `status` column: "open" (a finding not yet verified), "verified" (every finding verified)
+    or "no findings"."""
+    sql = _CASE_PAGE + _PAGE
+    return _run(cur, sql, company_ids, limit=limit, offset=offset)
 
 
 def improvement_summary(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:

@@ -19,8 +19,7 @@ company_id = controls.company(companies, container=top[0])
 if company_id is None:
     st.stop()
 methodology = controls.methodology(container=top[2])
-series_all = cache.series(version, methodology)
-history = series_all[series_all["company_id"] == company_id]
+history = cache.company_series(version, methodology, company_id)  # this company's line only
 as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
@@ -100,10 +99,8 @@ st.caption(
 )
 left, right = st.columns(2)
 for col, version_name in ((left, "v1"), (right, "v2")):
-    rescored = cache.series(version, version_name)
-    own = rescored[
-        (rescored["company_id"] == company_id) & (rescored["as_of"] <= summary.to_timestamp(as_of))
-    ]
+    rescored = cache.company_series(version, version_name, company_id)
+    own = rescored[rescored["as_of"] <= summary.to_timestamp(as_of)]
     with col:
         if own[["sct", "fi", "overall"]].notna().any().any():
             st.plotly_chart(

@@ -10,6 +10,8 @@ from ui import evidence_cache as ev
 
 nav.through_app("improvement")
 
+CASES_PER_PAGE = 200  # cases per page of the timeline and the table
+
 
 def date_col(label: str) -> st.column_config.DateColumn:
     return st.column_config.DateColumn(label, format="YYYY-MM-DD")
@@ -76,23 +78,39 @@ else:
     status = ev.findings_status_by_quarter(version, scope, scoring.last_quarter_end())
     right.plotly_chart(charts.findings_status(status), key="status_chart", width="stretch")
 
-cases = ev.case_progress(version, scope)
+# A page of cases at a time, open cases first and the worst first: the timeline and the table
+# show what a person can read, not every case (155,797 at scale 1000); the CSV has them all.
+total = int(summary["cases"])
+offset = controls.pager(
+    total, CASES_PER_PAGE, key="cases_page", label="Cases shown (open first, the worst first)"
+)
+cases = ev.case_page(version, scope, CASES_PER_PAGE, offset)
+shown = (
+    f"{len(cases)} cases"
+    if len(cases) == total
+    else f"{offset + 1:,}–{offset + len(cases):,} of {total:,} cases"
+)
 # Every company's cases make a very tall chart: folded away until asked for.
-with st.expander(f"Case timeline ({len(cases)} cases)", expanded=scope is not None):
+with st.expander(f"Case timeline ({shown})", expanded=scope is not None):
     st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretch")
 
 st.subheader("Cases")
+st.caption(
+    "Open cases (a finding not yet verified) first, then the worst: confirmed retaliation, the most severe "
+    "finding, most findings not yet verified, the oldest report."
+)
 st.dataframe(cases, hide_index=True, key="cases_table", column_config={
     "case_id": "Case", "company_id": None, "company": "Company", "factory_id": None, "factory": "Factory",
     "country": "Country", "title": "Report", "opened_on": date_col("Opened"), "acknowledged_on": date_col("Acknowledged"),
     "access_granted_on": date_col("Access"), "plan_submitted_on": date_col("Plan"), "evidence_on": date_col("First evidence"),
     "verified_on": date_col("First verified"), "retaliation_on": date_col("Retaliation confirmed"), "findings": "Findings",
     "findings_evidenced": "With evidence", "findings_verified": "Verified", "most_severe": "Most severe",
-    "days_to_acknowledge": "Days to acknowledge", "case_label": None,
+    "days_to_acknowledge": "Days to acknowledge", "case_label": None, "status": "Status",
 })  # fmt: skip
+all_cases = ev.case_progress.later(version, scope)  # built on click: every case, in the table's old order
 st.download_button(
-    "Download cases (CSV)",
-    cases.drop(columns="case_label").to_csv(index=False).encode("utf-8"),
+    f"Download all {total:,} cases (CSV)",
+    lambda: all_cases().drop(columns="case_label").to_csv(index=False).encode("utf-8"),
     file_name=f"improvement_cases_{'all' if choice is None else choice}.csv",
     mime="text/csv",
     key="cases_csv",

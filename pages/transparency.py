@@ -10,6 +10,8 @@ from ui import evidence_cache as ev
 
 nav.through_app("transparency")
 
+LINKS_PER_PAGE = 200  # rows per page of the product model → factory links
+
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{value:.1f} %"
@@ -89,19 +91,23 @@ else:
     })  # fmt: skip
 
 st.subheader("Product models and their factories")
-links = ev.product_factory_links(version, scope)
-if links.empty:
+# A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.
+total_links = ev.product_factory_link_count(version, scope)
+if total_links == 0:
     st.info(f"n/a: {who} has not linked any product model to a factory yet.")
 else:
+    offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
+    links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
     st.dataframe(links, hide_index=True, key="links_table", column_config={
         "company": "Company", "product_model": "Product model", "category": "Category",
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
         "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),
         "complete": st.column_config.CheckboxColumn("Complete"),
     })  # fmt: skip
+    all_links = ev.product_factory_links.later(version, scope)
     st.download_button(
-        "Download product model → factory links (CSV)",
-        links.to_csv(index=False).encode("utf-8"),
+        f"Download all {total_links:,} product model → factory links (CSV)",
+        lambda: all_links().to_csv(index=False).encode("utf-8"),
         file_name=f"transparency_links_{'all' if choice is None else choice}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",

@@ -77,21 +77,37 @@ def _number(x: float) -> str:
     return str(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def _numbers(column: pd.Series) -> pd.Series:
+    """`_number` of every value, each distinct value formatted once (a series repeats them)."""
+    return column.map({x: _number(x) for x in column.dropna().unique()}).fillna("")
+
+
 def format_csv(scores: pd.DataFrame) -> str:
-    """The scores as CSV: header company_id,as_of,methodology,sct,fi,overall,band."""
-    lines = [",".join(SCORE_COLUMNS)]
-    for r in scores.itertuples(index=False):
-        row = [
-            r.company_id,
-            pd.Timestamp(r.as_of).date().isoformat(),
-            r.methodology,
-            _number(r.sct),
-            _number(r.fi),
-            _number(r.overall),
-            r.band if isinstance(r.band, str) else "",
-        ]
-        lines.append(_csv_line(row))
-    return "\n".join(lines) + "\n"
+    """The scores as CSV: header company_id,as_of,methodology,sct,fi,overall,band.
+
+    Column by column (the quarterly series at scale 1000 is 775,000 rows); text fields are
+    quoted as the csv module does."""
+    if scores.empty:
+        return ",".join(SCORE_COLUMNS) + "\n"
+    text = pd.DataFrame(
+        {
+            "company_id": scores["company_id"].astype(str),
+            "as_of": pd.to_datetime(scores["as_of"]).dt.strftime("%Y-%m-%d"),
+            "methodology": scores["methodology"].astype(str),
+            "sct": _numbers(scores["sct"]),
+            "fi": _numbers(scores["fi"]),
+            "overall": _numbers(scores["overall"]),
+            "band": scores["band"].map(lambda b: b if isinstance(b, str) else ""),
+        }
+    )
+    for column in ("company_id", "methodology", "band"):
+        values = text[column]
+        if values.str.contains(r'[",\r\n]', regex=True).any():
+            text[column] = values.map(lambda v: _csv_line([v]))
+    body = text["company_id"]
+    for column in SCORE_COLUMNS[1:]:
+        body = body + "," + text[column]
+    return ",".join(SCORE_COLUMNS) + "\n" + "\n".join(body) + "\n"
 
 
 def _csv_line(values: list[str]) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import duckdb
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -63,10 +65,34 @@ def _capture_downloads() -> None:
 
 _capture_downloads()
 
+DEFERRED: dict[str, Callable[[], object]] = {}
+
+
+def _capture_deferred() -> None:
+    """Keep every callable a download button registers (data built on click), by file id."""
+    original = MediaFileManager.add_deferred
+    if getattr(original, "_cpt_patched", False):
+        return
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        DEFERRED[file_id] = data_callable
+        return file_id
+
+    add_deferred._cpt_patched = True  # type: ignore[attr-defined]
+    MediaFileManager.add_deferred = add_deferred  # type: ignore[method-assign]
+
+
+_capture_deferred()
+
 
 def download(at: AppTest, key: str) -> bytes:
-    """The payload of the download button with `key` (bytes or str data, not a callable)."""
+    """The payload of the download button with `key`. Data built on click (a callable) is
+    built here, outside the script run, as a click on a real server does."""
     button = next(b for b in at.get("download_button") if b.proto.id.endswith(key))
+    if button.proto.deferred_file_id:
+        data = DEFERRED[button.proto.deferred_file_id]()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
     file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
     return DOWNLOADS[file_id]
 

@@ -78,3 +78,74 @@ def test_choosing_all_companies_clears_the_url(demo_env: Path) -> None:
     assert not at.exception
     assert "company" not in at.query_params
     assert at.metric[0].value == str(summary(demo_env, None)["cases"])
+
+
+# ---------------------------------------------------------------- a page of cases at a time
+
+
+SEVERITY = {"critical": 3, "major": 2, "minor": 1}
+
+
+def worst_first_key(row: dict) -> tuple:
+    """The page's order, written out: open first, retaliation, most severe, most unverified, oldest."""
+    return (
+        not row["findings_verified"] < row["findings"],
+        row["retaliation_on"] is None or row["retaliation_on"] != row["retaliation_on"],
+        -SEVERITY.get(row["most_severe"], 0),
+        -(row["findings"] - row["findings_verified"]),
+        row["opened_on"],
+        row["case_id"],
+    )
+
+
+@pytest.fixture(scope="module")
+def twice_the_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo world at scale 2: 320 cases, more than one page."""
+    from data import demo, store
+
+    path = tmp_path_factory.mktemp("scale2") / "scale2.duckdb"
+    store.create_database(path, lambda con: demo.fill_demo(con, scale=2))
+    return path
+
+
+def test_cases_are_listed_open_first_and_worst_first(demo_env: Path) -> None:
+    at = open_page()
+    table = at.dataframe[0].value
+    rows = table.to_dict("records")
+    assert [r["case_id"] for r in rows] == [r["case_id"] for r in sorted(rows, key=worst_first_key)]
+    assert rows[0]["status"] == "open" and "open" in set(table["status"])
+    assert list(table["status"]) == sorted(table["status"], key=["open", "verified", "no findings"].index)
+    timeline = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert timeline["layout"]["yaxis"]["categoryarray"][::-1] == list(table["case_label"])
+
+
+def test_cases_come_a_page_at_a_time_and_the_csv_has_them_all(
+    twice_the_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    monkeypatch.setenv("CPT_DB", str(twice_the_demo))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with duckdb.connect(str(twice_the_demo), read_only=True) as con:
+        every = q.case_progress(con.cursor(), None)
+    assert len(every) > 200
+    at = apptest.open_page("improvement", role="admin", db=twice_the_demo)
+    assert not at.exception
+    pager = at.selectbox(key="cases_page")
+    assert pager.options[0] == f"1–200 of {len(every):,}"
+    first = at.dataframe[0].value
+    assert len(first) == 200
+    timeline = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert len(timeline["layout"]["yaxis"]["categoryarray"]) == 200
+    pager.set_value(1).run()
+    second = at.dataframe[0].value
+    assert len(second) == len(every) - 200
+    rows = [*first.to_dict("records"), *second.to_dict("records")]
+    assert sorted(r["case_id"] for r in rows) == sorted(
+        every["case_id"]
+    )  # every case on one page or the other
+    assert [r["case_id"] for r in rows] == [r["case_id"] for r in sorted(rows, key=worst_first_key)]
+    # The download, built on click, is every case as before: the whole table in its old order.
+    csv = apptest.download(at, "cases_csv").decode("utf-8")
+    assert csv == every.drop(columns="case_label").to_csv(index=False)

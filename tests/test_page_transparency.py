@@ -90,3 +90,19 @@ def test_unknown_company_falls_back_to_all(demo_env: Path) -> None:
     at = open_page("NOPE")
     assert any("NOPE" in e.value for e in at.error)
     assert at.selectbox(key="transparency_company").value == "__all__"
+
+
+def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) -> None:
+    with duckdb.connect(str(demo_env), read_only=True) as con:
+        every = q.product_factory_links(con.cursor(), None)
+    assert len(every) > 200  # the demo has more links than one page
+    at = open_page()
+    pager = at.selectbox(key="links_page")
+    assert pager.options[0] == f"1–200 of {len(every):,}"
+    table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
+    assert table.reset_index(drop=True).equals(every.head(200).reset_index(drop=True))
+    pager.set_value(2).run()
+    table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
+    assert list(table["request_id"]) == list(every["request_id"].iloc[400:600])
+    csv = apptest.download(at, "links_csv").decode("utf-8")
+    assert csv == every.to_csv(index=False)

@@ -18,8 +18,8 @@ import streamlit as st
 
 import scoring
 from data import demo, pseudonyms, queries, store
-from scoring import summary
-from ui import auth, present
+from scoring import params, summary
+from ui import auth, present, series_cache
 
 
 class NotAvailable(Exception):
@@ -54,7 +54,28 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
                 result = present.disguise(result, pseudonym_map(bound.arguments["version"]))
             return result
 
+        def later(*args, **kwargs) -> Callable[[], object]:
+            """The same query as a callable for a download built on click: the account's scope
+            and presentation mode are settled now (the callable runs outside the script run),
+            and the result is not cached (a full download is needed once, not kept)."""
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            if "company_ids" in bound.arguments:
+                ids = bound.arguments["company_ids"]
+                bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
+            if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
+                raise NotAvailable(bound.arguments["company_id"])
+            names = pseudonym_map(bound.arguments["version"]) if present.is_on() else None
+
+            def run() -> object:
+                result = func(*bound.args, **bound.kwargs)
+                return result if names is None else present.disguise(result, names)
+
+            return run
+
         wrapper.clear = cached.clear  # type: ignore[attr-defined]
+        wrapper.cached = cached  # type: ignore[attr-defined]  # for use inside another cached query
+        wrapper.later = later  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -119,12 +140,44 @@ def evidence(version: object, company_ids: tuple[str, ...] | None = None) -> sco
     return scoring.load_evidence(reader().cursor(), _ids(company_ids))
 
 
-@scoped(max_entries=16)
+@scoped(st.cache_resource, max_entries=6)
 def series(version: object, methodology: str, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Quarter-end scores of every company (or the given ones) from the first evidence to the last quarter."""
-    ev = evidence(version, company_ids)
-    dates = scoring.series_dates(ev)
-    return scoring.score(ev, dates, methodology)
+    """Quarter-end scores of every company (or the given ones) from the first evidence to the last quarter.
+
+    Shared by every session (read-only: filter it, never modify it). Every company's series is
+    also kept on disk beside the database file (`series_cache`), so it is scored once per
+    database file, methodology and scoring code, and a new server starts warm. The evidence
+    is read for the scoring and then let go (pages that need it load one company's).
+    """
+    path = str(store.db_path())
+    if company_ids is None:
+        saved = series_cache.load(path, version, methodology)
+        if saved is not None:
+            return saved
+    ev = scoring.load_evidence(reader().cursor(), _ids(company_ids))
+    scores = scoring.score(ev, scoring.series_dates(ev), methodology)
+    del ev
+    if company_ids is None:
+        series_cache.save(path, version, methodology, scores)
+    return scores
+
+
+@scoped(max_entries=64)
+def company_series(
+    version: object, methodology: str, company_id: str, company_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """One company's quarter-end scores: its rows of the shared `series` (in force: every page
+    needs that one; a company account's: only its own), else, for a what-if version not yet
+    on disk, scored from that company's evidence alone over the same dates (the same numbers).
+    `company_ids` is the account's scope (filled in by `scoped`), so each scope has its own entry."""
+    whole = methodology == params.IN_FORCE or company_ids is not None  # needed anyway, or small
+    if not whole and series_cache.load(str(store.db_path()), version, methodology, peek=True) is None:
+        dates = [d.date() for d in pd.to_datetime(series.cached(version, params.IN_FORCE)["as_of"].unique())]
+        ev = evidence(version, (company_id,))
+        return scoring.score(ev, sorted(dates), methodology).reset_index(drop=True)
+    # `.cached`: the scope is already settled, and presentation mode applies to this result only.
+    every = series.cached(version, methodology, company_ids)
+    return every[every["company_id"] == company_id].reset_index(drop=True)
 
 
 @scoped(max_entries=32)
@@ -132,7 +185,7 @@ def leaderboard(
     version: object, methodology: str, as_of: date, company_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """`summary.leaderboard` of the series (scores, change, trend per company at `as_of`)."""
-    return summary.leaderboard(series(version, methodology, company_ids), as_of)
+    return summary.leaderboard(series.cached(version, methodology, company_ids), as_of)
 
 
 @scoped(max_entries=64)

@@ -161,3 +161,23 @@ def company_or_all(companies: pd.DataFrame, key: str, container=st) -> str | Non
         on_change=_to_url(key, "company", lambda c: None if c == ALL else c, None),
     )
     return None if choice == ALL else choice
+
+
+def pager(total: int, per_page: int, key: str, label: str = "Rows shown", container=st) -> int:
+    """A selector of the page of a long list ("1–200 of 6,328"); the offset of the chosen page.
+
+    Nothing is drawn when everything fits on one page (offset 0). A page number beyond the
+    end (the list got shorter) falls back to the first page.
+    """
+    pages = max(1, -(-int(total) // per_page))
+    if pages == 1:
+        return 0
+    if not 0 <= st.session_state.get(key, 0) < pages:
+        st.session_state[key] = 0
+    page = container.selectbox(
+        label,
+        range(pages),
+        key=key,
+        format_func=lambda i: f"{i * per_page + 1:,}–{min((i + 1) * per_page, total):,} of {total:,}",
+    )
+    return int(page or 0) * per_page

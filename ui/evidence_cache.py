@@ -62,8 +62,16 @@ def factories_missing_address(version: object, company_ids: tuple[str, ...] | No
 
 
 @cache.scoped(max_entries=64)
-def product_factory_links(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return q.product_factory_links(_cur(), _ids(company_ids))
+def product_factory_links(
+    version: object, company_ids: tuple[str, ...] | None, limit: int | None = None, offset: int = 0
+) -> pd.DataFrame:
+    """The links (a page of them with `limit`; the whole list for a download, through `.later`)."""
+    return q.product_factory_links(_cur(), _ids(company_ids), limit, offset)
+
+
+@cache.scoped(max_entries=64)
+def product_factory_link_count(version: object, company_ids: tuple[str, ...] | None) -> int:
+    return q.product_factory_link_count(_cur(), _ids(company_ids))
 
 
 # ---------------------------------------------------------------- factory improvement
@@ -72,6 +80,14 @@ def product_factory_links(version: object, company_ids: tuple[str, ...] | None) 
 @cache.scoped(max_entries=64)
 def case_progress(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.case_progress(_cur(), _ids(company_ids))
+
+
+@cache.scoped(max_entries=64)
+def case_page(
+    version: object, company_ids: tuple[str, ...] | None, limit: int | None, offset: int = 0
+) -> pd.DataFrame:
+    """A page of cases, open first and the worst first (`evidence_queries.case_page`)."""
+    return q.case_page(_cur(), _ids(company_ids), limit, offset)
 
 
 @cache.scoped(max_entries=64)

@@ -114,18 +114,32 @@ def sign_in(pg, server: str, username: str, password: str = "cpt-demo", path: st
     pg.wait_for_function("() => document.cookie.includes('cpt_session=')", timeout=30_000)
 
 
+# Settled: the app root says the script is not running, the main area has content, every
+# Plotly chart is drawn and the DOM has not changed for `quietMs` (the observer is installed
+# on the first look, so a click's rerun, which starts a moment later, resets the quiet time).
+SETTLED_JS = """
+(quietMs) => {
+  if (!window.__cptWatch) {
+    window.__cptWatch = true;
+    window.__cptLast = performance.now();
+    new MutationObserver(() => { window.__cptLast = performance.now(); })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!(document.querySelector('[data-testid="stMain"]')?.innerText || '').trim()) return false;
+  for (const p of document.querySelectorAll('.js-plotly-plot')) {
+    if (!p._fullLayout || !p.querySelector('.main-svg')) return false;
+  }
+  return performance.now() - window.__cptLast >= quietMs;
+}
+"""
+
+
 def wait_for_app(pg, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has drawn the page and finished running the script: something in
-    the main area, and no 'Running...' status for two looks in a row (a redirect between
-    pages starts a second run)."""
+    """Wait until Streamlit has drawn the page and finished running the script: the app root's
+    `data-test-script-state` is "notRunning", the main area shows something, every chart is
+    drawn, and the page has been quiet (no DOM change) for 300 ms, so a rerun that starts a
+    moment later (a redirect between pages, a click) is waited for too."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_function(
-        "() => (document.querySelector('[data-testid=\"stMain\"]')?.innerText || '').trim().length > 0",
-        timeout=timeout,
-    )
-    quiet = 0
-    deadline = time.monotonic() + timeout / 1000
-    while quiet < 2 and time.monotonic() < deadline:
-        pg.wait_for_timeout(300)
-        busy = pg.locator("[data-testid='stStatusWidget']").count() > 0
-        quiet = 0 if busy else quiet + 1
+    pg.wait_for_function(SETTLED_JS, arg=300, timeout=timeout, polling=100)

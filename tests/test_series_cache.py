@@ -1,0 +1,79 @@
+"""Every company's series kept on disk beside the database file (ui/series_cache.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+import scoring
+from tests import apptest
+from ui import series_cache
+
+
+@pytest.fixture(scope="module")
+def evidence(demo_db: Path) -> scoring.Evidence:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return scoring.load_evidence(con.cursor())
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v1", "v2"])
+def test_saved_series_reads_back_exactly(evidence, tmp_path: Path, methodology: str) -> None:
+    scores = scoring.score(evidence, scoring.series_dates(evidence), methodology)
+    db = tmp_path / "cpt.duckdb"
+    series_cache.save(db, (1, 2), methodology, scores)
+    back = series_cache.load(db, (1, 2), methodology)
+    pd.testing.assert_frame_equal(back, scores)
+    assert [type(b) for b in back["band"]] == [type(b) for b in scores["band"]]  # None stays None
+
+
+def test_another_file_or_methodology_is_a_miss_and_old_files_go(evidence, tmp_path: Path) -> None:
+    scores = scoring.score(evidence, scoring.series_dates(evidence), "in-force")
+    db = tmp_path / "cpt.duckdb"
+    series_cache.save(db, (1, 2), "in-force", scores)
+    assert series_cache.load(db, (1, 3), "in-force") is None  # the file was replaced
+    assert series_cache.load(db, (1, 2), "v1") is None
+    assert series_cache.load(db, (1, 2), "in-force", peek=True) is True
+    series_cache.save(db, (1, 3), "in-force", scores)
+    assert [p.name for p in tmp_path.glob("*.parquet")] == [
+        series_cache.cache_path(db, (1, 3), "in-force").name
+    ]
+    assert series_cache.code_hash() in series_cache.cache_path(db, (1, 3), "in-force").name
+
+
+def test_a_directory_that_cannot_be_written_only_means_no_cache(evidence, tmp_path: Path) -> None:
+    scores = scoring.score(evidence, scoring.series_dates(evidence), "in-force")
+    series_cache.save(tmp_path / "missing" / "cpt.duckdb", (1, 2), "in-force", scores)
+    assert series_cache.load(tmp_path / "missing" / "cpt.duckdb", (1, 2), "in-force") is None
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v1", "v2"])
+def test_one_company_scored_alone_is_its_line_of_the_whole_series(evidence, methodology: str) -> None:
+    """What the Company page relies on when it scores one company, not every company."""
+    dates = scoring.series_dates(evidence)
+    every = scoring.score(evidence, dates, methodology)
+    for company in ("CO0004", "CO0010", "CO0011", "CO0012"):
+        alone = scoring.score(evidence.restrict([company]), dates, methodology).reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, every[every["company_id"] == company].reset_index(drop=True))
+
+
+def test_a_new_server_reads_the_scores_from_disk(
+    writable_demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    first = apptest.open_page("overview", role="admin")
+    assert not first.exception
+    assert list(writable_demo_app.parent.glob(f"{writable_demo_app.name}.series-in-force-*.parquet"))
+    st.cache_data.clear()
+    st.cache_resource.clear()  # as a restarted server: nothing in memory
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("scored again although the series is on disk")
+
+    monkeypatch.setattr(scoring, "score", no_scoring)
+    again = apptest.open_page("overview", role="admin")
+    assert not again.exception, [e.value for e in again.exception]
+    pd.testing.assert_frame_equal(again.dataframe[0].value, first.dataframe[0].value)
