@@ -33,7 +33,7 @@ class _Request:
     request_id: str
     scope: str
     due_on: date
-    disclosures: list[tuple[date, bool]]
+    disclosures: list[tuple[date, bool, str]]  # (disclosed_on, complete, factory_id)
     due_diligence: list[date]
 
 
@@ -58,7 +58,7 @@ class ReferenceWorld:
             by_id[r.request_id] = req
             self.requests[r.company_id].append(req)
         for r in evidence.disclosures.itertuples():
-            by_id[r.request_id].disclosures.append((_d(r.disclosed_on), bool(r.complete)))
+            by_id[r.request_id].disclosures.append((_d(r.disclosed_on), bool(r.complete), r.factory_id))
         for r in evidence.due_diligence.itertuples():
             by_id[r.request_id].due_diligence.append(_d(r.recorded_on))
         cases: dict[str, _Case] = {}
@@ -74,10 +74,14 @@ class ReferenceWorld:
 
 
 def level_at(req: _Request, t: date) -> str:
-    """FULL / PARTIAL / DUE_DILIGENCE / NONE using only rows dated on or before t."""
-    rows = [complete for on, complete in req.disclosures if on <= t]
-    if rows:
-        return "FULL" if all(rows) else "PARTIAL"
+    """FULL / PARTIAL / DUE_DILIGENCE / NONE using only rows dated on or before t; a
+    factory's state is its latest disclosure row for the request."""
+    state: dict[str, bool] = {}
+    for on, complete, factory in sorted(req.disclosures):
+        if on <= t:
+            state[factory] = complete  # later rows replace earlier ones
+    if state:
+        return "FULL" if all(state.values()) else "PARTIAL"
     if any(on <= t for on in req.due_diligence):
         return "DUE_DILIGENCE"
     return "NONE"
@@ -87,8 +91,8 @@ def request_credit(req: _Request, as_of: date, m: params.Methodology) -> float |
     """The request's credit at as_of, or None when it is not scorable."""
     if m.scope_weight(req.scope) == 0:
         return None
-    responded = any(on <= as_of for on, _ in req.disclosures) or any(on <= as_of for on in req.due_diligence)
-    if not (req.due_on <= as_of or responded):
+    # Before its deadline a request counts only when it is already FULL.
+    if not (req.due_on <= as_of or level_at(req, as_of) == "FULL"):
         return None
     if m.sct_window_days is not None and not req.due_on > as_of - timedelta(days=m.sct_window_days):
         return None
