@@ -5,7 +5,7 @@ import streamlit as st
 
 import scoring
 from charts import improvement as charts
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
 
 nav.through_app("improvement")
@@ -108,10 +108,13 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
     "days_to_acknowledge": "Days to acknowledge", "case_label": None, "status": "Status",
 })  # fmt: skip
 all_cases = ev.case_progress.later(version, scope)  # built on click: every case, in the table's old order
+columns = present.export_frame(
+    cases.drop(columns=["case_label", "status"]).head(0)
+).columns  # as the page shows them
 st.download_button(
     f"Download all {total:,} cases (CSV)",
-    lambda: all_cases().drop(columns="case_label").to_csv(index=False).encode("utf-8"),
-    file_name=f"improvement_cases_{'all' if choice is None else choice}.csv",
+    lambda: all_cases()[columns].to_csv(index=False).encode("utf-8"),
+    file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",
 )

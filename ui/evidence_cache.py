@@ -77,12 +77,12 @@ def product_factory_link_count(version: object, company_ids: tuple[str, ...] | N
 # ---------------------------------------------------------------- factory improvement
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(max_entries=64, after=q.label_cases)
 def case_progress(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.case_progress(_cur(), _ids(company_ids))
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(max_entries=64, after=q.label_cases)
 def case_page(
     version: object, company_ids: tuple[str, ...] | None, limit: int | None, offset: int = 0
 ) -> pd.DataFrame:
