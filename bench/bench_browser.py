@@ -196,7 +196,10 @@ async def page_runs(p, db: Path, app_dir: Path, repeat: int, timeout_s: float, l
     browser = await launch(p)
     try:
         for name, query in PAGES.items():
-            rec = out.setdefault(name, {"cold": [], "warm": [], "cold_bytes": [], "warm_bytes": []})
+            rec = out.setdefault(
+                name,
+                {"cold": [], "warm": [], "cold_bytes": [], "warm_bytes": [], "cold_cpu": [], "warm_cpu": []},
+            )
             for _ in range(repeat):
                 server = Server(db, app_dir)
                 try:
@@ -204,14 +207,17 @@ async def page_runs(p, db: Path, app_dir: Path, repeat: int, timeout_s: float, l
                     await tab.sign_in(server, timeout_s)
                     url = f"{server.url}/{name}" + (f"?{query}" if query else "")
                     for kind in ("cold", "warm"):
+                        cpu = server.cpu_seconds()
                         try:
                             seconds, size = await tab.visit(url, timeout_s)
                         except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
                             log(f"  {name} {kind}: not settled ({type(exc).__name__})")
                             seconds, size = float("inf"), tab.received
+                        cpu = server.cpu_seconds() - cpu
                         rec[kind].append(seconds)
                         rec[f"{kind}_bytes"].append(size)
-                        log(f"  {name} {kind}: {seconds:.2f} s, {size / 1e6:.2f} MB")
+                        rec[f"{kind}_cpu"].append(cpu)
+                        log(f"  {name} {kind}: {seconds:.2f} s, {size / 1e6:.2f} MB, server CPU {cpu:.2f} s")
                     await tab.close()
                 finally:
                     server.stop()
@@ -323,16 +329,17 @@ def report(label: str, args, per_scale: dict, sessions: list[dict], load: tuple[
         f"Measured {now:%Y-%m-%d %H:%M} UTC by `bench/bench_browser.py` ({label}); headless Chromium "
         f"({CHROMIUM}) signed in as {USER}; {os.cpu_count()} cores, Python {platform.python_version()}. "
         f"The machine was shared with other work while measuring (load average {load[0]:.1f} at the start, "
-        f"{load[1]:.1f} at the end), so times are noisy. Median of {args.repeat}; cold = first visit on a "
-        "fresh server (signed in on the Data page first), warm = the same page again.",
+        f"{load[1]:.1f} at the end), so times are noisy; the websocket bytes and the server's CPU seconds "
+        f"per page load (from /proc/<pid>/stat) depend far less on the load. Median of {args.repeat}; cold = "
+        "first visit on a fresh server (signed in on the Data page first), warm = the same page again.",
         "",
     ]
     for scale, (data, mem, note) in per_scale.items():
         lines += [
             f"Scale {scale}" + (f" (database {note})" if note else "") + ":",
             "",
-            "| page | warm | cold | websocket warm | websocket cold | targets |",
-            "|---|---|---|---|---|---|",
+            "| page | warm | cold | websocket warm | websocket cold | server CPU warm | server CPU cold | targets |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for name, rec in data.items():
             warm, cold = statistics.median(rec["warm"]), statistics.median(rec["cold"])
@@ -342,9 +349,13 @@ def report(label: str, args, per_scale: dict, sessions: list[dict], load: tuple[
                 verdict = "met" if ok else "MISSED"
             else:
                 verdict = "met" if warm < 5 else "MISSED"
+            cpu = {
+                k: f"{statistics.median(rec[k]):.2f} s" if rec.get(k) else "–"
+                for k in ("warm_cpu", "cold_cpu")
+            }
             lines.append(
                 f"| {name} | {fmt_s(rec['warm'])} | {fmt_s(rec['cold'])} | {wb / 1e3:.0f} kB | {cb / 1e3:.0f} kB "
-                f"| {verdict} |"
+                f"| {cpu['warm_cpu']} | {cpu['cold_cpu']} | {verdict} |"
             )
         if mem:
             limit = 600 if scale <= 40 else 2048
