@@ -6,6 +6,7 @@ browser must not pass silently).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -131,7 +132,8 @@ SETTLED_JS = """
   for (const p of document.querySelectorAll('.js-plotly-plot')) {
     if (!p._fullLayout || !p.querySelector('.main-svg')) return false;
   }
-  return performance.now() - window.__cptLast >= quietMs;
+  // Quiet since the last change and since the wait began: a click's rerun starts a moment later.
+  return performance.now() - Math.max(window.__cptLast, window.__cptWaitFrom || 0) >= quietMs;
 }
 """
 
@@ -142,4 +144,6 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
     drawn, and the page has been quiet (no DOM change) for 300 ms, so a rerun that starts a
     moment later (a redirect between pages, a click) is waited for too."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    with contextlib.suppress(Exception):  # a navigation under way: the new document starts afresh
+        pg.evaluate("() => { window.__cptWaitFrom = performance.now(); }")
     pg.wait_for_function(SETTLED_JS, arg=300, timeout=timeout, polling=100)
