@@ -270,7 +270,7 @@ def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> 
                 _keep_backup(path, keep)
             os.replace(tmp, path)
         except StoreError as exc:
-            raise StoreError(f"backup {backup} was not restored: {str(exc).replace(tmp.name, backup.name)}; "
+            raise StoreError(f"backup {backup} was not restored: {str(exc).replace(str(tmp), str(backup)).replace(tmp.name, backup.name)}; "
                              f"{path} is unchanged") from exc  # fmt: skip
         finally:
             _remove(tmp)

@@ -470,6 +470,7 @@ def test_sign_out_ends_the_session_for_every_tab_and_copied_cookie(
     first.button(key="sign_out").click().run()
     assert on_sign_in_form(first)
     assert on_sign_in_form(second.run())  # the other open tab stops at its next run
+    assert any("signed out in another tab" in i.value for i in second.info)
     replayed = new_tab_with_cookie(monkeypatch, cookie, "company", company="CO0003")  # copied before sign-out
     assert on_sign_in_form(replayed) and "Corvella" not in rendered_text(replayed)
 

@@ -54,6 +54,7 @@ EXPIRED = {
     "idle": "Your session expired after a period of inactivity. Please sign in again.",
     "max": "Your session reached its maximum length. Please sign in again.",
     "revoked": "Your session has ended: the account was changed or removed. Please sign in again.",
+    "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
 }
 
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
@@ -179,7 +180,7 @@ def current_user(cur) -> User | None:
     if session_id is not None:
         found, reason = _valid(session_id, cur)
         if found is None:
-            sign_out(EXPIRED.get(reason or "", EXPIRED["revoked"]))
+            sign_out(EXPIRED[reason or "ended"])
             return None
         st.session_state[SESSION_USER] = found
         return found
