@@ -43,10 +43,14 @@ def test_company_report_with_4000_character_names(demo_db: Path, no_browser: Non
 
 
 def test_company_report_html_escapes_the_name_in_text_and_chart(demo_db: Path, no_browser: None) -> None:
-    data, fig = build(demo_db, date(2024, 12, 31), "in-force", name=LONG_WORDS + HTML_LINK)
-    html = report.company_report_html(data, fig, report.report_tables(data))
-    assert "<a href=https://evil.example" not in html
-    assert "&lt;a href=https://evil.example" in fig.layout.title.text  # Plotly shows the characters
+    for name in ("Corvella " + HTML_LINK, LONG_WORDS + HTML_LINK):
+        data, fig = build(demo_db, date(2024, 12, 31), "in-force", name=name)
+        html = report.company_report_html(data, fig, report.report_tables(data))
+        assert "<a href=https://evil.example" not in html
+        assert "&lt;a href=https://evil.example&gt;" in html  # the heading shows the characters
+        assert "<a " not in fig.layout.title.text  # so does the chart (Plotly reads its titles as HTML)
+    data, fig = build(demo_db, date(2024, 12, 31), "in-force", name="Corvella " + HTML_LINK)
+    assert fig.layout.title.text.startswith("Corvella &lt;a href=https://evil.example&gt;")
 
 
 def test_briefing_with_4000_character_names_stays_one_page(no_browser: None) -> None:
