@@ -8,7 +8,12 @@ from data import store
 from ui import auth, cache, nav, present
 from ui.text import md
 
-st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="Company Performance Tracker",
+    page_icon="📊",
+    layout="wide",
+    initial_sidebar_state=present.sidebar_state(),  # collapsed on a projector (present=1)
+)
 
 cache.ensure_database()
 try:
@@ -18,6 +23,8 @@ except store.StoreError as exc:
     st.stop()
 
 user = auth.current_user(cache.reader().cursor())
+if user is not None and (present.is_on() or "-" in st.query_params.get("company", "")):
+    present.normalise_url(cache.pseudonym_map(version))  # company=Company-K while presenting
 
 
 def _home() -> None:

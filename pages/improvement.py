@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from charts import improvement as charts
 from data import exports
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
 
@@ -98,9 +98,10 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
 st.download_button(
     "Download cases (CSV)",
     exports.to_csv(
-        cases.drop(columns="case_label"), exports.header_line("monitoring cases", date.today(), None)
+        present.export_frame(cases.drop(columns="case_label")),
+        exports.header_line("monitoring cases", date.today(), None),
     ),
-    file_name=f"improvement_cases_{'all' if choice is None else choice}.csv",
+    file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",
 )
