@@ -16,6 +16,7 @@ import scoring
 from data import accounts, demo, evidence_queries, queries, sessions, store
 from tests import apptest
 from ui import auth
+from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_PAGES = [
@@ -346,7 +347,8 @@ def test_untrusted_names_render_as_text(tmp_path: Path, monkeypatch) -> None:
     st.cache_resource.clear()
     at = apptest.open_page("company", role="affiliate", db=db, company="CO0003")
     assert not at.exception
-    assert at.title[0].value == "<script>alert(1)</script>"
+    # Escaped Markdown (ui/text.py): Streamlit shows exactly these characters, no HTML.
+    assert at.title[0].value == md_escape("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
     assert not any(getattr(m.proto, "unsafe_allow_html", False) and "script" in m.value for m in at.markdown)
 
 

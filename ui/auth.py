@@ -28,6 +28,7 @@ import streamlit as st
 
 from data import accounts, sessions
 from data.accounts import User
+from ui.text import md, md_escape
 
 
 def _server_log() -> None:
@@ -225,7 +226,7 @@ def login_form(cur, demo: bool = False) -> None:
     st.title("Sign in")
     reason = st.session_state.pop(REASON, None)
     if reason:
-        st.info(reason)
+        st.info(md_escape(reason))
     if accounts.count_users(cur) == 0:
         st.warning(
             "This database has no accounts yet. An administrator adds the first one with "
@@ -234,8 +235,8 @@ def login_form(cur, demo: bool = False) -> None:
     st.write("Scores are confidential: available to affiliates and to the company concerned.")
     if demo:
         st.caption(
-            f"Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password "
-            f"`{accounts.DEMO_PASSWORD}`."
+            "Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password "
+            f"`{accounts.DEMO_PASSWORD}`."  # a constant of the code
         )
     with st.columns([2, 3])[0], st.form("login", clear_on_submit=False):
         username = st.text_input("Username", key="login_username", autocomplete="username")
@@ -248,8 +249,11 @@ def login_form(cur, demo: bool = False) -> None:
     result = accounts.sign_in(cur, throttle(), username, password)
     if result.locked_for > 0:
         st.error(
-            "Too many failed attempts: this account is locked for "
-            f"{max(1, round(result.locked_for / 60))} more minute(s)."
+            md(
+                "Too many failed attempts: the account “{}” is locked for {} more minute(s).",
+                username,
+                max(1, round(result.locked_for / 60)),
+            )  # fmt: skip
         )
         return
     if result.user is None:
