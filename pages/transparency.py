@@ -5,8 +5,10 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
+from data import exports
 from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
+from ui.text import md
 
 nav.through_app("transparency")
 
@@ -34,10 +36,10 @@ who = "any company" if choice is None else names[choice]
 until = scoring.last_quarter_end()
 summary = ev.transparency_summary(version, scope, until).to_dict("records")[0]
 if summary["requests"] == 0:
-    st.info(f"n/a: no disclosure request has been made to {who} yet, so there is nothing to show.")
+    st.info(md("n/a: no disclosure request has been made to {} yet, so there is nothing to show.", who))
     st.stop()
 
-st.caption(f"As of the last quarter end, {until:%Y-%m-%d}.")
+st.caption(md("As of the last quarter end, {:%Y-%m-%d}.", until))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Requests due", summary["due_requests"], help=f"Of {summary['requests']} requests made so far.")
 m2.metric(
@@ -67,7 +69,7 @@ left, right = st.columns(2)
 over_time = ev.factories_disclosed_by_quarter(version, scope, until)
 by_country = ev.factories_by_country(version, scope, until)
 if over_time.empty:
-    left.info(f"n/a: {who} has not disclosed any factory yet (due diligence at most).")
+    left.info(md("n/a: {} has not disclosed any factory yet (due diligence at most).", who))
     right.info("n/a: no disclosed factory, so no producing country to show.")
 else:
     left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
@@ -79,11 +81,21 @@ if summary["disclosure_rows"] == 0:
     st.info("n/a: no factory disclosed yet.")
 elif missing.empty:
     st.success(
-        f"Every disclosed factory has an address on record ({summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows complete)."
+        md(
+            "Every disclosed factory has an address on record ({} of {} disclosure rows complete).",
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
 else:
     st.warning(
-        f"{summary['factories_missing_address']} of {summary['factories']} disclosed factories have no address on record; {summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows are complete."
+        md(
+            "{} of {} disclosed factories have no address on record; {} of {} disclosure rows are complete.",
+            summary["factories_missing_address"],
+            summary["factories"],
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
     st.dataframe(missing, hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
@@ -95,7 +107,7 @@ st.subheader("Product models and their factories")
 # A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.
 total_links = ev.product_factory_link_count(version, scope)
 if total_links == 0:
-    st.info(f"n/a: {who} has not linked any product model to a factory yet.")
+    st.info(md("n/a: {} has not linked any product model to a factory yet.", who))
 else:
     offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
     links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
@@ -108,9 +120,10 @@ else:
     })  # fmt: skip
     all_links = ev.product_factory_links.later(version, scope)  # built on click: every link
     columns = present.export_frame(links.head(0)).columns  # the columns a download may show
+    header = exports.header_line("product model to factory links", until, None)
     st.download_button(
         f"Download all {total_links:,} product model → factory links (CSV)",
-        lambda: all_links()[columns].to_csv(index=False).encode("utf-8"),
+        lambda: exports.to_csv(all_links()[columns], header),
         file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",

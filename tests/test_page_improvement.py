@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -147,5 +148,8 @@ def test_cases_come_a_page_at_a_time_and_the_csv_has_them_all(
     )  # every case on one page or the other
     assert [r["case_id"] for r in rows] == [r["case_id"] for r in sorted(rows, key=worst_first_key)]
     # The download, built on click, is every case as before: the whole table in its old order.
-    csv = apptest.download(at, "cases_csv").decode("utf-8")
-    assert csv == every.drop(columns="case_label").to_csv(index=False)
+    csv = apptest.download(at, "cases_csv")
+    from data import exports
+
+    header = exports.header_line("monitoring cases", date.today(), None)
+    assert csv == exports.to_csv(every.drop(columns="case_label"), header)

@@ -104,5 +104,8 @@ def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) ->
     pager.set_value(2).run()
     table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
     assert list(table["request_id"]) == list(every["request_id"].iloc[400:600])
-    csv = apptest.download(at, "links_csv").decode("utf-8")
-    assert csv == every.to_csv(index=False)
+    csv = apptest.download(at, "links_csv")
+    from data import exports
+
+    header = exports.header_line("product model to factory links", scoring.last_quarter_end(), None)
+    assert csv == exports.to_csv(every, header)
