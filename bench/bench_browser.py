@@ -90,8 +90,9 @@ class Server:
     def __init__(self, db: Path, app_dir: Path) -> None:
         self.port = _free_port()
         env = {**os.environ, "CPT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        entry = "serve.py" if (app_dir / "serve.py").exists() else "app.py"  # serve.py sets the cookie
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", entry, "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1"],
             cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -172,9 +173,11 @@ class Tab:
         await self.page.get_by_role("textbox", name="Password").fill(PASSWORD)
         await self.page.get_by_role("button", name="Sign in").click()
         await self.page.get_by_text(f"Signed in as {USER}").wait_for(timeout=timeout_s * 1000)
-        await self.page.wait_for_function(
-            "() => document.cookie.includes('cpt_session=')", timeout=timeout_s * 1000
-        )
+        deadline = time.monotonic() + timeout_s  # the session cookie may be HttpOnly: ask the context
+        while not any(c["name"] == "cpt_session" for c in await self.page.context.cookies()):
+            if time.monotonic() > deadline:
+                raise TimeoutError("no session cookie after signing in")
+            await asyncio.sleep(0.2)
         await self.settle(timeout_s)
 
 
