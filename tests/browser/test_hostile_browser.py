@@ -188,6 +188,22 @@ def check_download(name: str, payload: bytes) -> None:
     elif name.endswith(".html"):
         text = payload.decode("utf-8")
         assert "<a href=https://evil.example" not in text and "<img src=http://evil.example" not in text
+    elif name.endswith(".zip"):  # import templates, and the full table export with its README
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            for member in archive.namelist():
+                data = archive.read(member)
+                if member.endswith(".csv"):
+                    cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8"))) for c in row]
+                    assert formula_cells(cells) == [], f"{name}/{member}"
+                elif member.endswith(".xlsx"):
+                    book = load_workbook(io.BytesIO(data))
+                    assert not any(
+                        c.data_type == "f" for ws in book.worksheets for r in ws.iter_rows() for c in r
+                    )
+                elif member == "README.txt":
+                    assert exports.CONFIDENTIAL in data.decode("utf-8")
     elif name.endswith(".pdf"):
         assert payload.startswith(b"%PDF") and len(payload) > 1000, name
 
@@ -243,7 +259,8 @@ def test_every_download_is_neutralised_and_the_html_report_stays_offline(
             if target.suffix == ".html":
                 html_report = target
     kinds = {Path(name).suffix for name in seen}
-    assert {".csv", ".xlsx", ".pdf", ".html"} <= kinds, seen
+    assert {".csv", ".xlsx", ".pdf", ".html", ".zip"} <= kinds, seen
+    assert "cpt-export.zip" in seen
     assert requests.outside() == []
     assert html_report is not None
     offline = ctx.new_page()
