@@ -575,12 +575,63 @@ class _World:
                     if rng.random() < q * 0.85:
                         event("verified", ev + timedelta(days=rng.randint(30, 180)), fid)
 
+    def pooled_buying(self) -> None:
+        """Collective leverage made visible (issue 14): the final-assembly factory that most
+        companies disclosed gets current contracts from the demo affiliate (the affiliate with
+        the most contracts) and two more affiliates for product models made there, so several
+        affiliates buy from one factory shared by two or more companies. Drawn from its own
+        random stream, so the evidence built above stays exactly as it was."""
+        rng = random.Random(SEED + 14)
+        tiers = {f["factory_id"]: f["tier"] for f in self.rows["factories"]}
+        request_model = {
+            r["request_id"]: (r["company_id"], r["product_model_id"])
+            for r in self.rows["disclosure_requests"]
+        }
+        made_at: dict[str, set[tuple[str, str]]] = {}
+        for d in self.rows["disclosures"]:
+            if tiers[d["factory_id"]] == "final_assembly":
+                made_at.setdefault(d["factory_id"], set()).add(request_model[d["request_id"]])
+        if not made_at:
+            return
+        factory = min(made_at, key=lambda f: (-len({c for c, _ in made_at[f]}), f))
+        models = sorted(made_at[factory])
+        counts: dict[str, int] = {}
+        for c in self.rows["contracts"]:
+            counts[c["affiliate_id"]] = counts.get(c["affiliate_id"], 0) + 1
+        demo_affiliate = min(counts, key=lambda a: (-counts[a], a))
+        others = sorted(
+            a["affiliate_id"] for a in self.rows["affiliates"] if a["affiliate_id"] != demo_affiliate
+        )
+        buyers = [demo_affiliate, *rng.sample(others, 2)]
+        other_company = [m for m in models if m[0] != models[0][0]]
+        self._contract(rng, demo_affiliate, *models[0])
+        if other_company:  # the demo affiliate buys from two companies that share the factory
+            self._contract(rng, demo_affiliate, *other_company[0])
+        for k, affiliate in enumerate(buyers[1:], start=1):
+            self._contract(rng, affiliate, *models[k % len(models)])
+
+    def _contract(self, rng: random.Random, affiliate: str, company: str, model: str) -> None:
+        start = self.end - timedelta(days=rng.randint(30, 600))
+        kid = f"CT{self._next('contract'):05d}"
+        self.rows["contracts"].append(
+            {
+                "contract_id": kid,
+                "affiliate_id": affiliate,
+                "company_id": company,
+                "start_date": start,
+                "end_date": start + timedelta(days=365 * 4),
+                "annual_spend_eur": float(rng.randrange(150_000, 2_500_000, 500)),
+            }
+        )
+        self.rows["contract_products"].append({"contract_id": kid, "product_model_id": model})
+
     def build(self) -> None:
         self.affiliates()
         for copy in range(self.scale):
             factories = self.factories(copy)
             for index, spec in enumerate(COMPANIES):
                 self.company(copy, index, spec, factories)
+        self.pooled_buying()
 
 
 def build_world(scale: int = 1, today: date | None = None) -> dict[str, pd.DataFrame]:
