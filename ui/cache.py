@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import demo, pseudonyms, queries, store
+from data import contract_queries, demo, pseudonyms, queries, store
 from scoring import summary
 from ui import auth, present
 
@@ -32,8 +32,10 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
     The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable. In presentation mode, DataFrame
-    results come back with pseudonyms instead of names.
+    company) outside the scope raises NotAvailable. A `viewer` argument is always replaced by
+    the signed-in account's (data.contract_queries.Viewer: contracts confidentiality), whatever
+    the caller passed. In presentation mode, DataFrame results come back with pseudonyms
+    instead of names.
     """
 
     def decorate(func: Callable) -> Callable:
@@ -47,6 +49,8 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
             if "company_ids" in bound.arguments:
                 ids = bound.arguments["company_ids"]
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
+            if "viewer" in bound.arguments:
+                bound.arguments["viewer"] = contract_queries.viewer_of(auth.user())
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
             result = cached(*bound.args, **bound.kwargs)
@@ -160,8 +164,12 @@ def company_filters(version: object, company_ids: tuple[str, ...] | None = None)
 
 
 @scoped()
-def company_contracts(version: object, company_id: str) -> pd.DataFrame:
-    return queries.company_contracts(reader().cursor(), company_id)
+def company_contracts(
+    version: object, company_id: str, viewer: contract_queries.Viewer | None = None
+) -> pd.DataFrame:
+    """The company's contracts; other affiliates' contracts as buyer names only (contracts
+    confidentiality: data.contract_queries.company_contracts)."""
+    return contract_queries.company_contracts(reader().cursor(), viewer, company_id)
 
 
 @scoped()
