@@ -150,3 +150,47 @@ def band_shares(shares: dict[str, float], title: str = "Companies per band (%)")
         legend={"orientation": "h", "y": -0.6, "title": "Band", "traceorder": "normal"},
     )  # fmt: skip
     return fig
+
+
+TARGET_SYMBOL = "star-diamond"
+
+
+def target_points(targets: pd.DataFrame) -> pd.DataFrame:
+    """Score and band expectations as points: due date, the score line they concern (a band
+    target sits on the overall line at the band's lower bound), the target value, a label."""
+    rows = []
+    lower = {b.name: b.lower for b in params.BANDS}
+    for t in targets.itertuples(index=False):
+        if t.what in SCORE_LABELS:
+            key, y, what = t.what, float(t.target), f"{SCORE_LABELS[t.what]} {float(t.target):.1f}"
+        elif t.what == "band" and t.target in lower:
+            key, y, what = "overall", float(lower[t.target]), f"band {t.target}"
+        else:
+            continue  # an action expectation has no place on a score axis
+        rows.append({"date": pd.Timestamp(t.due_on), "key": key, "y": y,
+                     "label": f"Target: {what} by {pd.Timestamp(t.due_on):%Y-%m-%d} ({t.affiliate})"})  # fmt: skip
+    return pd.DataFrame(rows, columns=["date", "key", "y", "label"])
+
+
+def add_targets(fig: go.Figure, targets: pd.DataFrame | None) -> go.Figure:
+    """Expectations (data.expectations rows: what, target, due_on, affiliate) as target markers
+    on a `trajectory` figure, in the colour of the score they concern."""
+    if targets is None or targets.empty:
+        return fig
+    points = target_points(targets)
+    for key, part in points.groupby("key", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"], y=part["y"], mode="markers", name=f"Target ({SCORE_LABELS[key]})",
+                marker={"symbol": TARGET_SYMBOL, "size": 14, "color": SCORE_COLOURS[key],
+                        "line": {"color": "white", "width": 1}},
+                text=[_plain(v) for v in part["label"]], hovertemplate="%{text}<extra></extra>",
+            ),
+            row=1, col=1,
+        )  # fmt: skip
+    return fig
+
+
+def _plain(text: str) -> str:
+    """Plotly reads a few HTML tags in hover text: show data as text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -439,7 +439,7 @@ def factory_list(
             AND e.event_date <= $today)
         GROUP BY ALL
     )
-    SELECT f.factory_id, f.legal_name, f.city, f.country, f.tier,
+    SELECT f.factory_id, f.legal_name, f.city, f.country, f.tier, f.latitude, f.longitude,
            (SELECT string_agg(DISTINCT c.name, ', ' ORDER BY c.name) FROM made_at m JOIN companies c USING (company_id)
             WHERE m.factory_id = f.factory_id
               AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND m.company_id = $comp))) AS companies,

@@ -34,6 +34,10 @@ def column_note(table: Table, column: Column) -> str:
         parts.append("allowed: " + ", ".join(column.choices))
     if column.references:
         parts.append(f"must exist in {column.references[0]}.{column.references[1]}")
+    if column.bounds is not None:
+        parts.append(
+            f"decimal degrees from {column.bounds[0]:g} to {column.bounds[1]:g}; give both or neither"
+        )
     if column.kind == "date" and not column.planned:
         parts.append("not in the future")
     return "; ".join(parts)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, contract_cache, controls, nav
 
 nav.through_app("company")
 
@@ -53,6 +53,9 @@ events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
 fig = trajectory.trajectory(upto, f"{info['name']}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
                             events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
+trajectory.add_targets(
+    fig, contract_cache.expectations(version, company_id)
+)  # affiliates' targets (issue 14)
 if upto[["sct", "fi", "overall"]].notna().any().any():
     st.plotly_chart(fig, key="trajectory", width="stretch")
 else:

@@ -1,14 +1,18 @@
 """Supplier transparency: which factories a company disclosed, how completely and how promptly."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache, controls, nav
+from ui import cache, controls, factory_views, nav
+from ui import contract_cache as cc
 from ui import evidence_cache as ev
 
 nav.through_app("transparency")
+MAP_LIMIT = 10_000  # the map aggregates by country in the server; only located factories become points
 
 
 def pct(value: float | None) -> str:
@@ -106,3 +110,8 @@ else:
         mime="text/csv",
         key="links_csv",
     )
+
+st.subheader("Factories: collective leverage and open findings")
+today = date.today()
+factory_views.factory_list(version, today, scope, "transparency_factories")
+factory_views.factory_map(cc.factory_list(version, today, scope, "leverage", MAP_LIMIT), "transparency_map")

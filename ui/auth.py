@@ -48,13 +48,17 @@ SIGNED_OUT = "cpt_signed_out"
 COOKIE = "cpt_session"
 REISSUE_SECONDS = 300
 
+# My contracts and Factory: every signed-in role; what each sees is scoped in data/contract_queries.py.
+CONTRACT_PAGES = frozenset({"contracts", "factory"})
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),
     "admin": frozenset(
         {"overview", "company", "compare", "transparency", "improvement", "methodology", "data", "accounts"}
-    ),
-    "affiliate": frozenset({"overview", "company", "compare", "transparency", "improvement", "methodology"}),
-    "company": frozenset({"company", "transparency", "improvement", "methodology"}),
+    )
+    | CONTRACT_PAGES,
+    "affiliate": frozenset({"overview", "company", "compare", "transparency", "improvement", "methodology"})
+    | CONTRACT_PAGES,
+    "company": frozenset({"company", "transparency", "improvement", "methodology"}) | CONTRACT_PAGES,
 }
 
 

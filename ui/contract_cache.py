@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from data import contract_queries as q
+from data import expectations as x
 from data.contract_queries import Viewer
 from ui import cache
 
@@ -108,3 +109,9 @@ def factory_list(
     return q.factory_list(
         _cur(), viewer, today, list(company_ids) if company_ids is not None else None, order, limit
     )
+
+
+@cache.scoped(max_entries=32)
+def expectations(version: object, about: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
+    """The expectations the signed-in account may see (about one company, or all)."""
+    return x.visible(_cur(), viewer, about)
