@@ -833,6 +833,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("findings", "case_id", "finding"),
     ("events", "case_id", "event"),
     ("events", "finding_id", "event"),
+    ("expectations", "affiliate_id", "expectation"),
+    ("expectations", "company_id", "expectation"),
 )
 _OWNER_NOUNS = {
     "company_id": "company",
