@@ -1,12 +1,15 @@
 """Overview: the leaderboard of companies as of a quarter end, with filters and a KPI strip."""
 
+from datetime import date
+
 import streamlit as st
 
+import scoring
 from charts import theme, trajectory
 from data import exports
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
-from ui import auth, cache, controls, nav, present
+from ui import auth, cache, contract_cache, controls, nav, present
 
 nav.through_app("overview")
 
@@ -93,6 +96,21 @@ d1.download_button("Download leaderboard (CSV)", exports.to_csv(export, header),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
 d2.download_button("Download leaderboard (Excel)", exports.to_xlsx(export, header, "Leaderboard"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx")  # fmt: skip
+if mine:  # an affiliate: what changed for its contracted companies and factories (issue 14)
+    last = scoring.last_quarter_end()
+    since = next((d for d in sorted(series_all["as_of"].unique(), reverse=True) if d.date() < last), None)
+    if since is not None:
+        since = since.date()
+        changed = contract_cache.what_changed(version, mine, since, last, date.today())
+        st.subheader(f"What changed for your contracts since {since:%Y-%m-%d}")
+        if changed.empty:
+            st.info("Nothing changed for your contracted companies and their factories.")
+        else:
+            st.dataframe(changed.head(5)[["date", "kind", "company", "factory", "product_model", "change"]],
+                         key="changes_short", hide_index=True, width="stretch",
+                         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})  # fmt: skip
+        st.page_link("pages/changes.py", label=f"All {len(changed)} changes, by quarter (CSV)",
+                     query_params=present.link_params())  # fmt: skip
 rows = event.selection.rows if event else []
 if rows:
     chosen = table.iloc[rows[0]]["company_id"]

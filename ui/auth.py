@@ -55,9 +55,11 @@ PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     "admin": frozenset(
         {"overview", "company", "compare", "transparency", "improvement", "methodology", "data", "accounts"}
     )
-    | CONTRACT_PAGES,
+    | CONTRACT_PAGES
+    | {"changes"},
     "affiliate": frozenset({"overview", "company", "compare", "transparency", "improvement", "methodology"})
-    | CONTRACT_PAGES,
+    | CONTRACT_PAGES
+    | {"changes"},
     "company": frozenset({"company", "transparency", "improvement", "methodology"}) | CONTRACT_PAGES,
 }
 

@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from data import changes
 from data import contract_queries as q
 from data import expectations as x
 from data.contract_queries import Viewer
@@ -115,3 +116,17 @@ def factory_list(
 def expectations(version: object, about: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
     """The expectations the signed-in account may see (about one company, or all)."""
     return x.visible(_cur(), viewer, about)
+
+
+@cache.scoped(max_entries=32)
+def what_changed(
+    version: object,
+    affiliate_id: str,
+    since: date,
+    scores_until: date,
+    until: date,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """data.changes.what_changed for one affiliate (its own, for an affiliate account)."""
+    series = cache.series(version, "in-force")
+    return changes.what_changed(_cur(), viewer, affiliate_id, series, since, scores_until, until)
