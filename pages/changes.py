@@ -8,7 +8,7 @@ import streamlit as st
 
 import scoring
 from data import changes, exports
-from ui import auth, cache, nav, present
+from ui import auth, cache, links, nav, present
 from ui import contract_cache as cc
 
 nav.through_app("changes")
@@ -51,7 +51,10 @@ if found.empty:
 shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
     [] if presenting else ["item_id"]
 )
-st.dataframe(found[shown], key="changes_table", hide_index=True, width="stretch", column_config={
+table = found.copy()
+table["factory_page"] = [None if pd.isna(f) else links.factory_url(version, f) for f in table["factory_id"]]
+st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=True, width="stretch", column_config={
+    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
 })  # fmt: skip

@@ -10,6 +10,7 @@ from charts import transparency as charts
 from ui import cache, controls, factory_views, nav
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
+from ui import links as factory_links
 
 nav.through_app("transparency")
 MAP_LIMIT = 10_000  # the map aggregates by country in the server; only located factories become points
@@ -97,7 +98,8 @@ links = ev.product_factory_links(version, scope)
 if links.empty:
     st.info(f"n/a: {who} has not linked any product model to a factory yet.")
 else:
-    st.dataframe(links, hide_index=True, key="links_table", column_config={
+    st.dataframe(factory_links.with_factory_links(version, links), hide_index=True, key="links_table", column_config={
+        "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
         "company": "Company", "product_model": "Product model", "category": "Category",
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
         "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),

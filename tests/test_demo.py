@@ -295,3 +295,16 @@ def test_demo_world_makes_collective_leverage_visible(con: duckdb.DuckDBPyConnec
         " FROM contracts JOIN users USING (affiliate_id) WHERE username = 'demo-affiliate'"
     ).fetchall()
     assert contracts >= 4 and current >= 2
+
+
+def test_some_demo_factories_have_coordinates_near_their_city(con: duckdb.DuckDBPyConnection) -> None:
+    [(located, total, lat_lo, lat_hi, lon_lo, lon_hi)] = con.execute(
+        "SELECT count(latitude), count(*), min(latitude), max(latitude), min(longitude), max(longitude) FROM factories"
+    ).fetchall()
+    assert 0.4 * total < located < 0.9 * total  # optional: some have none
+    assert -90 <= lat_lo and lat_hi <= 90 and -180 <= lon_lo and lon_hi <= 180
+    far = con.execute(
+        "SELECT count(*) FROM (SELECT city, max(latitude) - min(latitude) AS spread FROM factories GROUP BY city)"
+        " WHERE spread > 0.2"
+    ).fetchone()[0]
+    assert far == 0
