@@ -663,7 +663,7 @@ class _World:
             (companies[0], "overall", "60", 270, "Raise the overall score before the contract's renewal"),
             (companies[-1], "band", "Good", -30, "Agreed at the contract's start-up meeting"),
             (companies[0], "sct", "80", 365, None),
-            (companies[0], "action", f"disclose:{open_request}", 60, "Disclose the component factories"),
+            (companies[0], "action", f"disclose:{open_request}", 120, "Disclose the component factories"),
         ]
         for i, (company, what, target, due_days, note) in enumerate(rows, start=1):
             self.rows["expectations"].append(

@@ -17,7 +17,10 @@ series under the methodology in force:
 * on track: not due yet, not reached yet, and the score has risen since the quarter end
   before the expectation was set;
 * behind: not due yet, not reached, and the score has not risen (or is n/a);
-* not assessed: an action expectation (assessed once the improvement actions are available).
+* an action (`disclose:RQ1`, `acknowledge:CS1`, `grant_access:CS1`, `submit_plan:CS1`,
+  `submit_evidence:FN1`, `verify:FN1`) is met when its evidence exists by the due date
+  (disclose: the request's level is FULL), missed when the due date passed without it, and
+  open before the due date; an action this tracker does not know is not assessed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from data.contract_queries import Viewer
 from data.tables import BANDS, EXPECTATION_KINDS
 
 SCORES = ("sct", "fi", "overall")
-STATUSES = ("met", "on track", "behind", "missed", "not assessed")
+ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
+STATUSES = ("met", "on track", "behind", "open", "missed", "not assessed")
 
 
 class ExpectationError(ValueError):
@@ -56,8 +60,14 @@ def check(what: str, target: str, due_on: date | None) -> str:
         target = f"{value:g}"
     elif what == "band" and target not in BANDS:
         raise ExpectationError(f"the target band must be one of: {', '.join(BANDS)}")
-    elif what == "action" and not target:
-        raise ExpectationError("name the action expected (e.g. verify:FN000123)")
+    elif what == "action":
+        kind, _, target_id = target.partition(":")
+        if kind not in ACTIONS or not target_id.strip():
+            raise ExpectationError(
+                f"name the action expected as action:target_id, with action one of {', '.join(ACTIONS)} "
+                "(e.g. verify:FN000123)"
+            )
+        target = f"{kind}:{target_id.strip()}"
     if due_on is None:
         raise ExpectationError("a due date is required")
     return target
@@ -94,21 +104,49 @@ def add(
     return expectation_id
 
 
-def visible(cur: duckdb.DuckDBPyConnection, viewer: Viewer, company_id: str | None = None) -> pd.DataFrame:
-    """The expectations the viewer may see (of one company, or all), with names."""
-    params = {**viewer.params(), "company": company_id}
-    return cur.execute(
-        """
+# Whether an expected improvement action (METHODOLOGY.md section 4, target "action:target_id")
+# has been done by the date judged: its evidence exists by then.
+_ACTION_DONE = """
+CASE split_part(x.target, ':', 1)
+    WHEN 'disclose' THEN
+        EXISTS (SELECT 1 FROM disclosures d WHERE d.request_id = split_part(x.target, ':', 2) AND d.disclosed_on <= j.judged_on)
+        AND NOT EXISTS (
+            SELECT 1 FROM (SELECT arg_max(d.complete, d.disclosed_on) AS complete FROM disclosures d
+                           WHERE d.request_id = split_part(x.target, ':', 2) AND d.disclosed_on <= j.judged_on
+                           GROUP BY d.factory_id) latest
+            WHERE NOT latest.complete)
+    WHEN 'acknowledge' THEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = split_part(x.target, ':', 2)
+                                    AND e.event_type = 'acknowledged' AND e.event_date <= j.judged_on)
+    WHEN 'grant_access' THEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = split_part(x.target, ':', 2)
+                                     AND e.event_type = 'access_granted' AND e.event_date <= j.judged_on)
+    WHEN 'submit_plan' THEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = split_part(x.target, ':', 2)
+                                    AND e.event_type = 'plan_submitted' AND e.event_date <= j.judged_on)
+    WHEN 'submit_evidence' THEN EXISTS (SELECT 1 FROM events e WHERE e.finding_id = split_part(x.target, ':', 2)
+                                        AND e.event_type IN ('evidence_submitted', 'verified') AND e.event_date <= j.judged_on)
+    WHEN 'verify' THEN EXISTS (SELECT 1 FROM events e WHERE e.finding_id = split_part(x.target, ':', 2)
+                               AND e.event_type = 'verified' AND e.event_date <= j.judged_on)
+END"""
+
+
+def visible(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, company_id: str | None = None, as_of: date | None = None
+) -> pd.DataFrame:
+    """The expectations the viewer may see (of one company, or all), with names; for an action
+    expectation, `action_done`: whether its evidence exists by the due date or `as_of` (default
+    today), whichever is earlier (null for other kinds or an action this tracker does not know)."""
+    params = {**viewer.params(), "company": company_id, "as_of": as_of or date.today()}
+    sql = f"""
         SELECT x.expectation_id, x.affiliate_id, a.name AS affiliate, x.company_id, c.name AS company,
-               x.what, x.target, x.due_on, x.note, x.set_by, x.set_on
-        FROM expectations x JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id)
+               x.what, x.target, x.due_on, x.note, x.set_by, x.set_on,
+               CASE WHEN x.what = 'action' THEN {_ACTION_DONE} END AS action_done
+        FROM expectations x JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id),
+             LATERAL (SELECT least(x.due_on, $as_of::DATE) AS judged_on) j
         WHERE ($company IS NULL OR x.company_id = $company)
           AND ($role = 'admin' OR ($role = 'affiliate' AND x.affiliate_id = $aff)
                OR ($role = 'company' AND x.company_id = $comp))
         ORDER BY x.due_on, x.expectation_id
-        """,
-        params,
-    ).df()
+        """  # noqa: S608 - a constant SQL piece, values are $parameters
+    return cur.execute(sql, params).df()
 
 
 def _value(row: pd.Series, what: str) -> float | None:
@@ -130,16 +168,26 @@ def _goal(what: str, target: str) -> float:
     return float(BANDS.index(target)) if what == "band" else float(target)
 
 
-def assess(expectations: pd.DataFrame, series: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def assess(
+    expectations: pd.DataFrame, series: pd.DataFrame, as_of: date, today: date | None = None
+) -> pd.DataFrame:
     """`expectations` with `status` and `value` (the score or band at the quarter end judged,
-    as text: one decimal, a band name, or n/a)."""
+    as text: one decimal, a band name, or n/a; for an action, done or not done). Scores are
+    judged at quarter ends up to `as_of`; actions by their evidence up to `today` (the
+    `action_done` column of `visible`)."""
     out = expectations.copy()
+    today = today or date.today()
     statuses, values = [], []
     scores = series.assign(as_of=pd.to_datetime(series["as_of"]).dt.date)
     for row in out.itertuples(index=False):
-        if row.what not in (*SCORES, "band"):
-            statuses.append("not assessed")
-            values.append("")
+        if row.what == "action":
+            done = getattr(row, "action_done", None)
+            due = pd.Timestamp(row.due_on).date()
+            if done is None or pd.isna(done):
+                statuses.append("not assessed")
+            else:
+                statuses.append("met" if done else "missed" if due < today else "open")
+            values.append("" if done is None or pd.isna(done) else "done" if done else "not done")
             continue
         history = scores[scores["company_id"] == row.company_id].sort_values("as_of")
         due = pd.Timestamp(row.due_on).date()

@@ -140,20 +140,21 @@ else:
 
 st.subheader("Expectations")
 as_of = scoring.last_quarter_end()
-expected = cc.expectations(version)
+expected = cc.expectations(version, None, today)
 if user.role == "admin" and chosen is not None:
     expected = expected[expected["affiliate_id"] == chosen]
 if expected.empty:
     st.info("No expectation recorded yet.")
 else:
-    assessed = expectations.assess(expected, cache.series(version, "in-force"), as_of)
+    assessed = expectations.assess(expected, cache.series(version, "in-force"), as_of, today)
     assessed["target"] = assessed["target"].where(
         ~presenting | (assessed["what"] != "action"), "(an improvement action)"
     )
     table(assessed, ["affiliate" if user.role != "affiliate" else "", "company", "what", "target", "due_on", "status", "value", "note", "set_by", "set_on"], "expectations_table")  # fmt: skip
     st.caption(
-        f"Status as of {as_of:%Y-%m-%d}: met (target reached by the due date), missed (due date passed, not reached), "
-        "on track (not due yet, risen since it was set), behind (not due yet, not risen)."
+        f"Scores and bands as of {as_of:%Y-%m-%d}: met (target reached by the due date), missed (due date passed, "
+        "not reached), on track (not due yet, risen since it was set), behind (not due yet, not risen). "
+        "Actions: met (done by the due date), open (not yet due), missed."
     )
 can_set = user.role == "affiliate" or (user.role == "admin" and chosen is not None)
 if can_set and not presenting:

@@ -67,6 +67,7 @@ def rendered_text(at: AppTest) -> str:
     """Everything a person could read on the page: text elements, tables, charts, widget options."""
     parts: list[str] = []
     for kind in (
+        "text",
         "title",
         "header",
         "subheader",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -48,6 +48,7 @@ def test_an_expectation_recorded_survives_export_and_import(demo_db: Path, tmp_p
         ("sct", "high", "the target score must be a number from 0 to 100"),
         ("band", "Great", "the target band must be one of: Insufficient, Developing, Good, Leading"),
         ("action", " ", "name the action expected"),
+        ("action", "verify", "name the action expected"),
         ("stars", "5", "what must be one of"),
     ],
 )
@@ -210,3 +211,48 @@ def test_company_page_draws_the_affiliates_targets(demo_app: Path) -> None:
     at = apptest.open_page("company", role="affiliate", company=company)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert any(str(t.get("name", "")).startswith("Target") for t in spec["data"])
+
+
+def test_action_expectations_are_judged_by_their_evidence(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, db)
+    today = date.today()
+    with duckdb.connect(str(db), read_only=True) as con:
+        verified, on = con.execute(
+            "SELECT e.finding_id, e.event_date FROM events e WHERE e.event_type = 'verified' ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        company = con.execute("SELECT k.company_id FROM findings JOIN cases k USING (case_id) WHERE finding_id = ?", [verified]).fetchone()[0]  # fmt: skip
+        open_finding = con.execute(
+            "SELECT f.finding_id FROM findings f JOIN cases k USING (case_id) WHERE k.company_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM events e WHERE e.finding_id = f.finding_id AND e.event_type = 'verified') ORDER BY 1 LIMIT 1",
+            [company],
+        ).fetchone()[0]
+        full = con.execute(
+            "SELECT request_id FROM disclosures WHERE request_id IN (SELECT request_id FROM disclosure_requests"
+            " WHERE company_id = ?) GROUP BY 1 HAVING bool_and(complete) ORDER BY 1 LIMIT 1",
+            [company],
+        ).fetchone()[0]
+    cases = {
+        f"verify:{verified}": (on + timedelta(days=1), "met"),  # verified before the due date
+        f"verify:{open_finding}": (today - timedelta(days=1), "missed"),  # due date passed without it
+        f"submit_evidence:{open_finding}x": (
+            today + timedelta(days=30),
+            "open",
+        ),  # unknown finding, not yet due
+        f"disclose:{full}": (today + timedelta(days=30), "met"),
+    }
+    ids = {}
+    for target, (due, _) in cases.items():
+        ids[expectations.add(db, affiliate_id="AF001", company_id=company, what="action", target=target,
+                             due_on=due, note=None, who="demo-admin")] = target  # fmt: skip
+    with duckdb.connect(str(db), read_only=True) as con:
+        seen = expectations.visible(con.cursor(), contract_queries.Viewer("admin"), company, today)
+    seen = expectations.assess(
+        seen[seen["expectation_id"].isin(ids)], series_of([50]), date(2024, 3, 31), today
+    )
+    assert {ids[r.expectation_id]: r.status for r in seen.itertuples()} == {
+        t: s for t, (_, s) in cases.items()
+    }
+    with pytest.raises(expectations.ExpectationError, match="action:target_id"):
+        expectations.add(db, affiliate_id="AF001", company_id=company, what="action", target="dance:FN1",
+                         due_on=today, note=None, who="demo-admin")  # fmt: skip

@@ -19,8 +19,13 @@ PAGES = {
     "transparency": {},
     "improvement": {},
     "methodology": {},
+    "contracts": {},
+    "factory": {},
+    "changes": {"since": "2024-12-31"},
 }
 DOWNLOADS = {
+    "contracts": ["deadlines_csv", "deadlines_ics"],
+    "changes": ["changes_csv"],
     "overview": ["download_leaderboard", "download_leaderboard_xlsx"],
     "compare": ["download_comparison", "download_comparison_xlsx"],
 }

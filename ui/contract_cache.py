@@ -113,9 +113,12 @@ def factory_list(
 
 
 @cache.scoped(max_entries=32)
-def expectations(version: object, about: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The expectations the signed-in account may see (about one company, or all)."""
-    return x.visible(_cur(), viewer, about)
+def expectations(
+    version: object, about: str | None = None, today: date | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    """The expectations the signed-in account may see (about one company, or all); actions
+    judged by their evidence up to `today`."""
+    return x.visible(_cur(), viewer, about, today or date.today())
 
 
 @cache.scoped(max_entries=32)

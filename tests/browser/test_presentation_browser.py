@@ -13,7 +13,7 @@ from tests.browser.conftest import wait_for_app
 pytestmark = pytest.mark.browser
 
 PAGES = ["overview", "company?company=CO0011", "compare?company=CO0001,CO0011,CO0007", "transparency",
-         "improvement", "methodology"]  # fmt: skip
+         "improvement", "methodology", "contracts", "factory", "changes?since=2024-12-31"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
