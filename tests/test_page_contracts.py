@@ -3,15 +3,19 @@ downloads (CSV, .ics) hold the deadlines, and each role sees what DESIGN.md allo
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from icalendar import Calendar
 
+from charts import map as charts_map
 from tests import apptest
 
 TODAY = date.today()
@@ -297,3 +301,39 @@ def test_presentation_mode_shows_no_ids_addresses_or_cities(demo_app: Path) -> N
     assert text.startswith("Factory ")
     for legal_name, city, address in factories:
         assert legal_name not in text and city not in text and (address is None or address not in text)
+
+
+def values(array: object) -> list:
+    """A Plotly JSON array: a list, or a typed array ({"dtype", "bdata"} in base64)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_factory_map_on_supplier_transparency_equals_sql(demo_app: Path) -> None:
+    at = apptest.open_page("transparency", role="affiliate")
+    [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "open findings" in c.proto.spec and '"geo"' in c.proto.spec]  # fmt: skip
+    choropleth, points = spec["data"][0], spec["data"][1]
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        disclosed = "SELECT DISTINCT factory_id FROM disclosures WHERE disclosed_on <= $t"
+        expected = dict(con.execute(
+            f"""SELECT f.country, count(fi.finding_id) FROM factories f JOIN ({disclosed}) USING (factory_id)
+                LEFT JOIN cases k ON k.factory_id = f.factory_id AND k.opened_on <= $t
+                LEFT JOIN findings fi ON fi.case_id = k.case_id AND NOT EXISTS (SELECT 1 FROM events e
+                    WHERE e.finding_id = fi.finding_id AND e.event_type = 'verified' AND e.event_date <= $t)
+                GROUP BY 1""",  # noqa: S608 - constant text, values bound
+            {"t": TODAY},
+        ).fetchall())  # fmt: skip
+        located = con.execute(
+            f"SELECT count(*) FROM factories JOIN ({disclosed}) USING (factory_id) WHERE latitude IS NOT NULL",  # noqa: S608
+            {"t": TODAY},
+        ).fetchone()[0]
+    alpha3 = {charts_map.alpha3(c): c for c in expected}
+    assert {
+        alpha3[code]: z
+        for code, z in zip(values(choropleth["locations"]), values(choropleth["z"]), strict=True)
+    } == expected
+    assert len(values(points["lat"])) == located > 0
+    present = apptest.open_page("transparency", role="affiliate", present="1")
+    [spec] = [json.loads(c.proto.spec) for c in present.get("plotly_chart") if '"geo"' in c.proto.spec]
+    assert len(spec["data"]) == 1  # no points (coordinates) in presentation mode

@@ -51,4 +51,6 @@ def test_filled_in_workbook_template_imports(tmp_path: Path) -> None:
     assert main(["import", "--db", str(db), str(tmp_path / XLSX_NAME)]) == 0
     content = tables_content(db)
     assert content["companies"] == [("CO1", "Acme", "brand", "NL")]
-    assert content["factories"] == [("FA1", "Factory One", None, None, "CN", "components", "battery")]
+    assert content["factories"] == [
+        ("FA1", "Factory One", None, None, "CN", "components", "battery", None, None)
+    ]
