@@ -6,17 +6,25 @@ import streamlit as st
 
 from data import store
 from ui import auth, cache, nav, present
+from ui.text import md
 
-st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="Company Performance Tracker",
+    page_icon="📊",
+    layout="wide",
+    initial_sidebar_state=present.sidebar_state(),  # collapsed on a projector (present=1)
+)
 
 cache.ensure_database()
 try:
     version = cache.db_version()
 except store.StoreError as exc:
-    st.error(f"{exc}")
+    st.error(md("{}", exc))
     st.stop()
 
 user = auth.current_user(cache.reader().cursor())
+if user is not None and (present.is_on() or "-" in st.query_params.get("company", "")):
+    present.normalise_url(cache.pseudonym_map(version))  # company=Company-K while presenting
 
 
 def _home() -> None:
@@ -78,7 +86,7 @@ with st.sidebar:
     if user is None:
         st.caption("Not signed in")
     else:
-        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        st.caption(md("Signed in as **{}** ({})", user.username, user.role))
         if st.button("Sign out", key="sign_out"):
             auth.sign_out()
             st.rerun()

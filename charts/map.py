@@ -20,7 +20,7 @@ from charts import theme
 TOPOJSON_URL = "app/static/topojson/"
 COLOUR_BY = {
     "open_findings": ("Open findings", "Reds"),
-    "affiliates": ("Affiliates buying", "Blues"),
+    "affiliates_buying": ("Affiliates buying", "Blues"),
     "factories": ("Factories disclosed", "Greens"),
 }
 
@@ -37,10 +37,10 @@ def alpha3(code: str) -> str | None:
 
 def by_country(factories: pd.DataFrame) -> pd.DataFrame:
     """Per producing country (from one row per factory with country, open_findings and
-    affiliates): factories, open findings (sum) and affiliates buying (the largest number
-    at one factory there: affiliates are not added up across factories)."""
+    affiliates_buying): factories, open findings (sum) and affiliates buying (the largest
+    number at one factory there: affiliates are not added up across factories)."""
     frame = factories.copy()
-    for column in ("open_findings", "affiliates"):
+    for column in ("open_findings", "affiliates_buying"):
         if column not in frame:
             frame[column] = 0
     out = (
@@ -48,7 +48,7 @@ def by_country(factories: pd.DataFrame) -> pd.DataFrame:
         .agg(
             factories=("country", "size"),
             open_findings=("open_findings", "sum"),
-            affiliates=("affiliates", "max"),
+            affiliates_buying=("affiliates_buying", "max"),
         )
         .sort_values("country")
     )
@@ -68,7 +68,7 @@ def factory_map(factories: pd.DataFrame, colour: str = "open_findings", points: 
             locationmode="ISO-3",
             z=countries[colour],
             text=names,
-            customdata=countries[["factories", "open_findings", "affiliates"]].to_numpy(),
+            customdata=countries[["factories", "open_findings", "affiliates_buying"]].to_numpy(),
             colorscale=scale,
             marker_line_color="white",
             colorbar={"title": {"text": label}},

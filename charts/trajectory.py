@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.theme import BAND_COLOURS, FONT, SCORE_COLOURS, SCORE_LABELS
+from charts.theme import BAND_COLOURS, FONT, NAME_LIMIT, SCORE_COLOURS, SCORE_LABELS, TITLE_LIMIT, plain
 from scoring import params
 
 EVENT_STYLE = {
@@ -44,6 +44,17 @@ def _methodology_change(dates: pd.Series) -> tuple[list[dict], list[dict]]:
              "text": f"Methodology v2 in force ({v2:%Y-%m-%d})", "showarrow": False,
              "font": {"size": 11, "color": "#444"}}  # fmt: skip
     return [line], [label]
+
+
+def _x_range(*dates: pd.Series) -> list[pd.Timestamp] | None:
+    """An explicit date range around the data (a few weeks either side): without one, Plotly
+    stretches a narrow chart's axis far beyond the last quarter (to 2043 at 1280 px)."""
+    values = pd.concat([pd.to_datetime(pd.Series(d)) for d in dates if d is not None and len(d)])
+    values = values.dropna() if len(values) else values
+    if not len(values):
+        return None
+    pad = pd.Timedelta(days=30)
+    return [values.min() - pad, values.max() + pad]
 
 
 def _decorate(fig: go.Figure, dates: pd.Series) -> None:
@@ -88,7 +99,7 @@ def trajectory(
             fig.add_trace(
                 go.Scatter(
                     x=pd.to_datetime(part["date"]), y=[label] * len(part), mode="markers", name=label,
-                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"],
+                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"].map(plain),
                     hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
                 ),
                 row=2, col=1,
@@ -96,8 +107,11 @@ def trajectory(
         fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
+    span = _x_range(x, events["date"] if with_events else None)
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
-        title=title, height=height, font={"family": FONT}, hovermode="closest",
+        title=plain(title, TITLE_LIMIT), height=height, font={"family": FONT}, hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
         margin={"t": 60, "r": 80, "b": 110},
     )  # fmt: skip
@@ -120,16 +134,20 @@ def compare(
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
-                name=names.get(company_id, company_id),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + names.get(company_id, company_id) + "</extra>",
+                name=plain(names.get(company_id, company_id), NAME_LIMIT),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
         )  # fmt: skip
     _decorate(fig, pd.to_datetime(series["as_of"]))
     fig.update_layout(
-        title=title or f"{SCORE_LABELS[score]} per quarter", height=460, font={"family": FONT},
+        title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
+        font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
         xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
     )  # fmt: skip
+    span = _x_range(data["as_of"])
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     return fig
 
 

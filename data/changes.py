@@ -34,17 +34,8 @@ KINDS = (
     "remediation verified",
     "retaliation confirmed",
 )
-COLUMNS = [
-    "date",
-    "kind",
-    "company",
-    "factory",
-    "product_model",
-    "change",
-    "company_id",
-    "factory_id",
-    "item_id",
-]
+COLUMNS = ["date", "kind", "company", "factory", "product_model", "change", "company_id", "factory_id",
+           "product_model_id", "item_id"]  # fmt: skip
 _SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
 
 _SCOPE = """
@@ -71,13 +62,13 @@ _EVIDENCE = """
            || ' finding(s): ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'critical')
            || ' critical, ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'major')
            || ' major' AS change, NULL AS product_model,
-           c.company_id, c.factory_id, c.case_id AS item_id
+           c.company_id, c.factory_id, NULL AS product_model_id, c.case_id AS item_id
     FROM my_cases c JOIN companies co USING (company_id) JOIN factories f USING (factory_id)
     WHERE c.opened_on > $since AND c.opened_on <= $until
     UNION ALL
     SELECT r.due_on, 'newly overdue', co.name, NULL,
            'No response by the deadline to the ' || replace(r.scope, '_', ' ') || ' request', p.name,
-           r.company_id, NULL, r.request_id
+           r.company_id, NULL, r.product_model_id, r.request_id
     FROM disclosure_requests r JOIN companies co USING (company_id) JOIN product_models p USING (product_model_id)
     WHERE r.product_model_id IN (SELECT product_model_id FROM models) AND r.due_on > $since AND r.due_on < $until
       AND NOT EXISTS (SELECT 1 FROM disclosures d WHERE d.request_id = r.request_id AND d.disclosed_on <= r.due_on)
@@ -88,11 +79,11 @@ _EVIDENCE = """
            CASE e.event_type WHEN 'verified'
                 THEN 'Remediation verified: ' || replace(x.code_area, '_', ' ') || ' (' || x.severity || ')'
                 ELSE 'Retaliation against workers confirmed' END, NULL,
-           c.company_id, c.factory_id, e.event_id
+           c.company_id, c.factory_id, NULL, e.event_id
     FROM events e JOIN my_cases c USING (case_id) JOIN companies co ON co.company_id = c.company_id
     JOIN factories f ON f.factory_id = c.factory_id LEFT JOIN findings x ON x.finding_id = e.finding_id
     WHERE e.event_type IN ('verified', 'retaliation_confirmed') AND e.event_date > $since AND e.event_date <= $until
-    ORDER BY 1 DESC, 2, 3, 9
+    ORDER BY 1 DESC, 2, 3, 10
     """
 
 
@@ -145,6 +136,7 @@ def score_changes(
                     company,
                     None,
                     None,
+                    None,
                 )
             )
         for key, label in _SCORE_NAMES.items():
@@ -152,7 +144,7 @@ def score_changes(
             b = None if pd.isna(now[key]) else float(now[key])
             if a is not None and b is not None and abs(b - a) >= SCORE_STEP:
                 rows.append((until, "score change", names.get(company, company), None, None,
-                             f"{label}: {a:.1f} → {b:.1f} ({b - a:+.1f})", company, None, None))  # fmt: skip
+                             f"{label}: {a:.1f} → {b:.1f} ({b - a:+.1f})", company, None, None, None))  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 MIN_AFFILIATES_FOR_TOTAL = 3
@@ -114,6 +115,16 @@ def _run(cur: duckdb.DuckDBPyConnection, sql: str, viewer: Viewer, **params: obj
     return cur.execute(sql, used).df()
 
 
+def _with_company_names(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """`company_ids` (lists) sorted by company name, and `companies`: the names, element by
+    element (presentation mode pairs each name with its id)."""
+    names = dict(cur.execute("SELECT company_id, name FROM companies").fetchall())
+    ids = [sorted(v, key=lambda i: (names.get(i, ""), i)) if isinstance(v, (list, tuple, np.ndarray)) else None for v in frame["company_ids"]]  # fmt: skip
+    frame["company_ids"] = ids
+    frame["companies"] = [None if v is None else [names.get(i, i) for i in v] for v in ids]
+    return frame
+
+
 # ---------------------------------------------------------------- My contracts
 
 
@@ -125,8 +136,10 @@ def contracts(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd
     SELECT k.contract_id, k.affiliate_id, a.name AS affiliate, k.company_id, c.name AS company,
            k.start_date, k.end_date, k.annual_spend_eur,
            {_CURRENT} AS current,
-           (SELECT string_agg(p.name, ', ' ORDER BY p.name) FROM contract_products cp
-            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products
+           (SELECT list(p.name ORDER BY p.name, p.product_model_id) FROM contract_products cp
+            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products,
+           (SELECT list(p.product_model_id ORDER BY p.name, p.product_model_id) FROM contract_products cp
+            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS product_model_ids
     FROM visible_contracts k JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id)
     ORDER BY current DESC, k.start_date DESC, k.contract_id
     """  # noqa: S608 - constant SQL pieces, values are $parameters
@@ -167,7 +180,7 @@ def model_requests(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) 
         GROUP BY r.request_id
     )
     SELECT r.request_id, r.company_id, c.name AS company, r.product_model_id, p.name AS product_model,
-           r.scope, r.requested_on, r.due_on, v.factories,
+           r.scope, r.requested_on, r.due_on, v.factories AS factories_disclosed,
            CASE WHEN v.factories > 0 AND v.all_complete THEN 'full'
                 WHEN v.factories > 0 THEN 'partial'
                 WHEN v.due_diligence THEN 'due diligence only'
@@ -244,13 +257,17 @@ def company_contracts(cur: duckdb.DuckDBPyConnection, viewer: Viewer, company_id
         FROM contracts
         WHERE company_id = $company AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND company_id = $comp))
     )
-    SELECT a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date, k.end_date, k.annual_spend_eur,
-           (SELECT string_agg(p.name, ', ' ORDER BY p.name) FROM contract_products cp
-            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products
+    SELECT a.affiliate_id, a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date, k.end_date,
+           k.annual_spend_eur,
+           (SELECT list(p.name ORDER BY p.name, p.product_model_id) FROM contract_products cp
+            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products,
+           (SELECT list(p.product_model_id ORDER BY p.name, p.product_model_id) FROM contract_products cp
+            JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS product_model_ids
     FROM k JOIN affiliates a USING (affiliate_id)
     WHERE k.full_view
     UNION ALL
-    SELECT DISTINCT a.name, a.country, a.kind, NULL, NULL::DATE, NULL::DATE, NULL::DOUBLE, NULL
+    SELECT DISTINCT a.affiliate_id, a.name, a.country, a.kind, NULL, NULL::DATE, NULL::DATE, NULL::DOUBLE,
+           NULL::VARCHAR[], NULL::VARCHAR[]
     FROM k JOIN affiliates a USING (affiliate_id)
     WHERE NOT k.full_view AND NOT EXISTS (SELECT 1 FROM k AS own WHERE own.full_view AND own.affiliate_id = k.affiliate_id)
     ORDER BY contract_id IS NULL, start_date DESC, affiliate
@@ -281,7 +298,7 @@ def factory_buyers(
     SELECT b.affiliate_id, a.name AS affiliate, a.country,
            coalesce($role = 'affiliate' AND b.affiliate_id = $aff, false) AS you,
            CASE WHEN bool_or(full_view) THEN count(DISTINCT b.contract_id) FILTER (WHERE full_view) END AS contracts,
-           string_agg(DISTINCT c.name, ', ' ORDER BY c.name) FILTER (WHERE full_view) AS companies,
+           list(DISTINCT c.company_id) FILTER (WHERE full_view) AS company_ids,
            CASE WHEN bool_or(full_view) THEN sum(b.annual_spend_eur) FILTER (WHERE full_view) END AS annual_spend_eur
     FROM (SELECT *, coalesce($role IN ('admin', 'company') OR affiliate_id = $aff, false) AS full_view FROM buyers) b
     JOIN affiliates a USING (affiliate_id) JOIN companies c ON c.company_id = b.company_id
@@ -289,7 +306,7 @@ def factory_buyers(
     GROUP BY b.affiliate_id, a.name, a.country
     ORDER BY you DESC, a.name
     """  # noqa: S608
-    return _run(cur, sql, viewer, factory=factory_id, today=today)
+    return _with_company_names(cur, _run(cur, sql, viewer, factory=factory_id, today=today))
 
 
 def leverage(
@@ -302,14 +319,14 @@ def leverage(
     sql = f"""
     WITH {_MADE_AT}, {_FACTORY_BUYERS},
     per_contract AS (SELECT DISTINCT factory_id, contract_id, affiliate_id, company_id, annual_spend_eur FROM buyers)
-    SELECT b.factory_id, count(DISTINCT b.affiliate_id) AS affiliates,
-           count(DISTINCT b.company_id) AS companies,
+    SELECT b.factory_id, count(DISTINCT b.affiliate_id) AS affiliates_buying,
+           count(DISTINCT b.company_id) AS companies_buying,
            CASE WHEN $role IN ('admin', 'company') OR count(DISTINCT b.affiliate_id) >= {MIN_AFFILIATES_FOR_TOTAL}
                 THEN sum(b.annual_spend_eur) END AS combined_spend_eur
     FROM per_contract b
     WHERE ($factory IS NULL OR b.factory_id = $factory) AND {_VISIBLE_FACTORY.format(alias="b")}
     GROUP BY b.factory_id
-    ORDER BY affiliates DESC, b.factory_id
+    ORDER BY affiliates_buying DESC, b.factory_id
     """  # noqa: S608
     return _run(cur, sql, viewer, factory=factory_id, today=today)
 
@@ -440,10 +457,10 @@ def factory_list(
         GROUP BY ALL
     )
     SELECT f.factory_id, f.legal_name, f.city, f.country, f.tier, f.latitude, f.longitude,
-           (SELECT string_agg(DISTINCT c.name, ', ' ORDER BY c.name) FROM made_at m JOIN companies c USING (company_id)
+           (SELECT list(DISTINCT m.company_id) FROM made_at m
             WHERE m.factory_id = f.factory_id
-              AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND m.company_id = $comp))) AS companies,
-           coalesce(lev.affiliates, 0) AS affiliates,
+              AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND m.company_id = $comp))) AS company_ids,
+           coalesce(lev.affiliates, 0) AS affiliates_buying,
            CASE WHEN $role IN ('admin', 'company') OR lev.affiliates >= {MIN_AFFILIATES_FOR_TOTAL}
                 THEN lev.spend END AS combined_spend_eur,
            coalesce(open_f.open_findings, 0) AS open_findings
@@ -456,4 +473,6 @@ def factory_list(
              f.legal_name
     LIMIT $limit
     """  # noqa: S608
-    return _run(cur, sql, viewer, today=today, ids=company_ids, order=order, limit=limit)
+    return _with_company_names(
+        cur, _run(cur, sql, viewer, today=today, ids=company_ids, order=order, limit=limit)
+    )

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from data import accounts, store
+from data import accounts, pseudonyms, store
 from ui import auth, cache, nav
+from ui.text import md, md_escape
 
 nav.through_app("accounts")
 
@@ -14,7 +15,7 @@ st.title("Accounts")
 st.caption("Admins see everything; affiliates see every company's scores; a company sees only its own.")
 
 if done := st.session_state.pop("accounts_done", None):
-    st.success(done)
+    st.success(md_escape(done))
 users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
 if users.empty:
     st.info("No accounts yet.")
@@ -35,7 +36,7 @@ def publish(action, *args, done: str) -> None:
     try:
         action(store.db_path(), *args, who=me.username)
     except (accounts.AccountError, store.StoreError) as exc:
-        st.error(f"Nothing was changed: {exc}.")
+        st.error(md("Nothing was changed: {}.", exc))
         return
     cache.clear()
     st.session_state["accounts_done"] = done
@@ -81,3 +82,17 @@ if not users.empty:
                 st.error("You cannot remove the account you are signed in with.")
             else:
                 publish(accounts.remove_user, who, done=f"Removed account {who}.")
+
+st.subheader("Presentation mode")
+st.caption(
+    "Pseudonyms (“Company K”, “Factory 12”) come from a keyed shuffle; the key is kept in the database. "
+    "A new key gives every company, factory, affiliate and product another pseudonym, for example "
+    "before a webinar whose audience saw an earlier one."
+)
+if cache.pseudonym_map(version).temporary_key:
+    st.warning(
+        "This database has no presentation key yet: pseudonyms change when the server restarts. "
+        "Make one with the button below."
+    )
+if st.button("New presentation key", key="rotate_presentation_key"):
+    publish(pseudonyms.rotate_key, done="New presentation key: every pseudonym has changed.")

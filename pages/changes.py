@@ -52,7 +52,7 @@ shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
     [] if presenting else ["item_id"]
 )
 table = found.copy()
-table["factory_page"] = [None if pd.isna(f) else links.factory_url(version, f) for f in table["factory_id"]]
+table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
 st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",

@@ -5,7 +5,8 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
+from ui.text import md, md_escape
 
 nav.through_app("compare")
 
@@ -35,9 +36,9 @@ table = summary.comparison(explanations, names)
 cols = st.columns(len(chosen))
 for col, row in zip(cols, table.itertuples(index=False), strict=True):
     with col:
-        st.markdown(f"**{row.Company}**")
+        st.markdown("**" + md_escape(row.Company, limit=200) + "**")
         st.metric("Overall", controls.fmt_score(row.Overall), help="0–100")
-        st.write(f"Band: **{row.Band}**")
+        st.markdown(md("Band: **{}**", row.Band))
         st.write(f"SCT {controls.fmt_score(row.SCT)} · FI {controls.fmt_score(row.FI)}")
 
 st.dataframe(
@@ -59,7 +60,7 @@ st.plotly_chart(figure, key="compare_chart", width="stretch")
 
 st.subheader("Take it to the meeting")
 version_applied = explanations[chosen[0]].methodology
-export = summary.board_export(table.assign(Trend=None))
+export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
 d1, d2, d3 = st.columns(3)
 d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison",

@@ -3,6 +3,7 @@ product models bought, the factories behind them, open cases there, and the dead
 
 from datetime import date, timedelta
 
+import numpy as np
 import streamlit as st
 
 import scoring
@@ -56,7 +57,7 @@ LABELS = {
     "city": "City", "country": "Country", "tier": "Tier", "since": st.column_config.DateColumn("Disclosed since", **DATE),
     "factory": "Factory", "opened_on": st.column_config.DateColumn("Opened on", **DATE), "status": "Status",
     "age_days": st.column_config.NumberColumn("Age (days)"), "open_findings": "Open findings", "findings": "Findings",
-    "retaliation": st.column_config.CheckboxColumn("Retaliation"), "case_id": "Case", "factories": "Factories disclosed",
+    "retaliation": st.column_config.CheckboxColumn("Retaliation"), "case_id": "Case", "factories_disclosed": "Factories disclosed",
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "what": "Expectation", "target": "Target", "value": "Value at the date judged", "note": "Note",
     "set_by": "Set by", "set_on": st.column_config.DateColumn("Set on", **DATE),
@@ -140,7 +141,7 @@ else:
 
 st.subheader("Expectations")
 as_of = scoring.last_quarter_end()
-expected = cc.expectations(version, None, today)
+expected = cc.expectations(version, None, today)  # every expectation the account may see
 if user.role == "admin" and chosen is not None:
     expected = expected[expected["affiliate_id"] == chosen]
 if expected.empty:
@@ -198,8 +199,9 @@ labels = {
 }  # fmt: skip
 contract_id = st.selectbox("Contract", list(labels), key="contracts_contract", format_func=labels.get)
 row = contracts[contracts["contract_id"] == contract_id].iloc[0]
+products = row["products"] if isinstance(row["products"], (list, tuple, np.ndarray)) else []
 st.text(
-    f"{row['company']}: annual spend {money(row['annual_spend_eur'])}; product models: {row['products'] or 'none'}"
+    f"{row['company']}: annual spend {money(row['annual_spend_eur'])}; product models: {', '.join(map(str, products)) or 'none'}"
 )
 for i, model in enumerate(models[models["contract_id"] == contract_id].itertuples()):
     with st.container(border=True):
@@ -208,12 +210,12 @@ for i, model in enumerate(models[models["contract_id"] == contract_id].itertuple
         if mine.empty:
             st.text("No disclosure request about this product model yet.")
         else:
-            table(mine, ["request_id", "scope", "requested_on", "due_on", "state", "factories"], f"requests_{i}")  # fmt: skip
+            table(mine, ["request_id", "scope", "requested_on", "due_on", "state", "factories_disclosed"], f"requests_{i}")  # fmt: skip
         made = factories[factories["product_model_id"] == model.product_model_id]
         if made.empty:
             st.text("No factory disclosed for this product model yet.")
         else:
-            made = links.with_factory_links(version, made)
+            made = links.with_factory_links(made)
             table(made, ["legal_name", "address", "city", "country", "tier", "since", "factory_page"], f"factories_{i}")  # fmt: skip
             open_here = cases[cases["factory_id"].isin(set(made["factory_id"]))]
             if open_here.empty:

@@ -60,7 +60,7 @@ def table(frame, columns: list[str], key: str) -> None:
 
 
 st.title("Factory")
-factory_id = links.resolve(version, st.query_params.get(links.PARAM))
+factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
     st.caption("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
     factory_views.factory_list(version, today, None, "factory_list")
@@ -86,7 +86,7 @@ disclosed = cc.factory_disclosures(version, factory_id)
 buyers = cc.factory_buyers(version, factory_id, today)
 lev = cc.factory_leverage(version, factory_id, today)
 cases = cc.factory_cases(version, factory_id, today)
-n_affiliates = int(lev["affiliates"].iloc[0]) if not lev.empty else 0
+n_affiliates = int(lev["affiliates_buying"].iloc[0]) if not lev.empty else 0
 spend = lev["combined_spend_eur"].iloc[0] if not lev.empty else None
 
 m = st.columns(4)

@@ -7,10 +7,12 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache, controls, factory_views, nav
+from data import exports
+from ui import cache, controls, factory_views, nav, present
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
 from ui import links as factory_links
+from ui.text import md
 
 nav.through_app("transparency")
 MAP_LIMIT = 10_000  # the map aggregates by country in the server; only located factories become points
@@ -37,10 +39,10 @@ who = "any company" if choice is None else names[choice]
 until = scoring.last_quarter_end()
 summary = ev.transparency_summary(version, scope, until).to_dict("records")[0]
 if summary["requests"] == 0:
-    st.info(f"n/a: no disclosure request has been made to {who} yet, so there is nothing to show.")
+    st.info(md("n/a: no disclosure request has been made to {} yet, so there is nothing to show.", who))
     st.stop()
 
-st.caption(f"As of the last quarter end, {until:%Y-%m-%d}.")
+st.caption(md("As of the last quarter end, {:%Y-%m-%d}.", until))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Requests due", summary["due_requests"], help=f"Of {summary['requests']} requests made so far.")
 m2.metric(
@@ -70,7 +72,7 @@ left, right = st.columns(2)
 over_time = ev.factories_disclosed_by_quarter(version, scope, until)
 by_country = ev.factories_by_country(version, scope, until)
 if over_time.empty:
-    left.info(f"n/a: {who} has not disclosed any factory yet (due diligence at most).")
+    left.info(md("n/a: {} has not disclosed any factory yet (due diligence at most).", who))
     right.info("n/a: no disclosed factory, so no producing country to show.")
 else:
     left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
@@ -82,33 +84,47 @@ if summary["disclosure_rows"] == 0:
     st.info("n/a: no factory disclosed yet.")
 elif missing.empty:
     st.success(
-        f"Every disclosed factory has an address on record ({summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows complete)."
+        md(
+            "Every disclosed factory has an address on record ({} of {} disclosure rows complete).",
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
 else:
     st.warning(
-        f"{summary['factories_missing_address']} of {summary['factories']} disclosed factories have no address on record; {summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows are complete."
+        md(
+            "{} of {} disclosed factories have no address on record; {} of {} disclosure rows are complete.",
+            summary["factories_missing_address"],
+            summary["factories"],
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
     st.dataframe(missing, hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
-        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": "Disclosed by",
+        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
+        "company_ids": None,
     })  # fmt: skip
 
 st.subheader("Product models and their factories")
 links = ev.product_factory_links(version, scope)
 if links.empty:
-    st.info(f"n/a: {who} has not linked any product model to a factory yet.")
+    st.info(md("n/a: {} has not linked any product model to a factory yet.", who))
 else:
-    st.dataframe(factory_links.with_factory_links(version, links), hide_index=True, key="links_table", column_config={
+    st.dataframe(factory_links.with_factory_links(links), hide_index=True, key="links_table", column_config={
         "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
         "company": "Company", "product_model": "Product model", "category": "Category",
+        "company_id": None, "product_model_id": None,
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
         "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),
         "complete": st.column_config.CheckboxColumn("Complete"),
     })  # fmt: skip
     st.download_button(
         "Download product model → factory links (CSV)",
-        links.to_csv(index=False).encode("utf-8"),
-        file_name=f"transparency_links_{'all' if choice is None else choice}_{until:%Y-%m-%d}.csv",
+        exports.to_csv(
+            present.export_frame(links), exports.header_line("product model to factory links", until, None)
+        ),
+        file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",
     )

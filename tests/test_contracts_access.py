@@ -114,26 +114,26 @@ def test_combined_spend_only_over_three_affiliates(con, viewers, role) -> None:
         disclosed = {r[0] for r in sql(con, "SELECT DISTINCT factory_id FROM disclosures JOIN disclosure_requests USING (request_id) WHERE company_id = ?", viewer.company_id)}  # fmt: skip
         expected = expected[expected.index.isin(disclosed)]
     assert set(got.index) == set(expected.index)
-    assert (got["affiliates"] == expected.loc[got.index, "affiliates"]).all()
+    assert (got["affiliates_buying"] == expected.loc[got.index, "affiliates"]).all()
     for factory_id, row in got.iterrows():
-        if role == "affiliate" and row["affiliates"] < q.MIN_AFFILIATES_FOR_TOTAL:
+        if role == "affiliate" and row["affiliates_buying"] < q.MIN_AFFILIATES_FOR_TOTAL:
             assert pd.isna(row["combined_spend_eur"]), factory_id
         else:
             assert row["combined_spend_eur"] == pytest.approx(expected.at[factory_id, "spend"]), factory_id
     if role == "affiliate":  # the demo world has both kinds
-        assert (got["affiliates"] >= 3).any() and (got["affiliates"] < 3).any()
+        assert (got["affiliates_buying"] >= 3).any() and (got["affiliates_buying"] < 3).any()
     listed = q.factory_list(con.cursor(), viewer, TODAY, limit=10_000).set_index("factory_id")
-    hidden = listed["affiliates"] < q.MIN_AFFILIATES_FOR_TOTAL
+    hidden = listed["affiliates_buying"] < q.MIN_AFFILIATES_FOR_TOTAL
     if role == "affiliate":
         assert listed.loc[hidden, "combined_spend_eur"].isna().all()
-    assert listed.loc[~hidden & (listed["affiliates"] > 0), "combined_spend_eur"].notna().all()
+    assert listed.loc[~hidden & (listed["affiliates_buying"] > 0), "combined_spend_eur"].notna().all()
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_factory_buyers_spend_only_for_own_contracts(con, viewers, role) -> None:
     viewer = viewers[role]
     lev = q.leverage(con.cursor(), viewers["admin"], TODAY)
-    for factory_id in lev.sort_values("affiliates", ascending=False)["factory_id"].head(15):
+    for factory_id in lev.sort_values("affiliates_buying", ascending=False)["factory_id"].head(15):
         buyers = q.factory_buyers(con.cursor(), viewer, factory_id, TODAY)
         if role == "company":
             assert set(buyers["affiliate_id"]) <= {r[0] for r in sql(con, "SELECT affiliate_id FROM contracts WHERE company_id = ?", viewer.company_id)}  # fmt: skip

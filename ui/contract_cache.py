@@ -114,11 +114,14 @@ def factory_list(
 
 @cache.scoped(max_entries=32)
 def expectations(
-    version: object, about: str | None = None, today: date | None = None, viewer: Viewer | None = None
+    version: object,
+    about_company_id: str | None = None,
+    today: date | None = None,
+    viewer: Viewer | None = None,
 ) -> pd.DataFrame:
     """The expectations the signed-in account may see (about one company, or all); actions
     judged by their evidence up to `today`."""
-    return x.visible(_cur(), viewer, about, today or date.today())
+    return x.visible(_cur(), viewer, about_company_id, today or date.today())
 
 
 @cache.scoped(max_entries=32)

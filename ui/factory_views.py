@@ -19,7 +19,7 @@ LIST_COLUMNS = {
     "country": "Country",
     "tier": "Tier",
     "companies": "Disclosed by",
-    "affiliates": st.column_config.NumberColumn(
+    "affiliates_buying": st.column_config.NumberColumn(
         "Affiliates buying", help="Affiliates with a current contract for a product model made here"
     ),
     "combined_spend_eur": st.column_config.NumberColumn(
@@ -45,7 +45,7 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
     if listed.empty:
         st.info("No factory has been disclosed yet.")
         return
-    listed = links.with_factory_links(version, listed)
+    listed = links.with_factory_links(listed)
     columns = [c for c in LIST_COLUMNS if not (present.is_on() and c == "city")]
     st.dataframe(
         listed[columns], key=f"{key}_table", hide_index=True, width="stretch", column_config=LIST_COLUMNS
@@ -60,12 +60,15 @@ def factory_map(factories: pd.DataFrame, key: str) -> None:
     """The offline factory map of `factories` (rows of data.contract_queries.factory_list)."""
     if factories.empty:
         return
+    if present.is_on():  # countries show as regions in presentation mode: no country map
+        st.caption("The factory map is not shown in presentation mode (countries are shown as regions).")
+        return
     colour = st.segmented_control(
         "Colour countries by",
-        ["open_findings", "affiliates", "factories"],
+        ["open_findings", "affiliates_buying", "factories"],
         key=f"{key}_colour",
         default="open_findings",
         format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
     )
-    fig = factory_map_chart.factory_map(factories, colour or "open_findings", points=not present.is_on())
+    fig = factory_map_chart.factory_map(factories, colour or "open_findings")
     st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
