@@ -10,6 +10,7 @@ import scoring
 from data import changes, exports
 from ui import auth, cache, links, nav, present
 from ui import contract_cache as cc
+from ui.text import md
 
 nav.through_app("changes")
 
@@ -46,7 +47,9 @@ m = st.columns(len(changes.KINDS))
 for column, kind in zip(m, changes.KINDS, strict=True):
     column.metric(kind.capitalize(), int(counts.get(kind, 0)))
 if found.empty:
-    st.info(f"Nothing changed since {since:%Y-%m-%d} for your contracted companies and their factories.")
+    st.info(
+        md("Nothing changed since {} for your contracted companies and their factories.", f"{since:%Y-%m-%d}")
+    )
     st.stop()
 shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
     [] if presenting else ["item_id"]

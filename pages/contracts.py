@@ -11,6 +11,7 @@ from data import expectations, exports, ical, store
 from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
 from ui import auth, cache, factory_views, links, nav, present
 from ui import contract_cache as cc
+from ui.text import md
 
 nav.through_app("contracts")
 
@@ -125,9 +126,9 @@ if not behind.empty:
     st.subheader("Where your products are made")
     factory_views.factory_map(behind, "contracts_map")
 
-st.subheader(f"Deadlines: overdue and due in the next {HORIZON_DAYS} days")
+st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
 if deadlines.empty:
-    st.info(f"No request about these product models is overdue or due in the next {HORIZON_DAYS} days.")
+    st.info(md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS))
 else:
     table(deadlines, ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"], "deadlines_table")  # fmt: skip
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
@@ -183,7 +184,7 @@ if can_set and not presenting:
             expectations.add(store.db_path(), affiliate_id=setter, company_id=company, what=what, target=target,
                              due_on=due, note=note, who=user.username)  # fmt: skip
         except expectations.ExpectationError as problem:
-            st.error(f"Not recorded: {problem}.")
+            st.error(md("Not recorded: {}.", str(problem)))
         else:
             cache.clear()
             st.session_state["expectation_recorded"] = True

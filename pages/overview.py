@@ -10,6 +10,7 @@ from data import exports
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
 from ui import auth, cache, contract_cache, controls, nav, present
+from ui.text import md
 
 nav.through_app("overview")
 
@@ -108,7 +109,7 @@ if mine:  # an affiliate: what changed for its contracted companies and factorie
     if since is not None:
         since = since.date()
         changed = contract_cache.what_changed(version, mine, since, last, date.today())
-        st.subheader(f"What changed for your contracts since {since:%Y-%m-%d}")
+        st.subheader(md("What changed for your contracts since {}", f"{since:%Y-%m-%d}"))
         if changed.empty:
             st.info("Nothing changed for your contracted companies and their factories.")
         else:

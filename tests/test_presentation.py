@@ -236,8 +236,9 @@ def small() -> pseudonyms.Pseudonyms:
     for cid, name in PUNCTUATED.items():
         con.execute("INSERT INTO companies VALUES (?, ?, 'brand', 'VN')", [cid, name])
     con.execute("INSERT INTO companies VALUES ('C4', '**Bold** [x](y)', 'brand', 'US')")
-    con.execute("INSERT INTO factories VALUES ('F1', 'Hushbook, Pro 14 Plant', '1 Road, Hai Phong', "
-                "'Hai Phong', 'VN', 'components', 'battery')")  # fmt: skip
+    con.execute("INSERT INTO factories (factory_id, legal_name, address, city, country, tier, component_type) "
+                "VALUES ('F1', 'Hushbook, Pro 14 Plant', '1 Road, Hai Phong', 'Hai Phong', 'VN', 'components', "
+                "'battery')")  # fmt: skip
     con.execute("INSERT INTO product_models VALUES ('P1', 'C1', 'Hushbook, Pro 14', 'laptop')")
     return pseudonyms.build(con.cursor(), key="k")
 
