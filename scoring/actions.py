@@ -363,34 +363,39 @@ def _action_list(state: _State, company_id: str) -> pd.DataFrame:
         )
 
     n = sum(len(part["action"]) for part in parts)
-    columns = {}
+    columns: dict[str, np.ndarray] = {}
     for col in COLUMNS[3:]:
         chunks = [part.get(col, np.full(len(part["action"]), None, dtype=object)) for part in parts]
         columns[col] = np.concatenate(chunks) if chunks else np.empty(0, dtype=object)
-    out = pd.DataFrame(
-        {
-            "company_id": np.full(n, company_id, dtype=object),
-            "as_of": pd.Series(np.full(n, ts.to_datetime64()), dtype="datetime64[us]"),
-            "methodology": np.full(n, m.version, dtype=object),
-            **{col: columns[col] for col in COLUMNS[3:]},
-        }
-    )
-    for col in _FLOATS:
-        out[col] = out[col].astype(float)
-    for col in ("due_on", "opened_on"):
-        out[col] = pd.to_datetime(out[col]).astype("datetime64[us]")
-    for col in _TEXTS:  # plain objects, None where missing (whatever pandas' default string type)
-        out[col] = pd.Series(out[col].to_numpy(dtype=object), index=out.index, dtype=object)
-        out[col] = out[col].where(out[col].notna(), None)
-    out = out[out["overall_gain"].abs() >= _EPS]
-    order = np.lexsort(
-        (
-            out["target_id"].to_numpy(dtype=str),
-            out["action"].to_numpy(dtype=str),
-            -out["overall_gain"].round(_ORDER_DECIMALS).to_numpy(),
+    # listed: a non-zero overall gain; ordered by gain (rounded), action, target id
+    gain = columns["overall_gain"].astype(float)
+    keep = np.flatnonzero(np.abs(gain) >= _EPS)
+    order = keep[
+        np.lexsort(
+            (
+                columns["target_id"][keep].astype(str),
+                columns["action"][keep].astype(str),
+                -np.round(gain[keep], _ORDER_DECIMALS),
+            )
         )
-    )
-    return out.iloc[order].reset_index(drop=True)
+    ]
+    n = len(order)
+    data: dict[str, pd.Series] = {
+        "company_id": pd.Series(np.full(n, company_id, dtype=object), dtype=object),
+        "as_of": pd.Series(np.full(n, ts.to_datetime64()), dtype="datetime64[us]"),
+        "methodology": pd.Series(np.full(n, m.version, dtype=object), dtype=object),
+    }
+    for col in COLUMNS[3:]:
+        values = columns[col][order]
+        if col in _FLOATS:
+            data[col] = pd.Series(values.astype(float), dtype=float)
+        elif col in ("due_on", "opened_on"):
+            data[col] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
+        else:  # plain objects, None where missing (whatever pandas' default string type)
+            values = values.astype(object)
+            values[pd.isna(values)] = None
+            data[col] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data)
 
 
 _TEXTS = tuple(

@@ -13,6 +13,10 @@ The rules of METHODOLOGY.md are written twice, side by side, and must stay in st
   private in-memory DuckDB connection (`scoring_connection`) where the evidence
   DataFrames and the parameters (from `scoring.params`, as data) are registered.
 
+The per-item assessments (`_request_items`, `_case_items`) are also what
+`scoring.actions` reads for one company at one date, so the improvement actions start
+from exactly the numbers `score()` gives.
+
 tests/test_scoring_properties.py checks `score()` against the naive reference
 (tests/scoring_reference.py) and the SQL rules summed per company against `score()`, on
 random worlds and on the demo world; the rule tables of tests/test_scoring.py check both.
