@@ -57,7 +57,10 @@ def test_semicolon_file_with_decimal_commas_names_the_problem(world_db: Path, tm
     )
     (path,) = write_files(tmp_path / "in", {"contracts.csv": text})
     assert main(["import", "--db", str(world_db), path]) == 1
-    assert f"{path}:2: annual_spend_eur: '125000,50' is not a number: it has a decimal comma" in capsys.readouterr().err
+    assert (
+        f"{path}:2: annual_spend_eur: '125000,50' is not a number: it has a decimal comma"
+        in capsys.readouterr().err
+    )
 
 
 def test_renamed_file_is_read_as_the_table_its_header_matches(world_db: Path, tmp_path: Path, capsys) -> None:
