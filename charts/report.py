@@ -44,7 +44,7 @@ class CompanyReport:
     """What a company scoring report says; names are already pseudonyms in presentation mode."""
 
     company: str
-    company_id: str
+    company_id: str | None  # None in presentation mode (no id in the report)
     as_of: date
     methodology: str  # the version applied at as_of
     methodology_label: str  # "Version in force", "v1 for all dates", ...
@@ -68,7 +68,7 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
 
     scored_requests, _ = summary.split_scored(why.requests)
     scored_cases, _ = summary.split_scored(why.cases)
-    findings = open_findings.copy()
+    findings = open_findings.drop(columns=["factory_id"], errors="ignore")  # the id is for presentation mode
     if "Opened" in findings:
         findings["Opened"] = pd.to_datetime(findings["Opened"]).dt.strftime("%Y-%m-%d")
     return CompanyReport(
@@ -166,7 +166,8 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     pdf.heading(title, 16)
     pdf.para(
         f"As of {report.as_of:%Y-%m-%d}. Methodology {report.methodology} ({report.methodology_label}). "
-        f"Company id {report.company_id}. Generated {report.generated:%Y-%m-%d}."
+        + (f"Company id {report.company_id}. " if report.company_id else "")
+        + f"Generated {report.generated:%Y-%m-%d}."
     )
     pdf.ln(2)
     scores = pd.DataFrame([{"Supply Chain Transparency": report.sct, "Factory Improvement": report.fi,

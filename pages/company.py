@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 
 nav.through_app("company")
 
@@ -25,7 +25,10 @@ as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
 st.title(info["name"])
-st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'} · id {company_id}")
+if present.is_on():  # no id; the HQ country is a region already
+    st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'}")
+else:
+    st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'} · id {company_id}")
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()
@@ -117,15 +120,15 @@ for col, version_name in ((left, "v1"), (right, "v2")):
 st.subheader("Scoring report")
 st.caption("For this company, date and methodology; marked confidential on every page.")
 scoring_report = report.build_company_report(
-    info["name"], company_id, why, upto, cache.open_findings(version, company_id, as_of),
+    info["name"], None if present.is_on() else company_id, why, upto, cache.open_findings(version, company_id, as_of),
     controls.METHODOLOGY_LABELS[methodology], fictional=cache.is_demo(version),
 )  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
-                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
+                   file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
                    key="download_report_pdf")  # fmt: skip
 r2.download_button("Download report (HTML)", lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)),
-                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.html", mime="text/html",
+                   file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.html", mime="text/html",
                    key="download_report_html")  # fmt: skip
 
 st.subheader("Contracts with affiliates")
@@ -134,4 +137,5 @@ if contracts.empty:
     st.info("No affiliate contract with this company is recorded.")
 else:
     st.dataframe(contracts, key="contracts", hide_index=True, width="stretch",
+                 column_order=[c for c in contracts.columns if c not in ("affiliate_id", "product_model_ids")],
                  column_config={"annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d")})  # fmt: skip

@@ -5,7 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 
 nav.through_app("compare")
 
@@ -59,7 +59,7 @@ st.plotly_chart(figure, key="compare_chart", width="stretch")
 
 st.subheader("Take it to the meeting")
 version_applied = explanations[chosen[0]].methodology
-export = summary.board_export(table.assign(Trend=None))
+export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
 d1, d2, d3 = st.columns(3)
 d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison",

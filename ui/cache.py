@@ -8,6 +8,7 @@ new file never serves old numbers.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 from collections.abc import Callable
@@ -26,14 +27,23 @@ class NotAvailable(Exception):
     """The signed-in account may not see this company."""
 
 
-def scoped(cache: Callable = st.cache_data, **options) -> Callable:
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cpt_scoped_depth", default=0)
+
+
+def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **options) -> Callable:
     """Cache a query and restrict it to what the signed-in account may see.
 
     The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable. In presentation mode, DataFrame
-    results come back with pseudonyms instead of names.
+    company) outside the scope raises NotAvailable.
+
+    In presentation mode (see ui/present.py) handles in `*_id`/`*_ids` arguments are turned
+    back into real ids before the cache, and the result comes back disguised (pseudonyms,
+    handles, regions, no free text). Only the outermost call disguises: a scoped query
+    called inside another one's cached computation gets real data, so no cache entry ever
+    holds disguised data. `after(result)` runs on the result as the page gets it (disguised
+    or not): build display strings that combine names there, never in SQL.
     """
 
     def decorate(func: Callable) -> Callable:
@@ -44,14 +54,24 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
         def wrapper(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
+            outer = _depth.get() == 0
+            names = pseudonym_map(bound.arguments["version"]) if outer and present.is_on() else None
+            if names is not None:
+                present.resolve_arguments(bound.arguments, names)
             if "company_ids" in bound.arguments:
                 ids = bound.arguments["company_ids"]
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
-            result = cached(*bound.args, **bound.kwargs)
-            if present.is_on():  # presentation mode: pseudonyms, no free text
-                result = present.disguise(result, pseudonym_map(bound.arguments["version"]))
+            token = _depth.set(_depth.get() + 1)
+            try:
+                result = cached(*bound.args, **bound.kwargs)
+            finally:
+                _depth.reset(token)
+            if names is not None:  # presentation mode: pseudonyms, no ids, no free text
+                result = present.disguise(result, names)
+            if after is not None:
+                result = after(result)
             return result
 
         wrapper.clear = cached.clear  # type: ignore[attr-defined]
@@ -164,7 +184,7 @@ def company_contracts(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_contracts(reader().cursor(), company_id)
 
 
-@scoped()
+@scoped(after=queries.label_evidence_events)
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_evidence_events(reader().cursor(), company_id)
 
