@@ -150,12 +150,18 @@ audit = queries.audit_log(cache.reader().cursor())
 if audit.empty:
     st.info("No import has been applied to this database yet.")
 else:
-    readable = importer.audit_table(audit)
-    st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
-    st.download_button(
-        "Download the audit log (CSV)", importer.audit_csv(readable), "cpt-audit-log.csv", key="audit_csv"
-    )
-    if st.toggle("Show the raw records (JSON)", key="audit_raw"):
+    try:
+        readable = importer.audit_table(audit)
+    except Exception:  # a record the reader does not understand: the raw records are still there
+        log.exception("audit log could not be summarised")
+        st.error("The audit log could not be summarised (logged); the raw records are below.")
+        readable = None
+    if readable is not None:
+        st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
+        st.download_button(
+            "Download the audit log (CSV)", importer.audit_csv(readable), "cpt-audit-log.csv", key="audit_csv"
+        )
+    if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
         st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
 
 st.subheader("Templates and export")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,10 @@ def test_good_upload_previews_then_applies_and_is_audited(writable_demo_app: Pat
     assert log.iloc[0]["Files"] == "companies.csv"
     assert log.iloc[0]["Rows"] == "companies: 1 inserted, 1 replaced"
     assert "Download the audit log (CSV)" in [b.proto.label for b in at.get("download_button")]
+    assert not at.json  # the raw records only behind the toggle
+    at.toggle(key="audit_raw").set_value(True).run()
+    raw = json.loads(at.json[0].proto.body)
+    assert raw[0]["action"] == "import" and '"sha256"' in raw[0]["detail"]
 
 
 def test_preview_shows_score_changes_with_band_changes(writable_demo_app: Path) -> None:
