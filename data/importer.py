@@ -517,6 +517,7 @@ def _cell_text(value: object) -> str:
 
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's (1900) date serial numbers
+_EXCEL_FIRST_SERIAL = 25_569  # 1970-01-01: smaller numbers in a date column are a mistake (a year: 2024)
 _EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
 
 
@@ -524,7 +525,7 @@ def _excel_date(value: object) -> str | None:
     """A date typed as a plain number in Excel (a date serial such as 45292 = 2024-01-01), as ISO text."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if not (1 <= value <= _EXCEL_LAST_SERIAL) or not float(value).is_integer():
+    if not (_EXCEL_FIRST_SERIAL <= value <= _EXCEL_LAST_SERIAL) or not float(value).is_integer():
         return None
     return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
 

@@ -127,6 +127,20 @@ def test_excel_dates_and_numbers_stored_as_numbers(world_db: Path, tmp_path: Pat
     ]
 
 
+def test_a_year_in_a_date_column_is_not_taken_for_an_excel_date(world_db: Path) -> None:
+    data = workbook(
+        {"cases": [["case_id", "company_id", "factory_id", "opened_on"], ["CS9", "CO1", "FA1", 2024]]}
+    )
+    con = duckdb.connect(str(world_db), read_only=True)
+    try:
+        plan = importer.validate_files([("book.xlsx", data)], con)
+    finally:
+        con.close()
+    assert [str(p) for p in plan.errors] == [
+        "book.xlsx[cases]:2: opened_on: '2024' is not a date of the form YYYY-MM-DD"
+    ]
+
+
 def test_renamed_sheet_is_read_by_its_header(world_db: Path) -> None:
     data = workbook({"Sheet1": [["company_id", "name", "role"], ["CO9", "Sheet Co", "brand"]]})
     con = duckdb.connect(str(world_db), read_only=True)
