@@ -3,34 +3,50 @@
 Python API (the CLI and the dashboard's Data page both use it; no Streamlit here):
 
     validate_files(files, con, *, today=None) -> ImportPlan
-        `files` is a list of (name, bytes): `disclosures.csv` (one table, named by
-        the file) or `anything.xlsx` (one sheet per table, named like the table;
-        a sheet called README is ignored). `con` is a connection to the database
-        the import would go into (read-only is enough). Nothing is written. The
-        plan holds every error found (`plan.errors`, a list of `Problem` with
-        `file`, `line`, `column`, `problem`; `str(p)` gives
-        `file:line: column: problem`) and, when there are none, per table what
+        `files` is a list of (name, bytes): a CSV file (its table taken from its
+        name, `disclosures.csv`, or else from its header when that matches exactly
+        one table; comma, semicolon or tab separated) or `anything.xlsx` (one sheet
+        per table, named like the table or with a header that matches one; a sheet
+        called README is ignored). `con` is a connection to the database the import
+        would go into (read-only is enough). Nothing is written. The plan holds
+        every error found (`plan.errors`, a list of `Problem`; `str(p)` gives
+        `file:line: column: problem`), notes such as "read as table events"
+        (`plan.notes`) and, when there are no errors, the preview: per table what
         the import would do (`plan.counts[table]`: `inserted`, `replaced` = an
-        existing key with different values, `unchanged` = an existing key with
-        the same values).
+        existing key with different values, `unchanged`), the old and new value of
+        every changed cell of the replaced rows (`plan.changes`), and every company
+        whose SCT, FI or overall score at the last quarter end (`plan.as_of`)
+        changes (`plan.score_changes`, `plan.score_lines()`), computed with
+        scoring.load_evidence + scoring.score on an in-memory staged copy of the
+        affected companies' evidence with the import applied.
 
     apply_import(path, files, who, *, keep=None, today=None) -> ImportPlan
         Validate and apply in one `store.publish` call: the checks that need the
         database run again inside the writer's transaction, on the very copy
-        that will be published. Rows are upserted by key, parents first; rows
-        not mentioned are never deleted. One `audit_log` row records who, the
-        files (name and SHA-256) and the counts. On any error nothing is
-        written and `plan.errors` says why; `plan.applied` tells which happened.
+        that will be published, and the score impact is computed there, before
+        and after the upserts. Rows are upserted by key, parents first; rows not
+        mentioned are never deleted; a row's owner never changes. One `audit_log`
+        row records who, the files (name and SHA-256), the counts and the score
+        changes. On any error nothing is written and `plan.errors` says why;
+        `plan.applied` tells which happened.
 
     read_paths(paths) -> (files, problems)
         Turn command-line arguments (files or folders) into (name, bytes); a
-        folder means every `<table>.csv` and `*.xlsx` in it.
+        folder means every `*.csv` and `*.xlsx` in it.
+
+    audit_table(log), audit_csv(table), preview_frames(plan), effective_date_message(as_of)
+        What the Data page shows.
+
+Limits (`LIMITS`, a `Limits`): file size, rows, cells, time; for .xlsx the
+unpacked size and compression ratio are read from the zip directory before
+openpyxl opens anything, so a zip bomb is refused in milliseconds.
 
 Checks that need no database live in data/validate.py; the reference and
 cross-table checks (a reference must exist in the import or the database;
-disclosed_on >= the request's requested_on; event_date >= the case's
-opened_on; an evidence_submitted/verified event names a finding of its own
-case) live here, as joins, because they may need rows from the database.
+an existing row keeps its owner (OWNERS); disclosed_on >= the request's
+requested_on; event_date >= the case's opened_on; an evidence_submitted/verified
+event names a finding of its own case) live here, as joins, because they may
+need rows from the database.
 """
 
 from __future__ import annotations
