@@ -1411,11 +1411,11 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def audit_csv(table: pd.DataFrame, today: date | None = None) -> bytes:
-    """The readable audit log as CSV: a header line, formulas neutralised (data/exports.py)."""
+    """The readable audit log as CSV through the one export helper (header line, formulas made inert)."""
     from data import exports
 
-    header = f"CPT import and account audit log, generated {(today or date.today()):%Y-%m-%d}. {exports.CONFIDENTIAL}"
-    return exports.to_csv(table, header)
+    today = today or date.today()
+    return exports.to_csv(table, exports.header_line("import and account audit log", today, None, today))
 
 
 def preview_frames(plan: ImportPlan) -> dict[str, pd.DataFrame]:

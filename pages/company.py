@@ -5,6 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from scoring import summary
 from ui import cache, controls, nav, present
+from ui.text import md, md_escape, plain
 
 nav.through_app("company")
 
@@ -24,11 +25,13 @@ history = series_all[series_all["company_id"] == company_id]
 as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
-st.title(info["name"])
+st.title(md_escape(info["name"], limit=200), anchor=False)
 if present.is_on():  # no id; the HQ country is a region already
-    st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'}")
+    st.caption(md("{} · HQ {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a"))
 else:
-    st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'} · id {company_id}")
+    st.caption(
+        md("{} · HQ {} · id {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a", company_id)
+    )
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()
@@ -54,7 +57,7 @@ st.caption(
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
-fig = trajectory.trajectory(upto, f"{info['name']}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
+fig = trajectory.trajectory(upto, f"{plain(info['name'], 80)}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
                             events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
 if upto[["sct", "fi", "overall"]].notna().any().any():
     st.plotly_chart(fig, key="trajectory", width="stretch")

@@ -50,7 +50,8 @@ def test_audit_log_is_readable_and_its_csv_runs_no_formula(tmp_path: Path, capsy
     assert len(newest["When"]) == len("2026-11-29 12:00")
 
     text = importer.audit_csv(table).decode("utf-8")
-    assert text.startswith("# CPT import and account audit log, generated ")
+    assert text.startswith("# CPT import and account audit log as of ")
+    assert "methodology not applicable (evidence records, not scores)" in text.splitlines()[0]
     records = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
     assert records[0] == importer.AUDIT_COLUMNS
     assert records[1][3] == "'=HYPERLINK(evil).csv"  # made inert
