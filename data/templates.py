@@ -123,10 +123,11 @@ def example_row(table: Table) -> list[str]:
     for column in table.columns:
         if column.name in given:
             row.append(given[column.name])
+        elif column.kind == "id" and column.references is not None:
+            parent, key = column.references  # point at the parent's example row
+            row.append(EXAMPLES.get(parent, {}).get(key, f"{EXAMPLE_PREFIX}{parent.upper()}1"))
         elif column.kind == "id":
-            row.append(
-                f"{EXAMPLE_PREFIX}{column.name.removesuffix('_id').upper()}1" if column.required else ""
-            )
+            row.append(f"{EXAMPLE_PREFIX}{table.name.upper()}1" if column.required else "")
         elif column.kind == "choice":
             row.append(column.choices[0])
         else:
