@@ -112,8 +112,10 @@ def trajectory(
         fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
         title=plain(title, TITLE_LIMIT), height=height, font={"family": FONT}, hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
-        margin={"t": 60, "r": 80, "b": 110},
+        # The legend below the x-axis title, placed in pixels (a fraction of the plot height
+        # would fall on the title in a short chart): the plot is height - 60 - 120 px high.
+        legend={"orientation": "h", "yanchor": "top", "y": -62 / max(height - 180, 100), "x": 0, "title": None},
+        margin={"t": 60, "r": 80, "b": 120},
     )  # fmt: skip
     return fig
 
