@@ -112,6 +112,17 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "event_date": "2024-05-01",
         "note": "payslips of three months",
     },
+    "expectations": {
+        "expectation_id": "EXAMPLE-X1",
+        "affiliate_id": "EXAMPLE-AF1",
+        "company_id": "EXAMPLE-CO1",
+        "what": "overall",
+        "target": "60",
+        "due_on": "2027-06-30",
+        "note": "before the contract's renewal",
+        "set_by": "procurement office",
+        "set_on": "2024-06-01",
+    },
 }
 _GENERIC = {"text": "example text", "date": "2024-01-31", "bool": "true", "number": "1.5", "country": "NL"}
 
