@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, company_view, controls, nav
 
 nav.through_app("company")
 
@@ -25,7 +25,9 @@ as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
 st.title(info["name"])
-st.caption(f"{info['role'].capitalize()} · HQ {info['hq_country'] or 'n/a'} · id {company_id}")
+st.caption(
+    company_view.md_escape(f"{str(info['role']).capitalize()} · headquarters {info['hq_country'] or 'n/a'}")
+)
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()
@@ -59,40 +61,7 @@ else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
 
 st.subheader("Why this score")
-tab_req, tab_case, tab_change = st.tabs(
-    ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
-)
-
-
-def why_table(items, key: str, labels: dict, left_columns: list[str], empty: str, noun: str) -> None:
-    """The scored items with what each earned, and those left out with the reason."""
-    scored, left_out = summary.split_scored(items)
-    if scored.empty:
-        st.info(empty)
-    else:
-        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=labels)
-    if not left_out.empty:
-        with st.expander(f"Left out of the score ({len(left_out)} {noun}) and why"):
-            st.dataframe(left_out[left_columns], key=f"left_{key}", hide_index=True)
-
-
-with tab_req:
-    why_table(why.requests, "requests", summary.REQUEST_COLUMN_LABELS,
-              ["request_id", "scope", "due_on", "status", "reason"],
-              "n/a: no disclosure request is due or answered yet.", "requests")  # fmt: skip
-with tab_case:
-    why_table(why.cases, "cases", summary.CASE_COLUMN_LABELS, ["case_id", "opened_on", "status", "reason"],
-              "n/a: no monitoring report with findings yet.", "cases")  # fmt: skip
-with tab_change:
-    if not prev_dates:
-        st.info("n/a: this is the first quarter with scores.")
-    else:
-        before = cache.explanation(version, company_id, prev_dates[-1].date(), methodology)
-        moved = summary.what_changed(why, before)
-        if moved.empty:
-            st.write(f"Nothing changed since {prev_dates[-1]:%Y-%m-%d}.")
-        else:
-            st.dataframe(moved, key="changes", hide_index=True, width="stretch")
+company_view.why_tabs(version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None)
 
 st.subheader("What if: the same history under v1 and under v2")
 st.caption(
@@ -133,5 +102,4 @@ contracts = cache.company_contracts(version, company_id)
 if contracts.empty:
     st.info("No affiliate contract with this company is recorded.")
 else:
-    st.dataframe(contracts, key="contracts", hide_index=True, width="stretch",
-                 column_config={"annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d")})  # fmt: skip
+    st.dataframe(summary.contracts_table(contracts), key="contracts", hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring import params
+from scoring import narrative, params
 
 SCORES = ("sct", "fi", "overall")
 
@@ -205,7 +205,8 @@ def delta(now: float | None, before: float | None) -> str | None:
     """Change for st.metric ('+2.3'); None when either side is n/a."""
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
-    return f"{now - before:+.1f}"
+    change = narrative.round_half_up(now - before)
+    return f"{change:+.1f}" if change else "0.0"
 
 
 def split_scored(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -311,3 +312,23 @@ def overdue_requests(requests: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     out["Due"] = pd.to_datetime(out["Due"]).dt.strftime("%Y-%m-%d")
     return out.reset_index(drop=True)
+
+
+def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
+    """A company's contracts as shown: affiliate, country, kind, dates without times,
+    'open-ended' for no end date, spend in euros or 'not recorded', the product models."""
+    return pd.DataFrame(
+        {
+            "Affiliate": contracts["affiliate"],
+            "Country": contracts["country"].fillna("—"),
+            "Kind": contracts["kind"].fillna("—").map(lambda k: str(k).capitalize()),
+            "Start": contracts["start_date"].map(narrative.day),
+            "End": contracts["end_date"].map(
+                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else narrative.day(d)
+            ),
+            "Annual spend": contracts["annual_spend_eur"].map(
+                lambda v: "not recorded" if narrative.is_na(v) else f"€ {float(v):,.0f}"
+            ),
+            "Product models": contracts["products"].fillna("—"),
+        }
+    )

@@ -172,3 +172,20 @@ def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
 @scoped()
 def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
     return queries.open_findings(reader().cursor(), company_id, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def _company_names(version: object, company_id: str) -> pd.DataFrame:
+    return queries.company_names(reader().cursor(), company_id)
+
+
+def company_names(version: object, company_id: str) -> pd.DataFrame:
+    """Factory and product model names of one company, keyed by their real ids (the scoring
+    evidence's), with the names as presentation mode shows them (pseudonyms when it is on)."""
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    frame = _company_names(version, company_id)
+    if not present.is_on():
+        return frame
+    shown = present.disguise(frame, pseudonym_map(version))
+    return shown.assign(factory_id=frame["factory_id"], product_model_id=frame["product_model_id"])
