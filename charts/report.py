@@ -59,10 +59,11 @@ class CompanyReport:
     overdue_requests: pd.DataFrame
     fictional: bool = False
     generated: date = field(default_factory=date.today)
+    peer: str = ""  # rank and medians in one sentence (scoring.summary.peer_sentence)
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
-                         methodology_label: str, fictional: bool) -> CompanyReport:  # fmt: skip
+                         methodology_label: str, fictional: bool, peer: str = "") -> CompanyReport:  # fmt: skip
     """A CompanyReport from the scoring explanation (`scoring.explain`) and the company's series."""
     from scoring import summary
 
@@ -76,7 +77,7 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
         methodology_label=methodology_label, sct=why.sct, fi=why.fi, overall=why.overall, band=why.band,
         series=series, requests=scored_requests, cases=scored_cases,
         open_findings=findings.rename(columns={"factory": "Factory"}),
-        overdue_requests=summary.overdue_requests(why.requests, why.as_of), fictional=fictional,
+        overdue_requests=summary.overdue_requests(why.requests, why.as_of), fictional=fictional, peer=peer,
     )  # fmt: skip
 
 
@@ -172,6 +173,9 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     scores = pd.DataFrame([{"Supply Chain Transparency": report.sct, "Factory Improvement": report.fi,
                             "Overall": report.overall, "Band": report.band or "n/a"}])  # fmt: skip
     pdf.frame(scores, size=11)
+    if report.peer:
+        pdf.para(report.peer)
+        pdf.ln(2)
     pdf.heading("Trajectory")
     png, reason = chart_image(fig)
     if png is not None:
@@ -230,6 +234,7 @@ def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str,
         + "</p>",
         f"<p><b>SCT</b> {fmt(report.sct)} &middot; <b>FI</b> {fmt(report.fi)} &middot; "
         f"<b>Overall</b> {fmt(report.overall)} &middot; <b>Band</b> {html.escape(report.band or 'n/a')}</p>",
+        f"<p>{html.escape(report.peer)}</p>" if report.peer else "",
         fig.to_html(full_html=False, include_plotlyjs=True),
     ]
     for heading, frame in tables.items():

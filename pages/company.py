@@ -50,6 +50,7 @@ m[3].metric("Band", why.band or "n/a", help=f"as of {as_of:%Y-%m-%d}, methodolog
 st.caption(
     f"As of {as_of:%Y-%m-%d} under methodology **{why.methodology}**. Change is against the previous quarter end."
 )
+peer = company_view.peer_context(version, methodology, as_of, company_id)
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
@@ -88,6 +89,7 @@ st.caption("For this company, date and methodology; marked confidential on every
 scoring_report = report.build_company_report(
     info["name"], company_id, why, upto, cache.open_findings(version, company_id, as_of),
     controls.METHODOLOGY_LABELS[methodology], fictional=cache.is_demo(version),
+    peer=summary.peer_sentence(peer, as_of),
 )  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),

@@ -332,3 +332,50 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
             "Product models": contracts["products"].fillna("—"),
         }
     )
+
+
+ROLE_PLURALS = {"brand": "brands", "contractor": "contractors", "reseller": "resellers"}
+
+
+def peer_context(scores: pd.DataFrame, company_id: str) -> dict[str, object]:
+    """Where a company stands among all scored companies at one date.
+
+    `scores`: one row per company with company_id, role and overall (NaN when n/a) at the
+    date. Returns rank (1 = best overall; ties share a rank; None when the company has no
+    overall score), scored (companies with an overall score), median (their median overall),
+    role, role_scored and role_median (the same among companies of the company's role).
+    """
+    scored = scores[scores["overall"].notna()]
+    own = scores[scores["company_id"] == company_id]
+    role = str(own["role"].iloc[0]) if len(own) else None
+    overall = float(own["overall"].iloc[0]) if len(own) and pd.notna(own["overall"].iloc[0]) else None
+    same_role = scored[scored["role"] == role]
+    return {
+        "rank": None if overall is None else int((scored["overall"] > overall).sum()) + 1,
+        "scored": len(scored),
+        "median": float(scored["overall"].median()) if len(scored) else None,
+        "role": role,
+        "role_scored": len(same_role),
+        "role_median": float(same_role["overall"].median()) if len(same_role) else None,
+    }
+
+
+def peer_sentence(peer: dict[str, object], as_of: date) -> str:
+    """The peer context in one sentence (no names of other companies)."""
+    parts = []
+    if peer["rank"] is not None:
+        parts.append(
+            f"Rank {peer['rank']} of {peer['scored']} scored companies by overall score on {as_of:%Y-%m-%d}."
+        )
+    else:
+        parts.append(
+            f"Not ranked on {as_of:%Y-%m-%d}: no overall score yet ({peer['scored']} companies are scored)."
+        )
+    if peer["median"] is not None:
+        text = f"Median overall: {narrative.one_decimal(peer['median'])} for all scored companies"
+        role = peer["role"]
+        if role and peer["role_median"] is not None:
+            plural = ROLE_PLURALS.get(role, role + "s")
+            text += f", {narrative.one_decimal(peer['role_median'])} for the {peer['role_scored']} scored {plural}"
+        parts.append(text + ".")
+    return " ".join(parts)

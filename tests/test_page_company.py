@@ -98,3 +98,29 @@ def test_the_change_across_the_methodology_change_is_split(demo_app: Path) -> No
     text = markdown_text(at)
     assert "from the methodology change (v1 → v2: the evidence of 2022-06-30 scores" in text
     assert "from new evidence" in text
+
+
+def test_peer_context_matches_the_scores_of_every_company(demo_app: Path) -> None:
+    import subprocess
+    import sys
+
+    at = apptest.open_page("company", company="CO0010", as_of="2024-12-31")
+    assert not at.exception
+    done = subprocess.run(
+        [sys.executable, "-m", "scoring", "--db", str(demo_app), "--as-of", "2024-12-31", "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    import json
+    import statistics
+
+    rows = [r for r in json.loads(done.stdout) if r["overall"] is not None]
+    own = next(r for r in rows if r["company_id"] == "CO0010")
+    rank = 1 + sum(r["overall"] > own["overall"] for r in rows)
+    text = markdown_text(at)
+    assert f"Rank {rank} of {len(rows)} scored companies by overall score on 2024-12-31." in text
+    median = statistics.median(r["overall"] for r in rows)
+    assert (
+        f"Median overall: {median:.1f} for all scored companies" in text
+        or abs(float(re.search(r"Median overall: (\d+\.\d)", text).group(1)) - median) <= 0.05
+    )
+    assert "scored brands" in text  # Jovance Micro is a brand

@@ -189,3 +189,20 @@ def company_names(version: object, company_id: str) -> pd.DataFrame:
         return frame
     shown = present.disguise(frame, pseudonym_map(version))
     return shown.assign(factory_id=frame["factory_id"], product_model_id=frame["product_model_id"])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame:
+    """Every company's overall score and role at one date (for aggregates only)."""
+    cur = reader().cursor()
+    scores = scoring.score(scoring.load_evidence(cur), [as_of], methodology)
+    roles = queries.companies(cur)[["company_id", "role"]]
+    return scores[["company_id", "overall"]].merge(roles, on="company_id", how="left")
+
+
+def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
+    """The company's rank and the medians of all scored companies and of its role at `as_of`
+    (aggregates only: no other company's name or score leaves this function)."""
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    return summary.peer_context(_peer_scores(version, methodology, as_of), company_id)

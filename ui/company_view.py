@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from scoring import narrative
+from scoring import narrative, summary
 from ui import cache
 
 try:  # the shared rule for untrusted text, where it exists
@@ -79,3 +79,10 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
         st.caption("Each change with the evidence behind it, largest effect first. Choose another quarter end "
                    "above to explain its change.")  # fmt: skip
         bullets(lines)
+
+
+def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
+    """The rank and medians line under the scores; returns the figures for the report."""
+    peer = cache.peer_context(version, methodology, as_of, company_id)
+    st.markdown(md_escape(summary.peer_sentence(peer, as_of)))
+    return peer
