@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.theme import BAND_COLOURS, FONT, SCORE_COLOURS, SCORE_LABELS
+from charts.theme import BAND_COLOURS, FONT, SCORE_COLOURS, SCORE_LABELS, company_colours
 from scoring import params
 
 EVENT_STYLE = {
@@ -115,12 +115,14 @@ def compare(
     (a company with no score yet keeps its legend entry, with no line)."""
     fig = go.Figure()
     data = series.sort_values("as_of")
+    colours = company_colours(order)
     for company_id in order:
         part = data[data["company_id"] == company_id]
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
                 name=names.get(company_id, company_id),
+                line={"color": colours[company_id], "width": 2.5}, marker={"color": colours[company_id]},
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + names.get(company_id, company_id) + "</extra>",
             )
         )  # fmt: skip

@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import cache, company_view, controls, nav
+from ui import auth, cache, company_view, controls, nav
 
 nav.through_app("company")
 
@@ -51,6 +51,9 @@ st.caption(
     f"As of {as_of:%Y-%m-%d} under methodology **{why.methodology}**. Change is against the previous quarter end."
 )
 peer = company_view.peer_context(version, methodology, as_of, company_id)
+company_account = auth.user() is not None and auth.user().role == "company"
+if company_account:  # a company lands on what would raise its score
+    company_view.how_to_improve(version, company_id, why, methodology)
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
@@ -62,7 +65,12 @@ else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
 
 st.subheader("Why this score")
-company_view.why_tabs(version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None)
+changes = company_view.why_tabs(
+    version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None
+)
+
+if not company_account:
+    company_view.how_to_improve(version, company_id, why, methodology)
 
 st.subheader("What if: the same history under v1 and under v2")
 st.caption(
@@ -86,11 +94,9 @@ for col, version_name in ((left, "v1"), (right, "v2")):
 
 st.subheader("Scoring report")
 st.caption("For this company, date and methodology; marked confidential on every page.")
-scoring_report = report.build_company_report(
-    info["name"], company_id, why, upto, cache.open_findings(version, company_id, as_of),
-    controls.METHODOLOGY_LABELS[methodology], fictional=cache.is_demo(version),
-    peer=summary.peer_sentence(peer, as_of),
-)  # fmt: skip
+scoring_report = company_view.scoring_report(version, company_id, info["name"], why, upto, methodology,
+                                             controls.METHODOLOGY_LABELS[methodology],
+                                             summary.peer_sentence(peer, as_of), changes)  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
                    file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",

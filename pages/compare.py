@@ -5,7 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, controls, nav
+from ui import cache, company_view, controls, nav
 
 nav.through_app("compare")
 
@@ -57,6 +57,17 @@ shown = series_all[
 figure = trajectory.compare(shown, names, chosen, score or "overall")
 st.plotly_chart(figure, key="compare_chart", width="stretch")
 
+st.subheader("Talking points for the meeting")
+st.caption(
+    "Questions built from the evidence as of the chosen date: overdue disclosure, open findings, cases without "
+    "acknowledgement or access, stale cases (no event for 180 days), retaliation, and the three improvement "
+    "actions with the largest gains."
+)
+points = {c: company_view.talking_points(version, c, explanations[c], methodology) for c in chosen}
+for tab, c in zip(st.tabs([company_view.md_escape(names.get(c, c)) for c in chosen]), chosen, strict=True):
+    with tab:
+        company_view.show_talking_points(points[c])
+
 st.subheader("Take it to the meeting")
 version_applied = explanations[chosen[0]].methodology
 export = summary.board_export(table.assign(Trend=None))
@@ -68,6 +79,10 @@ d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx")  # fmt: skip
 d3.download_button(
     "Download one-page briefing (PDF)",
-    lambda: report.briefing_pdf(export, as_of, version_applied, figure, fictional=cache.is_demo(version)),
+    lambda: report.briefing_pdf(
+        table, as_of, version_applied, figure, fictional=cache.is_demo(version),
+        companies=[company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
+                   for c in chosen],
+    ),
     file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing",
 )  # fmt: skip

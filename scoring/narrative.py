@@ -522,3 +522,183 @@ def change_sentences(now, before, evidence: Evidence, names: Names, before_resco
                      "No request or case changed its contribution under the new version.")  # fmt: skip
     lines += [text for _, text in items]
     return lines
+
+
+# ---------------------------------------------------------------- how to improve
+
+CODE_AREA_LABELS = {
+    "wages": "wages",
+    "working_hours": "working hours",
+    "health_safety": "health and safety",
+    "forced_labour": "forced labour",
+    "child_labour": "child labour",
+    "freedom_of_association": "freedom of association",
+    "discrimination": "discrimination",
+    "harsh_treatment": "harsh treatment",
+    "employment_relationship": "employment relationship",
+    "environment": "environment",
+    "other": "other",
+}
+
+
+def _get(row: Mapping, key: str) -> object:
+    value = row.get(key)
+    return None if is_na(value) else value
+
+
+def action_text(row: Mapping, names: Names) -> str:
+    """One improvement action (a row of `scoring.actions()`) in words, without its gains."""
+    action = row["action"]
+    if action == "disclose":
+        scope = _get(row, "scope") or ""
+        subject = request_subject(scope, names.product_model(_get(row, "product_model_id")))
+        due = f" (request due {day(row['due_on'])})" if _get(row, "due_on") is not None else ""
+        if scope == "compliance_findings":
+            return f"Share {subject.replace('the compliance', 'the full compliance')}{due}"
+        verb = "Complete the disclosure of" if _get(row, "level_now") == "PARTIAL" else "Disclose"
+        return f"{verb} {subject}{due}"
+    factory = names.factory(_get(row, "factory_id"))
+    opened = f" (report opened {day(row['opened_on'])})" if _get(row, "opened_on") is not None else ""
+    if action == "acknowledge":
+        return f"Acknowledge the monitoring report on {factory}{opened}"
+    if action == "grant_access":
+        return f"Give monitors access to {factory}{opened}"
+    if action == "submit_plan":
+        return f"Submit a remediation plan for {factory}{opened}"
+    severity = SEVERITY_LABELS.get(_get(row, "severity") or "", "")
+    area = CODE_AREA_LABELS.get(_get(row, "code_area") or "other", "other")
+    area = "" if area == "other" else area
+    finding = " ".join(p for p in (severity, area, "finding") if p)
+    if action == "submit_evidence":
+        return f"Submit remediation evidence for the {finding} at {factory}{opened}"
+    if action == "verify":
+        return f"Have the remediation of the {finding} at {factory} verified{opened}"
+    return action.replace("_", " ").capitalize()
+
+
+def gains_text(row: Mapping) -> str:
+    """'+4.2 SCT, +1.7 overall' (a score the action does not move is left out)."""
+    parts = [
+        f"{signed(float(row[key]))} {label}"
+        for key, label in (("sct_gain", "SCT"), ("fi_gain", "FI"), ("overall_gain", "overall"))
+        if not is_na(row.get(key)) and signed(float(row[key])) != "±0.0"
+    ]
+    return ", ".join(parts) or "less than 0.05 points"
+
+
+def action_sentences(actions: pd.DataFrame, names: Names) -> list[str]:
+    """Each action with its gains: 'Disclose the final-assembly factories of Kestrel Book 14
+    (request due 2024-03-31): +4.2 SCT, +1.7 overall'."""
+    rows = actions.to_dict("records")
+    return [f"{action_text(r, names)}: {gains_text(r)}" for r in rows]
+
+
+def actions_table(actions: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """The action list as a table of text: what to do and what each score would gain."""
+    rows = actions.to_dict("records")
+
+    def gain(r: Mapping, key: str) -> str:
+        text = DASH if is_na(r.get(key)) else signed(float(r[key]))
+        return DASH if text == "±0.0" else text
+
+    return pd.DataFrame(
+        {
+            "What to do": [action_text(r, names) for r in rows],
+            "SCT": [gain(r, "sct_gain") for r in rows],
+            "FI": [gain(r, "fi_gain") for r in rows],
+            "Overall": [gain(r, "overall_gain") for r in rows],
+        },
+        columns=["What to do", "SCT", "FI", "Overall"],
+    )
+
+
+def next_band_sentences(plan, current_overall: float, names: Names) -> list[str]:
+    """The next band and the shortest set of actions that reaches it (`scoring.next_band`),
+    each with the overall score once it and those before it are done: the first line says
+    where to, the others are the steps in order."""
+    if plan is None:
+        return []
+    steps = plan.actions.to_dict("records")
+    head = (
+        f"To reach {plan.band} ({number(plan.lower)} or more) from {one_decimal(current_overall)}: "
+        + (f"these {len(steps)} actions together" if len(steps) > 1 else "this action")
+        + f" would take the overall score to {one_decimal(plan.overall_after[-1])}."
+    )
+    lines = [head]
+    for row, overall in zip(steps, plan.overall_after, strict=True):
+        lines.append(f"{action_text(row, names)}: overall {one_decimal(overall)} once done")
+    return lines
+
+
+# ---------------------------------------------------------------- summaries for reports
+
+
+def why_summary(why, evidence: Evidence) -> list[str]:
+    """Where the scores come from, in three sentences (SCT, FI, overall)."""
+    m = params.VERSIONS[why.methodology]
+    lines = []
+    r = why.requests[why.requests["status"] == "scored"]
+    if len(r):
+        levels = r["level_now"].value_counts()
+        parts = [f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in params.LEVELS if levels.get(k, 0)]
+        late = int(r["late_factor_applied"].sum())
+        lines.append(
+            f"SCT {one_decimal(why.sct)}: {len(r)} disclosure request{'s' if len(r) != 1 else ''} counted "
+            f"({', '.join(parts)})"
+            + (f"; {late} answered after the deadline, at the late factor {m.late_factor:g}" if late else "")
+            + "."
+        )
+    else:
+        lines.append("SCT n/a: no disclosure request counts yet.")
+    c = why.cases[why.cases["status"] == "scored"]
+    if len(c):
+        facts = case_facts(why, evidence)
+        facts = facts[facts["case_id"].isin(c["case_id"])]
+        statuses = facts["status"].value_counts()
+        parts = [f"{statuses[s]} {s}" for s in CASE_STATUSES if statuses.get(s, 0)]
+        lines.append(
+            f"FI {one_decimal(why.fi)}: {len(c)} monitoring case{'s' if len(c) != 1 else ''} counted "
+            f"({', '.join(parts)}); {int(facts['verified'].sum())} of {int(facts['findings'].sum())} findings "
+            "verified as remedied."
+        )
+    else:
+        lines.append("FI n/a: no monitoring report with findings yet.")
+    if is_na(why.overall):
+        lines.append("Overall n/a: neither score applies yet.")
+    elif is_na(why.sct) or is_na(why.fi):
+        lines.append(f"Overall {one_decimal(why.overall)}: the one score that applies; band {why.band}.")
+    else:
+        lines.append(
+            f"Overall {one_decimal(why.overall)} = {m.overall_sct_weight:g} × SCT + {m.overall_fi_weight:g} × FI "
+            f"under {m.version}: band {why.band}."
+        )
+    return lines
+
+
+def open_findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """`data.queries.open_findings` as shown: factory, opening date, labels, yes/no."""
+    if findings.empty:
+        return pd.DataFrame(columns=["Factory", "Opened", "Code area", "Severity", "Evidence submitted"])
+    return pd.DataFrame(
+        {
+            "Factory": findings["factory"].fillna("an unnamed factory"),
+            "Opened": findings["Opened"].map(day),
+            "Code area": findings["Code area"].map(lambda a: CODE_AREA_LABELS.get(a, str(a)).capitalize()),
+            "Severity": findings["Severity"].map(lambda s: str(s).capitalize()),
+            "Evidence submitted": findings["Evidence submitted"].map(lambda b: "yes" if b else "no"),
+        }
+    )
+
+
+def overdue_table(why, names: Names) -> pd.DataFrame:
+    """Counted requests past their deadline with no response at all."""
+    r = why.requests
+    late = r[(r["status"] == "scored") & (r["level_now"] == "NONE") & (r["due_on"] < pd.Timestamp(why.as_of))]
+    return pd.DataFrame(
+        {
+            "Product model": [names.product_model(p) or "All products" for p in late["product_model_id"]],
+            "Asked for": late["scope"].map(SCOPE_LABELS).tolist(),
+            "Due": late["due_on"].map(day).tolist(),
+        },
+        columns=["Product model", "Asked for", "Due"],
+    )

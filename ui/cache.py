@@ -206,3 +206,24 @@ def peer_context(version: object, methodology: str, as_of: date, company_id: str
     if not auth.restrict((company_id,)):
         raise NotAvailable(company_id)
     return summary.peer_context(_peer_scores(version, methodology, as_of), company_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _actions(version: object, company_id: str, as_of: date, methodology: str) -> tuple[pd.DataFrame, object]:
+    ev = evidence(version, (company_id,))
+    listed = scoring.actions(ev, company_id, as_of, methodology)
+    overall = scoring.score(ev, [as_of], methodology)["overall"].iloc[0]
+    return listed, scoring.next_band(listed, float(overall), ev)
+
+
+def improvement_actions(
+    version: object, company_id: str, as_of: date, methodology: str
+) -> tuple[pd.DataFrame, object] | None:
+    """The company's improvement actions at `as_of` (METHODOLOGY.md section 4) and the
+    shortest set that reaches the next band; None where the scoring module has none.
+    Ids stay real (names are looked up with `company_names`)."""
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    if not hasattr(scoring, "actions"):
+        return None
+    return _actions(version, company_id, as_of, methodology)
