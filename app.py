@@ -7,7 +7,12 @@ import streamlit as st
 from data import store
 from ui import auth, cache, nav, present
 
-st.set_page_config(page_title="Company Performance Tracker", page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="Company Performance Tracker",
+    page_icon="📊",
+    layout="wide",
+    initial_sidebar_state=present.sidebar_state(),  # collapsed on a projector (present=1)
+)
 
 cache.ensure_database()
 try:
@@ -17,6 +22,8 @@ except store.StoreError as exc:
     st.stop()
 
 user = auth.current_user(cache.reader().cursor())
+if user is not None and (present.is_on() or "-" in st.query_params.get("company", "")):
+    present.normalise_url(cache.pseudonym_map(version))  # company=Company-K while presenting
 
 
 def _home() -> None:

@@ -47,7 +47,7 @@ class CompanyReport:
     mode): no ids, codes or raw numbers."""
 
     company: str
-    company_id: str
+    company_id: str | None  # None in presentation mode (no id in the report)
     as_of: date
     methodology: str  # the version applied at as_of
     methodology_label: str  # "Version in force", "v1 for all dates", ...

@@ -46,6 +46,17 @@ def _methodology_change(dates: pd.Series) -> tuple[list[dict], list[dict]]:
     return [line], [label]
 
 
+def _x_range(*dates: pd.Series) -> list[pd.Timestamp] | None:
+    """An explicit date range around the data (a few weeks either side): without one, Plotly
+    stretches a narrow chart's axis far beyond the last quarter (to 2043 at 1280 px)."""
+    values = pd.concat([pd.to_datetime(pd.Series(d)) for d in dates if d is not None and len(d)])
+    values = values.dropna() if len(values) else values
+    if not len(values):
+        return None
+    pad = pd.Timedelta(days=30)
+    return [values.min() - pad, values.max() + pad]
+
+
 def _decorate(fig: go.Figure, dates: pd.Series) -> None:
     shapes, labels = _band_shading()
     line, label = _methodology_change(dates)
@@ -96,6 +107,9 @@ def trajectory(
         fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
+    span = _x_range(x, events["date"] if with_events else None)
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
         title=title, height=height, font={"family": FONT}, hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
@@ -132,6 +146,9 @@ def compare(
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
         xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
     )  # fmt: skip
+    span = _x_range(data["as_of"])
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     return fig
 
 

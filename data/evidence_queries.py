@@ -225,12 +225,13 @@ def factories_missing_address(
 ) -> pd.DataFrame:
     """Disclosed factories (final_assembly/components) with no address on record, with the
     companies that disclosed them. Columns: factory_id, legal_name, city, country, tier,
-    first_disclosed_on, companies."""
+    first_disclosed_on, companies (names, a list), company_ids (the matching ids)."""
     sql = f"""
     WITH {_REQUESTS}
     SELECT f.factory_id, f.legal_name, f.city, f.country, f.tier,
            min(d.disclosed_on) AS first_disclosed_on,
-           string_agg(DISTINCT k.name, ', ' ORDER BY k.name) AS companies
+           list(DISTINCT k.name ORDER BY k.name) AS companies,
+           list(DISTINCT k.company_id ORDER BY k.company_id) AS company_ids
     FROM disclosures d
     JOIN scoped_requests r USING (request_id)
     JOIN factories f USING (factory_id)
@@ -248,11 +249,12 @@ def product_factory_links(
     """One row per request and disclosed factory: which factory makes (or, for
     compliance_findings, was reported on for) which product model. `disclosed_on` is the
     first disclosure; `complete` is the latest row's flag (a later complete row mends an
-    earlier incomplete one). Columns: company, product_model, category, scope, request_id,
-    factory_id, legal_name, country, tier, disclosed_on, complete."""
+    earlier incomplete one). Columns: company_id, company, product_model_id, product_model,
+    category, scope, request_id, factory_id, legal_name, country, tier, disclosed_on, complete."""
     sql = f"""
     WITH {_REQUESTS}
-    SELECT k.name AS company, pm.name AS product_model, pm.category, r.scope, r.request_id,
+    SELECT r.company_id, k.name AS company, r.product_model_id, pm.name AS product_model, pm.category,
+           r.scope, r.request_id,
            f.factory_id, f.legal_name, f.country, f.tier,
            min(d.disclosed_on) AS disclosed_on,
            arg_max(d.complete, d.disclosed_on) AS complete
@@ -277,7 +279,8 @@ def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None 
     plan_submitted_on (first such event); evidence_on and verified_on (first remediation
     evidence / verification of any finding); retaliation_on (first confirmed retaliation).
     Also: findings, findings_evidenced (with evidence or verified), findings_verified,
-    most_severe finding, days_to_acknowledge. `case_label` names the case on a chart.
+    most_severe finding, days_to_acknowledge. `label_cases` adds `case_label` (the name of
+    the case on a chart) from the company and case_id columns.
     """
     sql = f"""
     WITH {_CASES},
@@ -317,8 +320,7 @@ def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None 
            coalesce(s.findings_evidenced, 0) AS findings_evidenced,
            coalesce(s.findings_verified, 0) AS findings_verified,
            s.most_severe,
-           date_diff('day', c.opened_on, e.acknowledged_on) AS days_to_acknowledge,
-           k.name || ' · ' || c.case_id AS case_label
+           date_diff('day', c.opened_on, e.acknowledged_on) AS days_to_acknowledge
     FROM scoped_cases c
     JOIN companies k USING (company_id)
     JOIN factories f USING (factory_id)
@@ -326,7 +328,18 @@ def case_progress(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None 
     LEFT JOIN finding_summary s USING (case_id)
     ORDER BY k.name, c.opened_on, c.case_id
     """  # noqa: S608
-    return _run(cur, sql, company_ids)
+    return label_cases(_run(cur, sql, company_ids))
+
+
+def label_cases(cases: pd.DataFrame) -> pd.DataFrame:
+    """`cases` (from `case_progress`, possibly disguised) with `case_label`: "company · case"."""
+    out = cases.copy()
+    out["case_label"] = pd.Series(
+        [f"{c} · {k}" for c, k in zip(out["company"], out["case_id"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+    return out
 
 
 def improvement_summary(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:
@@ -408,7 +421,8 @@ def retaliation_cases(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | N
     note). Columns: case_id, company, factory, country, opened_on, confirmed_on, note."""
     sql = f"""
     WITH {_CASES}
-    SELECT c.case_id, k.name AS company, f.legal_name AS factory, f.country, c.opened_on,
+    SELECT c.case_id, c.company_id, k.name AS company, c.factory_id, f.legal_name AS factory, f.country,
+           c.opened_on,
            min(e.event_date) AS confirmed_on,
            arg_min(e.note, e.event_date) AS note
     FROM scoped_cases c

@@ -40,11 +40,12 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
@@ -60,6 +61,7 @@ __all__ = ["ImportPlan", "Problem", "TableCounts", "apply_import", "read_paths",
 IGNORED_SHEETS = ("readme",)
 SQL_TYPES = {"date": "DATE", "bool": "BOOLEAN", "number": "DOUBLE"}
 Progress = Callable[[str, int, float], None]  # (what, rows, seconds)
+log = logging.getLogger("cpt.import")
 
 
 @dataclass
@@ -119,11 +121,92 @@ class _Sheet:
     frame: pd.DataFrame  # header names as columns, text cells, plus _line
 
 
+# ---------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold; beyond it the import is refused with a clear error (never tried).
+
+    The .xlsx checks read only the zip directory (`zipfile.ZipFile.infolist`), before
+    openpyxl unpacks anything, so a zip bomb costs a few milliseconds. Python's zipfile
+    never inflates a member beyond the size its directory entry declares.
+    """
+
+    file_bytes: int = 200_000_000  # one uploaded file, as given
+    rows: int = 2_000_000  # data rows of the whole import
+    cells: int = 20_000_000  # rows x columns of the whole import
+    xlsx_unpacked_bytes: int = 200_000_000  # sum of a workbook's members, uncompressed
+    xlsx_ratio: float = 100.0  # uncompressed : compressed of a member (members over 1 MB)
+    xlsx_members: int = 10_000
+    seconds: float = 300.0  # reading and checking, wall clock
+
+
+LIMITS = Limits()
+_RATIO_FROM_BYTES = 1_000_000
+
+
+class _LimitExceeded(Exception):
+    """Stops reading at once; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _Budget:
+    """Rows, cells and time used so far by one import."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+        self.deadline = time.monotonic() + limits.seconds
+
+    def time(self, where: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise _LimitExceeded(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"reading and checking took longer than the limit of {self.limits.seconds:.0f} s; "
+                    "split the import into smaller files",
+                )
+            )
+
+    def add(self, where: str, rows: int, width: int) -> None:
+        self.rows += rows
+        self.cells += rows * max(width, 1)
+        if self.rows > self.limits.rows:
+            raise _LimitExceeded(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"the import holds more than {self.limits.rows:,} rows, the limit; "
+                    "split it into several imports",
+                )
+            )
+        if self.cells > self.limits.cells:
+            raise _LimitExceeded(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"the import holds more than {self.limits.cells:,} cells, the limit; "
+                    "split it into several imports",
+                )
+            )
+        if rows:
+            self.time(where)
+
+
 # ---------------------------------------------------------------- reading files
 
 
 def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], list[Problem]]:
-    """Read command-line arguments: files as given, folders as their `<table>.csv` and `*.xlsx` files."""
+    """Read command-line arguments: files as given, folders as their `*.csv` and `*.xlsx` files."""
     files: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for arg in paths:
@@ -143,6 +226,10 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
             targets = [p]
         for q in targets:
             try:
+                size = q.stat().st_size
+                if size > LIMITS.file_bytes:
+                    problems.append(Problem(str(q), None, None, _too_big(size)))
+                    continue
                 files.append((str(q), q.read_bytes()))
             except FileNotFoundError:
                 problems.append(Problem(str(q), None, None, "no such file or folder"))
@@ -151,57 +238,145 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
     return files, problems
 
 
-def _read_source(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
+def _too_big(size: int) -> str:
+    return (
+        f"the file is {size / 1e6:,.1f} MB, more than the limit of {LIMITS.file_bytes / 1e6:,.0f} MB "
+        "for one file; split it into several files"
+    )
+
+
+def _base(name: str) -> str:
+    return Path(name).name
+
+
+def _match_table(header: list[str]) -> list[str]:
+    """Tables whose columns include every header name and whose required columns are all in the header."""
+    names = {h for h in header if h}
+    return [
+        t.name for t in TABLES.values() if names and names <= set(t.column_names) and set(t.required) <= names
+    ]
+
+
+def _table_for(
+    label: str, named: str | None, header: list[str], what: str
+) -> tuple[str | None, list[Problem], str | None]:
+    """The table a file (or sheet) holds: its name if it is a table's, else the one table its header fits."""
+    if named in TABLES:
+        return named, [], None
+    matches = _match_table(header)
+    if len(matches) == 1:
+        return (
+            matches[0],
+            [],
+            f"{label}: read as table {matches[0]} (its header matches that table's columns)",
+        )
+    if what == "file":
+        start = f"{_base(label)!r} is not named like a table"
+        hint = f"name it <table>.csv ({', '.join(t + '.csv' for t in TABLE_NAMES)})"
+    else:
+        start = f"sheet {named!r} is not named like a table"
+        hint = f"name each sheet after its table ({', '.join(TABLE_NAMES)})"
+    if matches:
+        why = f"and its header fits several tables ({', '.join(matches)})"
+    else:
+        why = "and its header matches no table's columns"
+    return None, [Problem(label, None, None, f"{start} {why}; {hint}")], None
+
+
+def _read_source(name: str, data: bytes, budget: _Budget) -> tuple[list[_Sheet], list[Problem], list[str]]:
     suffix = Path(name).suffix.lower()
+    if len(data) > budget.limits.file_bytes:
+        return [], [Problem(name, None, None, _too_big(len(data)))], []
     if suffix == ".csv":
-        table = Path(name).stem
-        if table not in TABLES:
-            return [], [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"{Path(name).name!r} is not named like a table; "
-                    f"use one of: {', '.join(t + '.csv' for t in TABLE_NAMES)}",
-                )
-            ]
-        return _read_csv(name, table, data)
+        return _read_csv(name, Path(name).stem, data, budget)
     if suffix == ".xlsx":
-        return _read_xlsx(name, data)
+        return _read_xlsx(name, data, budget)
     if suffix in (".xls", ".xlsm", ".ods"):
-        return [], [Problem(name, None, None, f"{suffix} files are not supported; save it as .xlsx or CSV")]
-    return [], [Problem(name, None, None, "not a .csv or .xlsx file; name each CSV file <table>.csv")]
+        return (
+            [],
+            [Problem(name, None, None, f"{suffix} files are not supported; save it as .xlsx or CSV")],
+            [],
+        )
+    return (
+        [],
+        [Problem(name, None, None, "not a .csv or .xlsx file; save each table as CSV or all as .xlsx")],
+        [],
+    )
 
 
-def _read_csv(name: str, table: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
-    """Parse CSV with the csv module, which knows each record's physical line (quoted cells may span lines)."""
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _separator(line: str) -> str:
+    """The separator of a CSV header line: the one of , ; tab that occurs most outside quotes (comma on a tie)."""
+    counts = dict.fromkeys(_SEPARATORS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda s: (counts[s], s == ","))
+    return best if counts[best] else ","
+
+
+def _decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """The file's text (UTF-8, a byte-order mark allowed), or a problem saying what the bytes are."""
     if data.startswith(b"PK\x03\x04"):
-        return [], [
+        return None, [
             Problem(name, None, None, "this is an Excel (zip) file, not CSV; give it the .xlsx extension")
         ]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                "the text is UTF-16 (Excel's 'Unicode Text'), not UTF-8; save the file as 'CSV UTF-8'",
+            )
+        ]
     if b"\x00" in data:
-        return [], [
+        return None, [
             Problem(name, None, None, "this is not a text file (it holds binary data); expected CSV text")
         ]
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return [], [
-            Problem(
-                name,
-                line,
-                None,
-                f"the text is not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as 'CSV UTF-8'",
+        message = f"the text is not UTF-8 (byte 0x{data[exc.start]:02x})"
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        raw = data[start : end if end >= 0 else len(data)][:200]
+        try:
+            guess = raw.decode("cp1252").strip()
+            message += (
+                f"; it looks like Windows-1252/Latin-1 text ({guess[:60]!r}), as older Excel "
+                "versions save CSV; save the file as 'CSV UTF-8' (Excel: Save As > CSV UTF-8)"
             )
-        ]
+        except UnicodeDecodeError:
+            message += "; save the file as 'CSV UTF-8'"
+        return None, [Problem(name, line, None, message)]
+
+
+def _read_csv(
+    name: str, stem: str, data: bytes, budget: _Budget
+) -> tuple[list[_Sheet], list[Problem], list[str]]:
+    """Parse CSV with the csv module, which knows each record's physical line (quoted cells may span lines)."""
+    text, problems = _decode(name, data)
+    if text is None:
+        return [], problems, []
     if not text.strip():
-        return [], [
-            Problem(name, None, None, "the file is empty; expected a header row with the column names")
-        ]
-    reader = csv.reader(io.StringIO(text, newline=""))
+        return (
+            [],
+            [Problem(name, None, None, "the file is empty; expected a header row with the column names")],
+            [],
+        )
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    sep = _separator(first_line)
+    notes = [] if sep == "," else [f"{name}: read as {_SEPARATORS[sep]}-separated"]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     records: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -210,13 +385,50 @@ def _read_csv(name: str, table: str, data: bytes) -> tuple[list[_Sheet], list[Pr
             if record and any(cell.strip() for cell in record):
                 records.append(record)
                 lines.append(start)
+                if len(records) % 50_000 == 0:
+                    budget.time(name)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [Problem(name, reader.line_num, None, f"the CSV cannot be read: {exc}")]
+        return [], [Problem(name, reader.line_num, None, f"the CSV cannot be read: {exc}")], notes
+    if not records:
+        return (
+            [],
+            [
+                Problem(
+                    name,
+                    1,
+                    None,
+                    "the file has no column names: its lines hold only separators or spaces; "
+                    "expected a header row such as " + ",".join(TABLES[stem].column_names)
+                    if stem in TABLES
+                    else "the file has no column names: its lines hold only separators or spaces; "
+                    "expected a header row with a table's column names",
+                )
+            ],
+            notes,
+        )
     header = [h.strip() for h in records[0]]
+    table, problems, note = _table_for(name, stem, header, "file")
+    if table is None:
+        return [], problems, notes
+    if note:
+        notes.append(note)
+    budget.add(name, len(records) - 1, len(header))
     problems = check_header(name, TABLES[table], header)
     if lines[0] != 1:
         problems.append(Problem(name, lines[0], None, "the header must be on line 1"))
+    if problems and any(p.line == 1 for p in problems):
+        if len(header) == 1 < len(TABLES[table].required):
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    None,
+                    "the header holds one column only; separate the columns by commas (,), "
+                    "semicolons (;) or tabs",
+                )
+            )
+        return [], problems, notes  # rows under a broken header would only produce noise
     width = len(header)
     good: list[list[str]] = []
     good_lines: list[int] = []
@@ -232,13 +444,11 @@ def _read_csv(name: str, table: str, data: bytes) -> tuple[list[_Sheet], list[Pr
             continue
         good.append(record)
         good_lines.append(line)
-    if problems and any(p.line == 1 for p in problems):
-        return [], problems  # rows under a broken header would only produce noise
     frame = (
         pd.DataFrame(good, columns=header, dtype="str") if good else pd.DataFrame(columns=header, dtype="str")
     )
     frame["_line"] = good_lines
-    return [_Sheet(name, table, frame)], problems
+    return [_Sheet(name, table, frame)], problems, notes
 
 
 def _cell_text(value: object) -> str:
@@ -256,84 +466,156 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(name: str, data: bytes) -> tuple[list[_Sheet], list[Problem]]:
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's (1900) date serial numbers
+_EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
+
+
+def _excel_date(value: object) -> str | None:
+    """A date typed as a plain number in Excel (a date serial such as 45292 = 2024-01-01), as ISO text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not (1 <= value <= _EXCEL_LAST_SERIAL) or not float(value).is_integer():
+        return None
+    return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+
+
+def _check_zip(name: str, data: bytes, limits: Limits) -> list[Problem]:
+    """Refuse a workbook that would unpack to too much, from the zip directory alone (nothing inflated)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        return [Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")]
+    if len(members) > limits.xlsx_members:
+        return [
+            Problem(
+                name,
+                None,
+                None,
+                f"the workbook holds {len(members):,} parts, more than {limits.xlsx_members:,}",
+            )
+        ]
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.xlsx_unpacked_bytes:
+        return [
+            Problem(
+                name,
+                None,
+                None,
+                f"the workbook would unpack to {unpacked / 1e6:,.0f} MB, more than the limit of "
+                f"{limits.xlsx_unpacked_bytes / 1e6:,.0f} MB; it was not opened. Split it, or save "
+                "the tables as CSV",
+            )
+        ]
+    for m in members:
+        if m.file_size > _RATIO_FROM_BYTES and m.file_size > limits.xlsx_ratio * max(m.compress_size, 1):
+            ratio = m.file_size / max(m.compress_size, 1)
+            return [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"part {m.filename!r} of the workbook is compressed {ratio:,.0f}:1 (limit "
+                    f"{limits.xlsx_ratio:,.0f}:1); a real sheet never is, so it was not opened "
+                    "(a possible zip bomb). Save the tables as CSV",
+                )
+            ]
+    return []
+
+
+def _read_xlsx(name: str, data: bytes, budget: _Budget) -> tuple[list[_Sheet], list[Problem], list[str]]:
     import openpyxl  # imported here: only Excel imports pay for it
 
     if not data:
-        return [], [Problem(name, None, None, "the file is empty")]
+        return [], [Problem(name, None, None, "the file is empty")], []
+    refused = _check_zip(name, data, budget.limits)
+    if refused:
+        return [], refused, []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        return [], [Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")]
     except Exception as exc:  # openpyxl raises many kinds on damaged files; none may reach the user raw
-        return [], [Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")]
+        return [], [Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")], []
     sheets: list[_Sheet] = []
     problems: list[Problem] = []
+    notes: list[str] = []
     try:
         for ws in book.worksheets:
             title = ws.title.strip()
             label = f"{name}[{ws.title}]"
             if title.lower() in IGNORED_SHEETS:
                 continue
-            if title not in TABLES:
-                problems.append(
-                    Problem(
-                        label,
-                        None,
-                        None,
-                        f"sheet {ws.title!r} is not named like a table; "
-                        f"name each sheet after its table: {', '.join(TABLE_NAMES)}",
-                    )
-                )
-                continue
-            sheet, found = _read_sheet(label, title, ws.iter_rows(values_only=True))
+            sheet, found, note = _read_sheet(label, title, ws.iter_rows(values_only=True), budget)
             problems += found
+            if note:
+                notes.append(note)
             if sheet is not None:
                 sheets.append(sheet)
+    except _LimitExceeded:
+        raise
     except Exception as exc:  # a damaged sheet inside a valid zip
-        problems.append(Problem(name, None, None, f"cannot read the workbook ({type(exc).__name__}: {exc})"))
+        problems.append(Problem(name, None, None, f"cannot read the workbook ({type(exc).__name__})"))
     finally:
         book.close()
     if not sheets and not problems:
         problems.append(
             Problem(name, None, None, f"no sheet is named like a table ({', '.join(TABLE_NAMES)})")
         )
-    return sheets, problems
+    return sheets, problems, notes
 
 
 def _read_sheet(
-    label: str, table: str, rows: Iterable[tuple[object, ...]]
-) -> tuple[_Sheet | None, list[Problem]]:
+    label: str, title: str, rows: Iterable[tuple[object, ...]], budget: _Budget
+) -> tuple[_Sheet | None, list[Problem], str | None]:
     it = iter(rows)
     first = next(it, None)
-    if first is None or all(v is None for v in first):
-        return None, [Problem(label, 1, None, "row 1 must hold the column names; the sheet has none")]
+    if first is None or all(v is None or _cell_text(v).strip() == "" for v in first):
+        if title not in TABLES:
+            return None, [], None  # an empty sheet of another name (Sheet2): nothing to import
+        return None, [Problem(label, 1, None, "row 1 must hold the column names; the sheet has none")], None
     header = [_cell_text(v).strip() for v in first]
     while header and header[-1] == "":
         header.pop()
+    table, problems, note = _table_for(label, title, header, "sheet")
+    if table is None:
+        return None, problems, None
     problems = check_header(label, TABLES[table], header)
     width = len(header)
+    dates = [
+        i
+        for i, h in enumerate(header)
+        if h in TABLES[table].column_names and TABLES[table].column(h).kind == "date"
+    ]
     records: list[list[str]] = []
     lines: list[int] = []
-    for number, row in enumerate(it, start=2):
+    counted = number = 1
+    for number, row in enumerate(it, start=2):  # noqa: B007 (number is used after the loop)
+        if number - counted >= 20_000:
+            budget.add(label, number - counted, width)
+            counted = number
         cells = [_cell_text(v) for v in row]
         if not any(c.strip() for c in cells):
             continue
         if any(c.strip() for c in cells[width:]):
             problems.append(Problem(label, number, None, "the row has values in columns without a header"))
             continue
+        for i in dates:
+            if i < len(row):
+                iso = _excel_date(row[i])
+                if iso is not None:
+                    cells[i] = iso
         cells = (cells + [""] * width)[:width]
         records.append(cells)
         lines.append(number)
+    budget.add(label, number - counted, width)
     if any(p.line == 1 for p in problems):
-        return None, problems
+        return None, problems, note
     frame = (
         pd.DataFrame(records, columns=header, dtype="str")
         if records
         else pd.DataFrame(columns=header, dtype="str")
     )
     frame["_line"] = lines
-    return _Sheet(label, table, frame), problems
+    return _Sheet(label, table, frame), problems, note
 
 
 # ---------------------------------------------------------------- checks without the database
@@ -349,12 +631,23 @@ class _Parsed:
 def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None) -> _Parsed:
     plan = ImportPlan()
     readable = True
+    budget = _Budget(LIMITS)
     by_table: dict[str, list[pd.DataFrame]] = {}
     for name, data in files:
         plan.files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), len(data)))
+    for name, data in files:
         started = time.perf_counter()
-        sheets, problems = _read_source(name, data)
+        try:
+            sheets, problems, notes = _read_source(name, data, budget)
+        except _LimitExceeded as stop:
+            plan.errors.append(stop.problem)
+            return _Parsed(plan, {}, False)
+        except Exception:  # a reader bug must never reach the user as a stack trace
+            log.exception("unexpected error reading %s", name)
+            sheets, notes = [], []
+            problems = [Problem(name, None, None, "the file could not be read (an unexpected error, logged)")]
         plan.errors += problems
+        plan.notes += notes
         readable = readable and not problems
         for sheet in sheets:
             frame = sheet.frame
@@ -379,6 +672,11 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
         plan.errors += problems
         plan.rows[table.name] = len(normal)
         frames[table.name] = normal
+        try:
+            budget.time(table.name)
+        except _LimitExceeded as stop:
+            plan.errors.append(stop.problem)
+            return _Parsed(plan, frames, False)
         if progress:
             progress(f"checked {table.name}", len(normal), time.perf_counter() - started)
     return _Parsed(plan, frames, readable)
@@ -525,6 +823,62 @@ def _check_event_findings(db: _Db, frames: dict[str, pd.DataFrame], problems: li
     )
 
 
+OWNERS: tuple[tuple[str, str, str], ...] = (
+    # table, owning column, what the row is called in messages (DATA_FORMAT.md: fixed once written)
+    ("contracts", "affiliate_id", "contract"),
+    ("contracts", "company_id", "contract"),
+    ("product_models", "company_id", "product model"),
+    ("disclosure_requests", "company_id", "request"),
+    ("cases", "company_id", "case"),
+    ("findings", "case_id", "finding"),
+    ("events", "case_id", "event"),
+    ("events", "finding_id", "event"),
+)
+_OWNER_NOUNS = {
+    "company_id": "company",
+    "affiliate_id": "affiliate",
+    "case_id": "case",
+    "finding_id": "finding",
+}
+
+
+def _check_owners(db: _Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """A row already in the database keeps its owner: an upsert may correct it, never move it."""
+    for table_name, column, noun in OWNERS:
+        if table_name not in frames:
+            continue
+        frame = frames[table_name]
+        (key,) = TABLES[table_name].key
+        ids = frame[key].dropna()
+        if ids.empty:
+            continue
+        view = db.frame(pd.DataFrame({"v": pd.Series(ids.unique(), dtype="str")}))
+        stored = db.con.execute(
+            f"SELECT t.{key} AS k, CAST(t.{column} AS VARCHAR) AS x FROM {table_name} t "  # noqa: S608 (names from TABLES)
+            f"SEMI JOIN {view} ON v = t.{key}"
+        ).df()
+        if stored.empty:
+            continue
+        old = frame[key].map(pd.Series(stored["x"].to_numpy(), index=stored["k"].to_numpy(), dtype=object))
+        exists = frame[key].isin(set(stored["k"]))
+        new = frame[column]
+        moved = exists & ((old.isna() != new.isna()) | (old.notna() & new.notna() & (old != new)))
+        owner = _OWNER_NOUNS[column]
+        for i in frame.index[moved.fillna(False).to_numpy()]:
+            was = "no " + owner if pd.isna(old[i]) else f"{owner} {old[i]!r}"
+            becomes = "no " + owner if pd.isna(new[i]) else f"{owner} {new[i]!r}"
+            problems.append(
+                Problem(
+                    frame.at[i, "_file"],
+                    int(frame.at[i, "_line"]),
+                    column,
+                    f"{noun} {frame.at[i, key]!r} belongs to {was} in the database; this row would move it "
+                    f"to {becomes}. An import may correct a row but never move it to another owner: "
+                    "give the row a new id instead",
+                )
+            )
+
+
 def _check_children_in_db(db: _Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
     """A changed parent must not break rows already in the database that the import leaves alone."""
     rules = (
@@ -620,6 +974,7 @@ def _check_with_db(parsed: _Parsed, con: duckdb.DuckDBPyConnection) -> tuple[Imp
     db = _Db(con)
     problems: list[Problem] = []
     _check_references(db, frames, problems)
+    _check_owners(db, frames, problems)
     _check_dates_after_parent(db, frames, problems)
     _check_event_findings(db, frames, problems)
     _check_children_in_db(db, frames, problems)

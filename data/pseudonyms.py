@@ -1,22 +1,112 @@
-"""Consistent pseudonyms for presentation mode (webinars on real data).
+"""Pseudonyms for presentation mode (webinars on real data), from a keyed shuffle.
 
-Every company, factory, affiliate and product model gets a stable stand-in within a
-database ("Company A", "Factory 12", "Affiliate 3", "Product 7"), numbered in id order,
-so the same entity has the same pseudonym on every page, chart, table and download.
-Free text that could identify someone (case titles, notes, finding descriptions,
-addresses) is hidden altogether.
+Each database file carries a presentation key (`meta.presentation_key`, 32 random bytes
+in hex), written when the file is created and replaced by staff with `rotate_key`
+(through `store.publish`, so it is one more published version). Within one kind of
+entity, the pseudonym order is the order of HMAC-SHA256(key, "<kind>:<id>"): it does not
+follow id order or name order, and nobody without the key can recompute it. The same key
+gives the same pseudonyms on every page, rerun and download of one presentation.
+
+| kind      | id column          | pseudonym     | URL handle    |
+|-----------|--------------------|---------------|---------------|
+| company   | company_id         | Company K     | Company-K     |
+| factory   | factory_id         | Factory 12    | Factory-12    |
+| affiliate | affiliate_id       | Affiliate 3   | Affiliate-3   |
+| product   | product_model_id   | Product 7     | Product-7     |
+| case, request, finding, contract, event | case_id, ... | Case 4, ... | Case-4, ... |
+
+`Pseudonyms.frame` disguises a query result **by id, never by parsing display text**:
+
+* id columns (`ID_COLUMNS`) get the entity's handle, so a page keeps working with the
+  handle as if it were the id (`resolve` turns a handle back into the real id server-side);
+  list-of-id columns (`LIST_ID_COLUMNS`) likewise, element by element;
+* name columns (`NAME_COLUMNS`) get the pseudonym of the id in the paired id column of the
+  same row (`name` pairs with the frame's only entity id column); list-of-name columns with
+  the paired list-of-id column, element by element;
+* country columns become a region ("Southeast Asia"), or "Other region" when fewer than
+  `MIN_REGION` entities of that kind share the region;
+* columns of vocabulary (`SAFE_COLUMNS`: role, scope, level, band, ...) are kept unless a
+  value contains a real name, id, city or address;
+* every other text column is hidden (`HIDDEN`): free text (titles, notes, descriptions,
+  addresses, cities, component types) and any column this module does not know. Fail closed:
+  a new query shows "(hidden in presentation mode)" until its columns are declared here.
+Numbers, dates and booleans are kept (scores, counts and dates are what a webinar shows).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 HIDDEN = "(hidden in presentation mode)"
-HIDDEN_COLUMNS = frozenset({"title", "note", "description", "address", "detail"})
-SEPARATORS = (", ", " · ")
+KEY_NAME = "presentation_key"
+MIN_REGION = 3  # a region shared by fewer entities of a kind is reported as "Other region"
+OTHER_REGION = "Other region"
+
+# kind: (SQL with the columns id, name, country), pseudonym format
+_SOURCES: dict[str, tuple[str, str]] = {
+    "company": ("SELECT company_id, name, hq_country FROM companies", "Company {letters}"),
+    "factory": ("SELECT factory_id, legal_name, country FROM factories", "Factory {n}"),
+    "affiliate": ("SELECT affiliate_id, name, country FROM affiliates", "Affiliate {n}"),
+    "product": ("SELECT product_model_id, name, NULL FROM product_models", "Product {n}"),
+    "case": ("SELECT case_id, NULL, NULL FROM cases", "Case {n}"),
+    "request": ("SELECT request_id, NULL, NULL FROM disclosure_requests", "Request {n}"),
+    "finding": ("SELECT finding_id, NULL, NULL FROM findings", "Finding {n}"),
+    "contract": ("SELECT contract_id, NULL, NULL FROM contracts", "Contract {n}"),
+    "event": ("SELECT event_id, NULL, NULL FROM events", "Event {n}"),
+}
+KINDS = tuple(_SOURCES)
+
+ID_COLUMNS = {
+    "company_id": "company", "factory_id": "factory", "affiliate_id": "affiliate",
+    "product_model_id": "product", "case_id": "case", "request_id": "request", "finding_id": "finding",
+    "contract_id": "contract", "event_id": "event",
+    # display names some queries give their id columns
+    "Case": "case", "Finding": "finding", "Request": "request",
+}  # fmt: skip
+LIST_ID_COLUMNS = {
+    "company_ids": "company", "factory_ids": "factory", "affiliate_ids": "affiliate",
+    "product_model_ids": "product", "case_ids": "case",
+}  # fmt: skip
+# name column -> the id column (or list-of-id column) of the same row it belongs to
+NAME_COLUMNS = {
+    "company": "company_id", "company_name": "company_id", "factory": "factory_id",
+    "factory_name": "factory_id", "legal_name": "factory_id", "affiliate": "affiliate_id",
+    "affiliate_name": "affiliate_id", "product_model": "product_model_id", "product": "product_model_id",
+    "companies": "company_ids", "factories": "factory_ids", "affiliates": "affiliate_ids",
+    "products": "product_model_ids",
+}  # fmt: skip
+COUNTRY_COLUMNS = {"hq_country": "company", "country": None}  # None: from the frame's other columns
+# Vocabulary columns: enumerations and scoring text without names (checked value by value).
+SAFE_COLUMNS = frozenset({
+    "role", "kind", "category", "categories", "scope", "level", "level_by_deadline", "level_now", "tier",
+    "status", "severity", "most_severe", "code_area", "Code area", "Severity", "methodology", "band", "Band",
+    "event_type", "reason", "retaliation_rule", "trend", "region", "Region", "Methodology", "as_of_label",
+})  # fmt: skip
+
+# ISO 3166 alpha-2 -> region (broad, so that a region holds several entities)
+_REGIONS = {
+    "East Asia": "CN HK MO TW JP KR KP MN",
+    "Southeast Asia": "VN TH MY ID PH SG KH MM LA BN TL",
+    "South Asia": "IN BD PK LK NP BT MV AF",
+    "Europe": "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE GB NO CH IS "
+    "LI MC SM AD AL BA ME MK RS XK MD UA BY RU TR GE AM AZ",
+    "North America": "US CA",
+    "Latin America": "MX GT BZ HN SV NI CR PA CU DO HT JM PR TT BS BB CO VE EC PE BO CL AR UY PY BR GY SR",
+    "Middle East and North Africa": "MA DZ TN LY EG SD IL PS JO LB SY IQ IR SA YE OM AE QA BH KW",
+    "Sub-Saharan Africa": "NG GH CI SN ML BF NE TD CM CF GA CG CD AO ZM ZW MW MZ TZ KE UG RW BI ET SO DJ ER "
+    "SS ZA NA BW LS SZ MG MU",
+    "Central Asia": "KZ UZ TM KG TJ",
+    "Oceania": "AU NZ PG FJ",
+}
+REGION_OF = {code: region for region, codes in _REGIONS.items() for code in codes.split()}
 
 
 def letters(n: int) -> str:
@@ -29,51 +119,246 @@ def letters(n: int) -> str:
     return out
 
 
+def region(country: object) -> str | None:
+    """The broad region of an ISO alpha-2 country code (None for no country)."""
+    if not isinstance(country, str) or not country:
+        return None
+    return REGION_OF.get(country.upper(), OTHER_REGION)
+
+
+def shuffle_order(key: str, kind: str, ids: list[str]) -> list[str]:
+    """The ids in keyed-shuffle order: sorted by HMAC-SHA256(key, "<kind>:<id>")."""
+    k = key.encode("utf-8")
+    return sorted(ids, key=lambda i: hmac.new(k, f"{kind}:{i}".encode(), hashlib.sha256).digest())
+
+
+# ---------------------------------------------------------------- the key
+
+
+def new_key() -> str:
+    return secrets.token_hex(32)
+
+
+def read_key(cur: duckdb.DuckDBPyConnection) -> str | None:
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [KEY_NAME]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def write_key(con: duckdb.DuckDBPyConnection, key: str | None = None) -> str:
+    """Store a (new) presentation key in the file `con` writes; returns it."""
+    key = key or new_key()
+    con.execute("DELETE FROM meta WHERE key = ?", [KEY_NAME])
+    con.execute("INSERT INTO meta VALUES (?, ?)", [KEY_NAME, key])
+    return key
+
+
+def rotate_key(path: Path, *, who: str) -> None:
+    """Publish a new version of the database with a new presentation key (every pseudonym
+    changes), recorded in the audit log."""
+    from data import store
+
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        write_key(con)
+        con.execute(
+            "INSERT INTO audit_log (who, action, detail) VALUES (?, 'presentation key', ?)",
+            [who, "new presentation key: every pseudonym changes"],
+        )
+
+    store.publish(path, change)
+
+
+# ---------------------------------------------------------------- the mapping
+
+
 @dataclass(frozen=True)
 class Pseudonyms:
-    """Real name -> pseudonym, and entity id -> pseudonym."""
+    """Pseudonyms of one database file under one presentation key."""
 
-    by_name: dict[str, str]
-    by_id: dict[str, str]
+    label: dict[tuple[str, str], str]  # (kind, id) -> "Company K"
+    real: dict[str, tuple[str, str]]  # handle "Company-K" -> (kind, id)
+    regions: dict[tuple[str, str], str]  # (kind, country) -> region or OTHER_REGION
+    secrets_: frozenset[str] = field(repr=False, default=frozenset())  # names, ids, cities, addresses
+    temporary_key: bool = False  # the file has no key: one was made up for this process
+    _leaks: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
-    def name(self, value: object) -> object:
-        """A real entity name (or a list of them joined by ', ' or ' · ') as pseudonyms;
-        anything else unchanged."""
-        if not isinstance(value, str) or not value:
-            return value
-        if value in self.by_name:
-            return self.by_name[value]
-        for sep in SEPARATORS:
-            if sep in value:
-                return sep.join(str(self.name(part)) for part in value.split(sep))
+    # -- single values
+
+    def name(self, kind: str, entity_id: object) -> object:
+        """The pseudonym of an entity ("Company K"); None stays None; unknown ids are hidden."""
+        if entity_id is None or (not isinstance(entity_id, str) and pd.isna(entity_id)):
+            return None
+        return self.label.get((kind, str(entity_id)), HIDDEN)
+
+    def handle(self, kind: str, entity_id: object) -> object:
+        """The id as presentation mode shows it ("Company-K"): usable in URLs and as a key."""
+        label = self.name(kind, entity_id)
+        return label.replace(" ", "-") if isinstance(label, str) and label != HIDDEN else label
+
+    def resolve(self, value: object) -> object:
+        """A handle back to the real id (server-side); anything else unchanged."""
+        if isinstance(value, str) and value in self.real:
+            return self.real[value][1]
         return value
 
+    def is_handle(self, value: object) -> bool:
+        return isinstance(value, str) and value in self.real
+
+    def to_handle(self, kind: str, value: str) -> str:
+        """A real id as its handle (a handle or unknown text unchanged)."""
+        if (kind, value) in self.label:
+            return str(self.handle(kind, value))
+        return value
+
+    def region(self, kind: str, country: object) -> object:
+        if country is None or (not isinstance(country, str) and pd.isna(country)):
+            return None
+        return self.regions.get((kind, str(country)), region(country))
+
+    def leaks(self, text: str) -> bool:
+        """Whether `text` contains a real name, id, city or address (remembered per text)."""
+        known = self._leaks.get(text)
+        if known is None:
+            known = self._leaks[text] = any(s in text for s in self.secrets_)
+        return known
+
+    # -- frames
+
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy with every name replaced and free-text columns hidden."""
+        """A copy as presentation mode shows it (see the module docstring)."""
         out = frame.copy()
+        entity_ids = [c for c in out.columns if c in ID_COLUMNS and ID_COLUMNS[c] in ("company", "factory", "affiliate", "product")]  # fmt: skip
+        country_kind = (
+            "factory" if "factory_id" in out.columns or "tier" in out.columns
+            else "affiliate" if "affiliate_id" in out.columns or "affiliate" in out.columns
+            else "company" if "company_id" in out.columns and "name" in out.columns
+            else "factory"
+        )  # fmt: skip
         for column in out.columns:
-            if column in HIDDEN_COLUMNS:
-                out[column] = out[column].where(out[column].isna(), HIDDEN)
-            elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-                out[column] = out[column].map(self.name)
+            series = out[column]
+            if column in NAME_COLUMNS or column == "name":
+                id_column = NAME_COLUMNS.get(column) or (entity_ids[0] if len(entity_ids) == 1 else None)
+                if id_column in ID_COLUMNS and id_column in frame.columns:
+                    kind = ID_COLUMNS[id_column]
+                    out[column] = [self.name(kind, i) for i in frame[id_column]]
+                elif id_column in LIST_ID_COLUMNS and id_column in frame.columns:
+                    kind = LIST_ID_COLUMNS[id_column]
+                    out[column] = [self._names(kind, ids) for ids in frame[id_column]]
+                else:
+                    out[column] = self._hide(series)
+            elif column in ID_COLUMNS:
+                kind = ID_COLUMNS[column]
+                out[column] = [self.handle(kind, i) for i in series]
+            elif column in LIST_ID_COLUMNS:
+                kind = LIST_ID_COLUMNS[column]
+                out[column] = [self._handles(kind, ids) for ids in series]
+            elif column in COUNTRY_COLUMNS:
+                kind = COUNTRY_COLUMNS[column] or country_kind
+                out[column] = [self.region(kind, c) for c in series]
+            elif _is_numeric_or_date(series):
+                continue
+            elif column in SAFE_COLUMNS:
+                out[column] = self._vocabulary(series)
+            else:
+                out[column] = self._hide(series)
         return out
 
+    def _names(self, kind: str, ids: object) -> object:
+        if _is_missing_list(ids):
+            return ids
+        return [self.name(kind, i) for i in ids]
 
-def build(cur: duckdb.DuckDBPyConnection) -> Pseudonyms:
-    """Pseudonyms for every entity in the database, numbered in id order."""
-    by_name: dict[str, str] = {}
-    by_id: dict[str, str] = {}
-    sources = (
-        ("SELECT company_id, name FROM companies ORDER BY company_id", lambda i: f"Company {letters(i)}"),
-        ("SELECT factory_id, legal_name FROM factories ORDER BY factory_id", lambda i: f"Factory {i + 1}"),
-        ("SELECT affiliate_id, name FROM affiliates ORDER BY affiliate_id", lambda i: f"Affiliate {i + 1}"),
-        (
-            "SELECT product_model_id, name FROM product_models ORDER BY product_model_id",
-            lambda i: f"Product {i + 1}",
-        ),
-    )
-    for sql, label in sources:
-        for i, (entity_id, name) in enumerate(cur.execute(sql).fetchall()):
-            by_id[entity_id] = label(i)
-            by_name.setdefault(name, label(i))
-    return Pseudonyms(by_name, by_id)
+    def _handles(self, kind: str, ids: object) -> object:
+        if _is_missing_list(ids):
+            return ids
+        return [self.handle(kind, i) for i in ids]
+
+    def _vocabulary(self, series: pd.Series) -> list:
+        cache: dict[str, object] = {}
+
+        def keep(value: object) -> object:
+            if isinstance(value, (list, tuple, np.ndarray)):
+                return [keep(v) for v in value]
+            if not isinstance(value, str):
+                return value
+            if value not in cache:
+                cache[value] = HIDDEN if self.leaks(value) else value
+            return cache[value]
+
+        return [keep(v) for v in series]
+
+    @staticmethod
+    def _hide(series: pd.Series) -> list:
+        return [v if _is_missing(v) else HIDDEN for v in series]
+
+    def explanation(self, why):
+        """A `scoring.Explanation` with its frames disguised and the company as its handle."""
+        return replace(
+            why,
+            company_id=self.handle("company", why.company_id),
+            requests=self.frame(why.requests),
+            cases=self.frame(why.cases),
+        )
+
+
+def _is_missing(value: object) -> bool:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return False
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _is_missing_list(value: object) -> bool:
+    return not isinstance(value, (list, tuple, np.ndarray))
+
+
+def _is_numeric_or_date(series: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return True
+    if pd.api.types.is_datetime64_any_dtype(series) or isinstance(series.dtype, pd.PeriodDtype):
+        return True
+    if series.dtype == object:  # dates from DuckDB, lists of numbers (trend sparklines), None
+        values = [v for v in series if not _is_missing(v)]
+        import datetime as dt
+
+        def plain(v: object) -> bool:
+            if isinstance(v, (list, tuple, np.ndarray)):
+                return all(isinstance(x, (int, float, np.number)) or x is None for x in v)
+            return isinstance(v, (int, float, np.number, bool, dt.date, dt.datetime, pd.Timestamp))
+
+        return all(plain(v) for v in values)
+    return False
+
+
+_PROCESS_KEY = new_key()  # for a file that has no key yet (created before keys existed)
+
+
+def build(cur: duckdb.DuckDBPyConnection, key: str | None = None) -> Pseudonyms:
+    """Pseudonyms for every entity in the database under its presentation key."""
+    stored = read_key(cur)
+    temporary = key is None and stored is None
+    key = key or stored or _PROCESS_KEY
+    label: dict[tuple[str, str], str] = {}
+    regions: dict[tuple[str, str], str] = {}
+    hidden: set[str] = set()
+    for kind, (sql, template) in _SOURCES.items():
+        rows = cur.execute(sql).fetchall()
+        order = shuffle_order(key, kind, [str(r[0]) for r in rows])
+        for i, entity_id in enumerate(order):
+            label[(kind, entity_id)] = template.format(letters=letters(i), n=i + 1)
+        counts: dict[str, int] = {}
+        for entity_id, name, country in rows:
+            hidden.add(str(entity_id))
+            if isinstance(name, str) and name.strip():
+                hidden.add(name.strip())
+            if country:
+                counts[region(country)] = counts.get(region(country), 0) + 1
+        for _, _, country in rows:
+            if country:
+                r = region(country)
+                regions[(kind, country)] = r if counts[r] >= MIN_REGION else OTHER_REGION
+    cities = cur.execute("SELECT DISTINCT city FROM factories WHERE city IS NOT NULL").fetchall()
+    addresses = cur.execute("SELECT DISTINCT address FROM factories WHERE address IS NOT NULL").fetchall()
+    hidden.update(v.strip() for (v,) in cities + addresses if v and v.strip())
+    real = {lab.replace(" ", "-"): k for k, lab in label.items()}
+    # Short strings ("A", "1") would hide ordinary words; ids and names that short are rare.
+    secrets_set = frozenset(s for s in hidden if len(s) >= 3)
+    return Pseudonyms(label, real, regions, secrets_set, temporary)

@@ -57,13 +57,18 @@ def company_filters(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | Non
 
 
 def company_contracts(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
-    """The company's contracts with affiliates and the product models they cover."""
+    """The company's contracts with affiliates and the product models they cover (lists of
+    names with the matching lists of ids, in name order)."""
     return cur.execute(
         """
-        SELECT a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date, k.end_date,
-               k.annual_spend_eur,
-               (SELECT string_agg(p.name, ', ' ORDER BY p.name) FROM contract_products cp
-                JOIN product_models p USING (product_model_id) WHERE cp.contract_id = k.contract_id) AS products
+        SELECT k.affiliate_id, a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date,
+               k.end_date, k.annual_spend_eur,
+               coalesce((SELECT list(p.name ORDER BY p.name, p.product_model_id) FROM contract_products cp
+                         JOIN product_models p USING (product_model_id)
+                         WHERE cp.contract_id = k.contract_id), []) AS products,
+               coalesce((SELECT list(p.product_model_id ORDER BY p.name, p.product_model_id)
+                         FROM contract_products cp JOIN product_models p USING (product_model_id)
+                         WHERE cp.contract_id = k.contract_id), []) AS product_model_ids
         FROM contracts k JOIN affiliates a USING (affiliate_id)
         WHERE k.company_id = $company
         ORDER BY k.start_date DESC, a.name
@@ -74,24 +79,43 @@ def company_contracts(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.Dat
 
 def company_evidence_events(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
     """Dated evidence to annotate a trajectory: requests due, reports opened, remediation verified,
-    retaliation confirmed. Columns: date, kind, label."""
-    return cur.execute(
+    retaliation confirmed. Columns: date, kind, request_id, scope, case_id, finding_id (ids, so
+    presentation mode can swap them) and label (`label_evidence_events`)."""
+    events = cur.execute(
         """
-        SELECT due_on AS date, 'request_due' AS kind,
-               request_id || ' (' || replace(scope, '_', ' ') || ')' AS label
+        SELECT due_on AS date, 'request_due' AS kind, request_id, scope,
+               NULL::VARCHAR AS case_id, NULL::VARCHAR AS finding_id
         FROM disclosure_requests WHERE company_id = $company
         UNION ALL
-        SELECT opened_on, 'case_opened', case_id || ' opened' FROM cases WHERE company_id = $company
+        SELECT opened_on, 'case_opened', NULL, NULL, case_id, NULL FROM cases WHERE company_id = $company
         UNION ALL
         SELECT e.event_date, CASE e.event_type WHEN 'verified' THEN 'verified' ELSE 'retaliation' END,
-               e.case_id || CASE e.event_type WHEN 'verified' THEN ': finding ' || e.finding_id || ' verified'
-                                 ELSE ': retaliation confirmed' END
+               NULL, NULL, e.case_id, e.finding_id
         FROM events e JOIN cases c USING (case_id)
         WHERE c.company_id = $company AND e.event_type IN ('verified', 'retaliation_confirmed')
-        ORDER BY 1, 2, 3
+        ORDER BY 1, 2, 3, 5, 6
         """,
         {"company": company_id},
     ).df()
+    return label_evidence_events(events)
+
+
+def label_evidence_events(events: pd.DataFrame) -> pd.DataFrame:
+    """`events` with a `label` column ("RQ1 (final assembly)", "CS1 opened", "CS1: finding F1
+    verified", "CS1: retaliation confirmed"), built from the (possibly disguised) id columns."""
+    out = events.copy()
+    labels = []
+    for r in out.itertuples(index=False):
+        if r.kind == "request_due":
+            labels.append(f"{r.request_id} ({str(r.scope).replace('_', ' ')})")
+        elif r.kind == "case_opened":
+            labels.append(f"{r.case_id} opened")
+        elif r.kind == "verified":
+            labels.append(f"{r.case_id}: finding {r.finding_id} verified")
+        else:
+            labels.append(f"{r.case_id}: retaliation confirmed")
+    out["label"] = pd.Series(labels, index=out.index, dtype=object)
+    return out
 
 
 def audit_log(cur: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
@@ -106,7 +130,7 @@ def open_findings(cur: duckdb.DuckDBPyConnection, company_id: str, as_of: object
     return cur.execute(
         """
         SELECT k.case_id AS "Case", f.finding_id AS "Finding", k.opened_on AS "Opened",
-               fa.legal_name AS factory, f.code_area AS "Code area", f.severity AS "Severity",
+               k.factory_id, fa.legal_name AS factory, f.code_area AS "Code area", f.severity AS "Severity",
                EXISTS (SELECT 1 FROM events e WHERE e.finding_id = f.finding_id
                        AND e.event_type = 'evidence_submitted' AND e.event_date <= $as_of) AS "Evidence submitted"
         FROM findings f JOIN cases k USING (case_id) JOIN factories fa ON fa.factory_id = k.factory_id

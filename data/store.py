@@ -24,6 +24,8 @@ from typing import TypeVar
 
 import duckdb
 
+from data import pseudonyms
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
@@ -97,6 +99,7 @@ def create_database(
                 create_schema(con)
                 if fill is not None:
                     fill(con)
+                pseudonyms.write_key(con)  # every new file has its own presentation key
                 con.execute("COMMIT")
                 _finish(con)
             except BaseException:

@@ -23,6 +23,7 @@ import pycountry
 from data.tables import Table
 
 MAX_ID_LENGTH = 64
+EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/templates.py)
 COUNTRY_CODES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
@@ -199,8 +200,29 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
         # the parent's) judge only valid values and do not repeat the same error.
         out[column.name] = value.where(present & ~bad, None)
     _row_rules(table, frame, parsed_dates, out, problems)
+    _example_rows(table, out, problems)
     _duplicates(table, out, problems)
     return out, problems
+
+
+def _example_rows(table: Table, out: pd.DataFrame, problems: list[Problem]) -> None:
+    """A template's example row (an id starting EXAMPLE-) imported unchanged: one error per row."""
+    ids = [c.name for c in table.columns if c.kind == "id"]
+    marked = {c: out[c].fillna("").str.upper().str.startswith(EXAMPLE_PREFIX) for c in ids}
+    seen = pd.Series(False, index=out.index)
+    for column in ids:
+        first = marked[column] & ~seen
+        emit(
+            problems,
+            out,
+            first,
+            column,
+            f"{{value}} is the template's example row (ids starting {EXAMPLE_PREFIX}); "
+            "replace it with your own data or delete the row",
+        )
+        seen |= marked[column]
+    for column in ids:  # no further errors (unknown reference...) about the example's ids
+        out.loc[seen, column] = None
 
 
 def _row_rules(

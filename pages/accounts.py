@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from data import accounts, store
+from data import accounts, pseudonyms, store
 from ui import auth, cache, nav
 
 nav.through_app("accounts")
@@ -81,3 +81,17 @@ if not users.empty:
                 st.error("You cannot remove the account you are signed in with.")
             else:
                 publish(accounts.remove_user, who, done=f"Removed account {who}.")
+
+st.subheader("Presentation mode")
+st.caption(
+    "Pseudonyms (“Company K”, “Factory 12”) come from a keyed shuffle; the key is kept in the database. "
+    "A new key gives every company, factory, affiliate and product another pseudonym, for example "
+    "before a webinar whose audience saw an earlier one."
+)
+if cache.pseudonym_map(version).temporary_key:
+    st.warning(
+        "This database has no presentation key yet: pseudonyms change when the server restarts. "
+        "Make one with the button below."
+    )
+if st.button("New presentation key", key="rotate_presentation_key"):
+    publish(pseudonyms.rotate_key, done="New presentation key: every pseudonym has changed.")

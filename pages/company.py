@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import auth, cache, company_view, controls, nav
+from ui import auth, cache, company_view, controls, nav, present
 
 nav.through_app("company")
 
@@ -43,9 +43,8 @@ for col, key, label in (
     (m[2], "overall", "Overall"),
 ):
     delta = summary.delta(getattr(why, key), None if previous is None else previous[key])
-    col.metric(
-        label, controls.fmt_score(getattr(why, key)), delta=delta, help="0–100; n/a: nothing scorable yet"
-    )
+    col.metric(label, controls.fmt_score(getattr(why, key)), delta=delta, help="0–100; n/a: nothing scorable yet",
+               delta_color="off" if delta == "0.0" else "normal")  # fmt: skip
 m[3].metric("Band", why.band or "n/a", help=f"as of {as_of:%Y-%m-%d}, methodology {why.methodology}")
 st.caption(
     f"As of {as_of:%Y-%m-%d} under methodology **{why.methodology}**. Change is against the previous quarter end."
@@ -99,10 +98,10 @@ scoring_report = company_view.scoring_report(version, company_id, info["name"], 
                                              summary.peer_sentence(peer, as_of), changes)  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
-                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
+                   file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
                    key="download_report_pdf")  # fmt: skip
 r2.download_button("Download report (HTML)", lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)),
-                   file_name=f"cpt-report-{company_id}-{as_of:%Y-%m-%d}.html", mime="text/html",
+                   file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.html", mime="text/html",
                    key="download_report_html")  # fmt: skip
 
 st.subheader("Contracts with affiliates")

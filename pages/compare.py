@@ -5,7 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, company_view, controls, nav
+from ui import cache, company_view, controls, nav, present
 
 nav.through_app("compare")
 
@@ -70,7 +70,7 @@ for tab, c in zip(st.tabs([company_view.md_escape(names.get(c, c)) for c in chos
 
 st.subheader("Take it to the meeting")
 version_applied = explanations[chosen[0]].methodology
-export = summary.board_export(table.assign(Trend=None))
+export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
 d1, d2, d3 = st.columns(3)
 d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison",

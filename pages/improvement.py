@@ -5,7 +5,7 @@ import streamlit as st
 
 import scoring
 from charts import improvement as charts
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
 
 nav.through_app("improvement")
@@ -92,8 +92,8 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
 })  # fmt: skip
 st.download_button(
     "Download cases (CSV)",
-    cases.drop(columns="case_label").to_csv(index=False).encode("utf-8"),
-    file_name=f"improvement_cases_{'all' if choice is None else choice}.csv",
+    present.export_frame(cases.drop(columns="case_label")).to_csv(index=False).encode("utf-8"),
+    file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",
 )

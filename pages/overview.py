@@ -29,7 +29,9 @@ if as_of is None:
 
 affiliates = cache.affiliates(version)
 aff_names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
-mine = auth.user().affiliate_id  # an affiliate account's own organisation, listed first
+# An affiliate account's own organisation, listed first; not while presenting (whose
+# contracts a company holds would say which company it is).
+mine = None if present.is_on() else auth.user().affiliate_id
 options = [None, *([mine] if mine in aff_names else []), *(a for a in aff_names if a != mine)]
 with st.expander("Filters", expanded=False):
     f1, f2, f3, f4 = st.columns(4)
@@ -56,7 +58,9 @@ k[1].metric("Median SCT", controls.fmt_score(kpi["median_sct"]))
 k[2].metric("Median FI", controls.fmt_score(kpi["median_fi"]))
 k[3].metric("Median overall", controls.fmt_score(kpi["median_overall"]))
 k[4].metric("Methodology applied", ", ".join(sorted(board["methodology"].dropna().unique())) or "n/a")
-if kpi["scored"]:
+# On a projector the leaderboard comes first (the first screen is 720 px high).
+shares_below = present.is_on()
+if kpi["scored"] and not shares_below:
     st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
 
 if board.empty:
@@ -86,13 +90,15 @@ event = st.dataframe(
     },
 )
 st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")
-export = summary.board_export(table)
+export = present.export_frame(summary.board_export(table))
 header = exports.header_line("leaderboard", as_of, board["methodology"].iloc[0])
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button("Download leaderboard (CSV)", exports.to_csv(export, header), key="download_leaderboard",
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
 d2.download_button("Download leaderboard (Excel)", exports.to_xlsx(export, header, "Leaderboard"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx")  # fmt: skip
+if kpi["scored"] and shares_below:
+    st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
 rows = event.selection.rows if event else []
 if rows:
     chosen = table.iloc[rows[0]]["company_id"]

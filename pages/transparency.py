@@ -5,7 +5,7 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache, controls, nav
+from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
 
 nav.through_app("transparency")
@@ -85,7 +85,8 @@ else:
     )
     st.dataframe(missing, hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
-        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": "Disclosed by",
+        "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
+        "company_ids": None,
     })  # fmt: skip
 
 st.subheader("Product models and their factories")
@@ -95,14 +96,15 @@ if links.empty:
 else:
     st.dataframe(links, hide_index=True, key="links_table", column_config={
         "company": "Company", "product_model": "Product model", "category": "Category",
+        "company_id": None, "product_model_id": None,
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
         "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),
         "complete": st.column_config.CheckboxColumn("Complete"),
     })  # fmt: skip
     st.download_button(
         "Download product model → factory links (CSV)",
-        links.to_csv(index=False).encode("utf-8"),
-        file_name=f"transparency_links_{'all' if choice is None else choice}_{until:%Y-%m-%d}.csv",
+        present.export_frame(links).to_csv(index=False).encode("utf-8"),
+        file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",
     )

@@ -329,7 +329,13 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
             "Annual spend": contracts["annual_spend_eur"].map(
                 lambda v: "not recorded" if narrative.is_na(v) else f"€ {float(v):,.0f}"
             ),
-            "Product models": contracts["products"].fillna("—"),
+            "Product models": contracts["products"].map(
+                lambda p: (
+                    ", ".join(map(str, p))
+                    if isinstance(p, list | tuple | np.ndarray) and len(p)
+                    else (p if isinstance(p, str) and p else "—")
+                )
+            ),
         }
     )
 

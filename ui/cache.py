@@ -8,6 +8,7 @@ new file never serves old numbers.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 from collections.abc import Callable
@@ -26,14 +27,23 @@ class NotAvailable(Exception):
     """The signed-in account may not see this company."""
 
 
-def scoped(cache: Callable = st.cache_data, **options) -> Callable:
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cpt_scoped_depth", default=0)
+
+
+def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **options) -> Callable:
     """Cache a query and restrict it to what the signed-in account may see.
 
     The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable. In presentation mode, DataFrame
-    results come back with pseudonyms instead of names.
+    company) outside the scope raises NotAvailable.
+
+    In presentation mode (see ui/present.py) handles in `*_id`/`*_ids` arguments are turned
+    back into real ids before the cache, and the result comes back disguised (pseudonyms,
+    handles, regions, no free text). Only the outermost call disguises: a scoped query
+    called inside another one's cached computation gets real data, so no cache entry ever
+    holds disguised data. `after(result)` runs on the result as the page gets it (disguised
+    or not): build display strings that combine names there, never in SQL.
     """
 
     def decorate(func: Callable) -> Callable:
@@ -44,14 +54,24 @@ def scoped(cache: Callable = st.cache_data, **options) -> Callable:
         def wrapper(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
+            outer = _depth.get() == 0
+            names = pseudonym_map(bound.arguments["version"]) if outer and present.is_on() else None
+            if names is not None:
+                present.resolve_arguments(bound.arguments, names)
             if "company_ids" in bound.arguments:
                 ids = bound.arguments["company_ids"]
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
-            result = cached(*bound.args, **bound.kwargs)
-            if present.is_on():  # presentation mode: pseudonyms, no free text
-                result = present.disguise(result, pseudonym_map(bound.arguments["version"]))
+            token = _depth.set(_depth.get() + 1)
+            try:
+                result = cached(*bound.args, **bound.kwargs)
+            finally:
+                _depth.reset(token)
+            if names is not None:  # presentation mode: pseudonyms, no ids, no free text
+                result = present.disguise(result, names)
+            if after is not None:
+                result = after(result)
             return result
 
         wrapper.clear = cached.clear  # type: ignore[attr-defined]
@@ -164,7 +184,7 @@ def company_contracts(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_contracts(reader().cursor(), company_id)
 
 
-@scoped()
+@scoped(after=queries.label_evidence_events)
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
     return queries.company_evidence_events(reader().cursor(), company_id)
 
@@ -172,6 +192,30 @@ def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
 @scoped()
 def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
     return queries.open_findings(reader().cursor(), company_id, as_of)
+
+
+def real_id(version: object, company_id: str) -> str:
+    """A company id as the evidence has it (presentation mode passes handles around)."""
+    return str(pseudonym_map(version).resolve(company_id)) if present.is_on() else company_id
+
+
+def _undisguised(func: Callable, *args):
+    """A scoped query's result with real ids and names (for text built from several results:
+    names are swapped by `company_names`, so nothing real is shown)."""
+    token = _depth.set(_depth.get() + 1)
+    try:
+        return func(*args)
+    finally:
+        _depth.reset(token)
+
+
+def plain_explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
+    """`explanation` with real ids, for the explanations in words (scoring.narrative)."""
+    return _undisguised(explanation, version, real_id(version, company_id), as_of, methodology)
+
+
+def plain_evidence(version: object, company_id: str) -> scoring.Evidence:
+    return _undisguised(evidence, version, (real_id(version, company_id),))
 
 
 @st.cache_data(show_spinner=False)
@@ -182,13 +226,17 @@ def _company_names(version: object, company_id: str) -> pd.DataFrame:
 def company_names(version: object, company_id: str) -> pd.DataFrame:
     """Factory and product model names of one company, keyed by their real ids (the scoring
     evidence's), with the names as presentation mode shows them (pseudonyms when it is on)."""
+    company_id = real_id(version, company_id)
     if not auth.restrict((company_id,)):
         raise NotAvailable(company_id)
     frame = _company_names(version, company_id)
     if not present.is_on():
         return frame
-    shown = present.disguise(frame, pseudonym_map(version))
-    return shown.assign(factory_id=frame["factory_id"], product_model_id=frame["product_model_id"])
+    names = pseudonym_map(version)
+    return frame.assign(
+        legal_name=[names.name("factory", f) for f in frame["factory_id"]],
+        product_model=[names.name("product", p) for p in frame["product_model_id"]],
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -203,6 +251,7 @@ def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame
 def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
     """The company's rank and the medians of all scored companies and of its role at `as_of`
     (aggregates only: no other company's name or score leaves this function)."""
+    company_id = real_id(version, company_id)
     if not auth.restrict((company_id,)):
         raise NotAvailable(company_id)
     return summary.peer_context(_peer_scores(version, methodology, as_of), company_id)
@@ -222,8 +271,9 @@ def improvement_actions(
     """The company's improvement actions at `as_of` (METHODOLOGY.md section 4) and the
     shortest set that reaches the next band; None where the scoring module has none.
     Ids stay real (names are looked up with `company_names`)."""
+    company_id = real_id(version, company_id)
     if not auth.restrict((company_id,)):
         raise NotAvailable(company_id)
     if not hasattr(scoring, "actions"):
         return None
-    return _actions(version, company_id, as_of, methodology)
+    return _undisguised(_actions, version, company_id, as_of, methodology)

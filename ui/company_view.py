@@ -54,7 +54,8 @@ def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, n
 def why_tabs(version: object, company_id: str, why, methodology: str, previous: date | None) -> list[str]:
     """'Why this score': requests, cases and the change since the previous quarter end, in words.
     Returns the change sentences (for the report)."""
-    evidence = cache.evidence(version, (company_id,))
+    why = cache.plain_explanation(version, company_id, why.as_of, methodology)
+    evidence = cache.plain_evidence(version, company_id)
     shown = names(version, company_id)
     tab_req, tab_case, tab_change = st.tabs(
         ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
@@ -73,10 +74,10 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
         if previous is None:
             st.info("n/a: this is the first quarter with scores.")
             return []
-        before = cache.explanation(version, company_id, previous, methodology)
+        before = cache.plain_explanation(version, company_id, previous, methodology)
         rescored = None
         if before.methodology != why.methodology:
-            rescored = cache.explanation(version, company_id, previous, why.methodology)
+            rescored = cache.plain_explanation(version, company_id, previous, why.methodology)
         lines = narrative.change_sentences(why, before, evidence, shown, rescored)
         st.caption("Each change with the evidence behind it, largest effect first. Choose another quarter end "
                    "above to explain its change.")  # fmt: skip
@@ -148,9 +149,10 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
     found = cache.improvement_actions(version, company_id, why.as_of, methodology)
     actions, plan = found if found is not None else (None, None)
     return report.build_company_report(
-        name, company_id, why, upto, cache.open_findings(version, company_id, why.as_of), methodology_label,
-        fictional=cache.is_demo(version), peer=peer, evidence=cache.evidence(version, (company_id,)),
-        names=names(version, company_id), changes=changes, actions=actions, plan=plan,
+        name, None, cache.plain_explanation(version, company_id, why.as_of, methodology), upto,
+        cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
+        peer=peer, evidence=cache.plain_evidence(version, company_id), names=names(version, company_id),
+        changes=changes, actions=actions, plan=plan,
     )  # fmt: skip
 
 
@@ -158,9 +160,11 @@ def briefing_company(version: object, company_id: str, name: str, why, methodolo
                      points: pd.DataFrame) -> report.BriefingCompany:  # fmt: skip
     """One company's page of the Compare briefing."""
     peer = cache.peer_context(version, methodology, why.as_of, company_id)
-    strong, weak = summary.strongest_and_weakest(summary.components(why.requests, why.cases))
+    strong, weak = summary.strongest_and_weakest(summary.components(why.requests, why.cases))  # labels only
     return report.BriefingCompany(
         company_id=company_id, name=name, sct=why.sct, fi=why.fi, overall=why.overall, band=why.band,
         peer=summary.peer_sentence(peer, why.as_of), strongest=strong, weakest=weak,
-        why=narrative.why_summary(why, cache.evidence(version, (company_id,))), points=points,
+        why=narrative.why_summary(cache.plain_explanation(version, company_id, why.as_of, methodology),
+                                  cache.plain_evidence(version, company_id)),
+        points=points,
     )  # fmt: skip

@@ -69,7 +69,7 @@ def product_factory_links(version: object, company_ids: tuple[str, ...] | None) 
 # ---------------------------------------------------------------- factory improvement
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(max_entries=64, after=q.label_cases)
 def case_progress(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.case_progress(_cur(), _ids(company_ids))
 

@@ -1,59 +1,233 @@
-"""A webinar presenter: presentation mode on every page, no real name in the page; report and briefing."""
+"""A webinar presenter in Chromium: presentation mode on every page, for the demo world and a
+world of names full of punctuation. Nothing the browser receives (websocket frames, the
+page, the address bar, every download) holds a real name, id, address or city; at 1280×720
+nothing is cut off, the sidebar starts collapsed, the leaderboard is on the first screen
+and chart axes stay within the data."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
-from pypdf import PdfReader
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import ROOT, _free_port, sign_in, wait_for_app
+from tests.test_presentation import download_text, leaks, secrets_of
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["overview", "company?company=CO0011", "compare?company=CO0001,CO0011,CO0007", "transparency",
-         "improvement", "methodology"]  # fmt: skip
+         "improvement", "improvement?company=CO0011", "transparency?company=CO0011", "methodology"]  # fmt: skip
+SHOTS = Path(os.environ.get("CPT_SCREENSHOTS", "")) if os.environ.get("CPT_SCREENSHOTS") else None
 
 
-@pytest.fixture(scope="module")
-def real_names(browser_db: Path) -> list[str]:
-    with duckdb.connect(str(browser_db), read_only=True) as con:
-        return [n for (n,) in con.execute(
-            "SELECT name FROM companies UNION ALL SELECT legal_name FROM factories "
-            "UNION ALL SELECT name FROM affiliates UNION ALL SELECT name FROM product_models").fetchall()]  # fmt: skip
+def with_present(path: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}present=1"
 
 
-def test_presentation_mode_shows_no_real_name(
-    page, server: str, real_names: list[str], tmp_path: Path
+def long_prefixes(secrets: list[str]) -> list[str]:
+    """Long values may show cut short: their first 40 characters must not show either."""
+    return sorted({*secrets, *(s[:40] for s in secrets if len(s) > 40)})
+
+
+@contextlib.contextmanager
+def run_server(db: Path) -> Iterator[str]:
+    """The dashboard on `db` on a free port (for a second world beside the session's server)."""
+    port = _free_port()
+    env = {**os.environ, "CPT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the dashboard did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def presenter(browser, server: str, width: int = 1280, height: int = 720):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    pg = ctx.new_page()
+    sign_in(pg, server, "demo-affiliate")
+    return ctx, pg
+
+
+def check_world(browser, server: str, db: Path, pages: list[str], tmp_path: Path) -> dict[str, list[str]]:
+    """Open every page in presentation mode; check the websocket frames, the page, the URL
+    and every download. Returns the download file names per page."""
+    secrets = long_prefixes(secrets_of(db))
+    ctx, pg = presenter(browser, server)
+    frames: list[bytes] = []
+    pg.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())),
+    )
+    files: dict[str, list[str]] = {}
+    try:
+        for path in pages:
+            frames.clear()
+            pg.goto(f"{server}/{with_present(path)}")
+            wait_for_app(pg)
+            pg.wait_for_timeout(800)
+            wait_for_app(pg)
+            assert pg.locator("[data-testid='stException']").count() == 0, path
+            received = b"\n".join(frames).decode("utf-8", "replace")
+            assert received, path  # the page did arrive over the websocket
+            for where, text in (("websocket", received), ("page", pg.content()), ("url", pg.url)):
+                found = leaks(text, secrets)
+                assert found == [], (path, where, found[:5])
+            files[path] = []
+            count = pg.locator("[data-testid='stDownloadButton'] button").count()
+            for i in range(count):
+                button = pg.locator("[data-testid='stDownloadButton'] button").nth(i)
+                with pg.expect_download(timeout=120_000) as download:
+                    button.click()
+                name = download.value.suggested_filename
+                content = download_text(Path(download.value.path()).read_bytes())
+                assert leaks(name, secrets) == [], (path, name)
+                found = leaks(content, secrets)
+                assert found == [] and "company_id" not in content, (path, name, found[:5])
+                files[path].append(name)
+                wait_for_app(pg)
+            frames.clear()
+    finally:
+        ctx.close()
+    return files
+
+
+def test_demo_world_shows_no_real_name_id_address_or_city(
+    browser, server: str, browser_db: Path, tmp_path: Path
 ) -> None:
-    for path in PAGES:
-        sep = "&" if "?" in path else "?"
-        page.goto(f"{server}/{path}{sep}present=1")
-        wait_for_app(page)
-        html = page.content()
-        leaks = [n for n in real_names if n in html or n.replace("&", "&amp;") in html]
-        page.screenshot(path=str(tmp_path / f"present-{path.split('?')[0]}.png"))
-        assert leaks == [], (path, leaks[:5])
-        assert page.locator("[data-testid='stException']").count() == 0, path
+    files = check_world(browser, server, browser_db, PAGES, tmp_path)
+    every = [n for names in files.values() for n in names]
+    assert any(n.endswith(".pdf") for n in every) and any(n.endswith(".html") for n in every)
+    assert any(n.endswith(".csv") for n in every) and any(n.endswith(".xlsx") for n in every)
+    assert any(n.startswith("cpt-report-Company-") for n in every)  # the handle, not the id
 
 
-def test_download_report_and_briefing_in_presentation_mode(page, server: str, real_names: list[str]) -> None:
-    page.goto(f"{server}/company?company=CO0011&present=1")
-    wait_for_app(page)
-    page.get_by_role("heading", name="Company K").wait_for(timeout=30_000)
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_text("Download report (PDF)").click()
-    assert "Kelvaro" not in download.value.suggested_filename
-    text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
-    assert "Company K" in text and "Confidential" in text
-    assert [n for n in real_names if n in text] == []
+def test_punctuation_world_shows_no_real_name(browser, tmp_path_factory: pytest.TempPathFactory) -> None:
+    hostile = pytest.importorskip("tests.hostile_world")
+    db = hostile.build_hostile_db(tmp_path_factory.mktemp("punctuation") / "hostile.duckdb")
+    with run_server(db) as url:
+        check_world(browser, url, db, PAGES, tmp_path_factory.mktemp("shots"))
 
-    page.goto(f"{server}/compare?company=CO0001,CO0011&present=1")
-    wait_for_app(page)
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_text("Download one-page briefing (PDF)").click()
-    reader = PdfReader(download.value.path())
-    text = reader.pages[0].extract_text()
-    assert len(reader.pages) == 1 and "Company A" in text and "Company K" in text
-    assert [n for n in real_names if n in text] == []
+
+# ---------------------------------------------------------------- projector layout
+
+CLIPPED_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = [];
+  for (const el of main.querySelectorAll('*')) {
+    if (el.closest('[data-testid="stDataFrame"], .js-plotly-plot, [data-testid="stSidebar"], svg, canvas')) continue;
+    if (!el.offsetParent || el.clientWidth === 0) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const cs = getComputedStyle(el);
+    const clips = cs.overflowX !== 'visible' || cs.textOverflow === 'ellipsis';
+    if (clips && el.scrollWidth > el.clientWidth + 1) {
+      out.push({text: el.innerText.slice(0, 60), scroll: el.scrollWidth, client: el.clientWidth,
+                testid: el.closest('[data-testid]')?.dataset.testid});
+    }
+  }
+  return out;
+}
+"""
+
+CHARTS_JS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
+  const fl = el._fullLayout, rect = el.getBoundingClientRect();
+  const axes = [];
+  for (const name of Object.keys(fl).filter(k => /^xaxis\\d*$/.test(k))) {
+    const ax = fl[name];
+    const id = name.replace('axis', '');
+    const xs = [];
+    for (const tr of el.data) {
+      if ((tr.xaxis || 'x') !== id || !tr.x) continue;
+      for (const v of tr.x) if (v !== null && v !== undefined) xs.push(ax.type === 'date' ? Date.parse(v) : +v);
+    }
+    const range = ax.range.map(v => ax.type === 'date' ? Date.parse(String(v).replace(' ', 'T')) : +v);
+    axes.push({name, type: ax.type, range, min: Math.min(...xs), max: Math.max(...xs), n: xs.length,
+               fixed: ax.autorange === false});
+  }
+  const box = s => { const e = el.querySelector(s); if (!e) return null; const r = e.getBoundingClientRect();
+                     return r.width ? {l: r.left, r: r.right, t: r.top, b: r.bottom} : null; };
+  const title = box('.gtitle');
+  return {title: fl.title && fl.title.text, width: rect.width, left: rect.left, right: rect.right, titleBox: title,
+          legend: box('.legend'), xtitles: [...el.querySelectorAll('.xtitle, .ytitle')].map(e => {
+            const r = e.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom}; }),
+          axes};
+})
+"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["l"] < b["r"] - 1 and b["l"] < a["r"] - 1 and a["t"] < b["b"] - 1 and b["t"] < a["b"] - 1
+
+
+DAY = 86_400_000
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1440, 900)])
+def test_projector_layout(browser, server: str, size: tuple[int, int], tmp_path: Path) -> None:
+    ctx, pg = presenter(browser, server, *size)
+    problems: list[object] = []
+    try:
+        for path in PAGES:
+            pg.goto(f"{server}/{with_present(path)}")
+            wait_for_app(pg)
+            pg.wait_for_timeout(1200)
+            wait_for_app(pg)
+            name = path.replace("?", "-").replace("=", "-").replace(",", "-")
+            shot = (SHOTS or tmp_path) / f"present-{size[0]}-{name}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            pg.screenshot(path=str(shot))
+            sidebar = pg.locator("[data-testid='stSidebar']")
+            if sidebar.count():
+                box = sidebar.bounding_box()
+                expanded = sidebar.get_attribute("aria-expanded")
+                if expanded == "true" or (box and box["x"] + box["width"] > 5):
+                    problems.append((path, "sidebar open", expanded, box))
+            for clipped in pg.evaluate(CLIPPED_JS):
+                problems.append((path, "cut off", clipped))
+            for chart in pg.evaluate(CHARTS_JS):
+                t = chart["titleBox"]
+                if t and (t["r"] > chart["right"] + 1 or t["l"] < chart["left"] - 1):
+                    problems.append((path, "chart title cut", chart["title"]))
+                if chart["legend"] and any(_overlap(chart["legend"], x) for x in chart["xtitles"]):
+                    problems.append((path, "legend over an axis title", chart["title"]))
+                for ax in chart["axes"]:
+                    if ax["type"] != "date" or not ax["n"]:
+                        continue
+                    lo, hi = ax["range"]
+                    if hi > ax["max"] + 100 * DAY or lo < ax["min"] - 100 * DAY:
+                        problems.append((path, "axis beyond the data", chart["title"], ax))
+            if path == "overview":
+                board = pg.locator("[data-testid='stDataFrame']").first.bounding_box()
+                if board is None or board["y"] + 150 > size[1]:
+                    problems.append((path, "leaderboard not on the first screen", board))
+    finally:
+        ctx.close()
+    assert problems == []
