@@ -112,8 +112,9 @@ def trajectory(
         fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
         title=title, height=height, font={"family": FONT}, hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
-        margin={"t": 60, "r": 80, "b": 110},
+        # The legend sits below the axis title: 75 px under the plot area, whatever the height.
+        legend={"orientation": "h", "yanchor": "top", "y": -75 / max(height - 60 - 150, 100), "x": 0, "title": None},
+        margin={"t": 60, "r": 80, "b": 150},
     )  # fmt: skip
     return fig
 
