@@ -26,7 +26,7 @@ info = companies.set_index("company_id").loc[company_id]
 
 st.title(info["name"])
 st.caption(
-    company_view.md_escape(f"{str(info['role']).capitalize()} · headquarters {info['hq_country'] or 'n/a'}")
+    company_view.md_escape(f"{str(info['role']).capitalize()} · HQ {info['hq_country'] or 'n/a'}")
 )
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")

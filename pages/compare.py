@@ -69,6 +69,8 @@ for tab, c in zip(st.tabs([company_view.md_escape(names.get(c, c)) for c in chos
         company_view.show_talking_points(points[c])
 
 st.subheader("Take it to the meeting")
+briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
+                  for c in chosen]  # fmt: skip
 version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
@@ -78,11 +80,8 @@ d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), 
 d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header, "Comparison"),
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx")  # fmt: skip
 d3.download_button(
-    "Download one-page briefing (PDF)",
-    lambda: report.briefing_pdf(
-        table, as_of, version_applied, figure, fictional=cache.is_demo(version),
-        companies=[company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
-                   for c in chosen],
-    ),
+    "Download briefing (PDF)",
+    lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=cache.is_demo(version),
+                                companies=briefing_pages),
     file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing",
 )  # fmt: skip
