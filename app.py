@@ -6,6 +6,7 @@ import streamlit as st
 
 from data import store
 from ui import auth, cache, nav, present
+from ui.text import md
 
 st.set_page_config(
     page_title="Company Performance Tracker",
@@ -18,7 +19,7 @@ cache.ensure_database()
 try:
     version = cache.db_version()
 except store.StoreError as exc:
-    st.error(f"{exc}")
+    st.error(md("{}", exc))
     st.stop()
 
 user = auth.current_user(cache.reader().cursor())
@@ -79,7 +80,7 @@ with st.sidebar:
     if user is None:
         st.caption("Not signed in")
     else:
-        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        st.caption(md("Signed in as **{}** ({})", user.username, user.role))
         if st.button("Sign out", key="sign_out"):
             auth.sign_out()
             st.rerun()

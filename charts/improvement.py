@@ -21,10 +21,17 @@ STAGE_COLUMNS = {
 STAGE_SYMBOLS = {"retaliation_confirmed": "x", "verified": "star", "opened": "circle-open"}
 
 
+def _case_label(label: str) -> str:
+    """ "company · case id", escaped for Plotly; a long company name is cut, never the case id
+    (labels are the categories of the y axis, so they must stay distinct)."""
+    name, sep, case_id = str(label).rpartition(" · ")
+    return theme.plain(name, theme.NAME_LIMIT) + sep + theme.plain(case_id) if sep else theme.plain(label)
+
+
 def case_timeline(cases: pd.DataFrame) -> go.Figure:
     """One row per case (from `case_progress`): a grey line from the report's opening to
     its latest engagement event, and a marker at the first date of each stage."""
-    labels = cases["case_label"]
+    labels = cases["case_label"].map(_case_label)
     stage_dates = cases[list(STAGE_COLUMNS.values())]
     last = stage_dates.max(axis=1)
     # One line trace for every case: segments separated by gaps (None), so the legend
@@ -66,7 +73,9 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
                     "symbol": STAGE_SYMBOLS.get(stage, "circle"),
                     "line": {"width": 2 if stage == "opened" else 0, "color": theme.STAGE_COLOURS[stage]},
                 },
-                customdata=(cases.loc[mask, "factory"] + extra).to_numpy(),
+                customdata=(
+                    cases.loc[mask, "factory"].map(lambda s: theme.plain(s, theme.NAME_LIMIT)) + extra
+                ).to_numpy(),
                 hovertemplate="%{y}<br>%{x|%Y-%m-%d}: " + theme.STAGE_LABELS[stage] + "<br>%{customdata}"
                 "<extra></extra>",
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,8 +30,23 @@ log = logging.getLogger("cpt.report")
 _LATIN = str.maketrans({"–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Text from the data is cut to fit (issue 11, item 10): a table row taller than a page makes
+# fpdf2 raise, and a 4,000-character name would fill pages. Cut with "...", wrapped by fpdf2.
+CELL_LIMIT = 120  # one table cell
+LINE_LIMIT = 160  # a heading, the page footer
+TEXT_LIMIT = 1000  # a paragraph
+
+
 def latin(text: object) -> str:
-    return str(text).translate(_LATIN).encode("latin-1", "replace").decode("latin-1")
+    text = _CONTROL.sub("", str(text).translate(_LATIN))
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def fit(text: object, limit: int) -> str:
+    """`latin(text)` of at most `limit` characters, cut with "..."."""
+    out = latin(text)
+    return out if len(out) <= limit else out[: limit - 3].rstrip() + "..."
 
 
 def fmt(value: object) -> str:
@@ -127,7 +143,7 @@ class _Pdf(FPDF):
         self.doc_title = title
         self.fictional = fictional
         self.set_auto_page_break(auto=True, margin=18)
-        self.set_title(latin(title))
+        self.set_title(fit(title, LINE_LIMIT))
 
     def header(self) -> None:
         self.set_font("Helvetica", "B", 9)
@@ -140,16 +156,17 @@ class _Pdf(FPDF):
         self.set_y(-13)
         self.set_font("Helvetica", "", 8)
         note = " Fictional demo data." if self.fictional else ""
-        self.cell(0, 5, latin(f"{self.doc_title} - page {self.page_no()}.{note} {CONFIDENTIAL}"), align="C")
+        title = fit(self.doc_title, 60)
+        self.cell(0, 5, latin(f"{title} - page {self.page_no()}.{note} {CONFIDENTIAL}"), align="C")
 
     def heading(self, text: str, size: int = 13) -> None:
         self.set_font("Helvetica", "B", size)
-        self.multi_cell(0, 7, latin(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, fit(text, LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
         self.set_font("Helvetica", "", 10)
 
     def para(self, text: str) -> None:
         self.set_font("Helvetica", "", 10)
-        self.multi_cell(0, 5, latin(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5, fit(text, TEXT_LIMIT), new_x="LMARGIN", new_y="NEXT")
 
     def frame(self, frame: pd.DataFrame, widths: tuple[int, ...] | None = None, size: int = 8) -> None:
         if frame.empty:
@@ -159,9 +176,9 @@ class _Pdf(FPDF):
         with self.table(
             col_widths=widths, text_align="LEFT", line_height=4.5, first_row_as_headings=True
         ) as table:
-            table.row([latin(c) for c in frame.columns])
+            table.row([fit(c, CELL_LIMIT) for c in frame.columns])
             for values in frame.itertuples(index=False):
-                table.row([latin(fmt(v)) for v in values])
+                table.row([fit(fmt(v), CELL_LIMIT) for v in values])
         self.ln(3)
 
 
@@ -328,13 +345,13 @@ def _summary_table(pdf: FPDF, table: pd.DataFrame, colours: dict[str, str]) -> N
     pdf.set_font("Helvetica", "", 9)
     widths = (6, *(((pdf.epw - 6) / len(shown.columns),) * len(shown.columns)))
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True) as grid:
-        grid.row(["", *[latin(c) for c in shown.columns]])
+        grid.row(["", *[fit(c, CELL_LIMIT) for c in shown.columns]])
         for company_id, values in zip(ids, shown.itertuples(index=False), strict=True):
             row = grid.row()
             colour = colours.get(company_id)
             row.cell("", style=FontFace(fill_color=_hex(colour)) if colour else None)
             for v in values:
-                row.cell(latin(fmt(v)))
+                row.cell(fit(fmt(v), CELL_LIMIT))
     pdf.ln(3)
 
 
@@ -343,7 +360,7 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
     if colour:
         _swatch(pdf, colour, 5)
     pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, latin(company.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, fit(company.name, LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.para(
         f"SCT {fmt(company.sct)} - FI {fmt(company.fi)} - Overall {fmt(company.overall)} - "
@@ -365,7 +382,7 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
         pdf.para("Nothing outstanding on record: ask how the company keeps it that way.")
     for i, (topic, point) in enumerate(points.itertuples(index=False), start=1):
         pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 5, latin(f"{i}. {topic}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, fit(f"{i}. {topic}", LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
         pdf.para(point)
         pdf.ln(1)
 

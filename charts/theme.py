@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import math
+import re
+
 SCORE_LABELS = {
     "sct": "Supply Chain Transparency",
     "fi": "Factory Improvement",
@@ -90,3 +94,28 @@ COMPANY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 def company_colours(order: list[str]) -> dict[str, str]:
     """Each company's colour, by its position in `order` (the same on screen and in the briefing)."""
     return {c: COMPANY_COLOURS[i % len(COMPANY_COLOURS)] for i, c in enumerate(order)}
+
+
+# ---------------------------------------------------------------- text from data on charts
+
+# Control and bidirectional formatting characters: never shown.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """Text from the data (a name, title, id, note) as Plotly shows it literally.
+
+    Plotly reads titles, legend names, hover text and category labels as a small HTML
+    dialect (<a href>, <b>, <br>, <span style>, entities): escaping <, > and & makes it
+    show the characters instead of drawing a link, bold text or a line break. Control and
+    bidirectional formatting characters become a space; `limit` cuts long text with "…".
+    """
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    text = _INVISIBLE.sub(" ", text)
+    if limit is not None and len(text) > limit:
+        text = text[: max(0, limit - 1)].rstrip() + "…"
+    return html.escape(text, quote=False)  # Plotly decodes &lt; &gt; &amp; but not &quot;
+
+
+NAME_LIMIT = 60  # a company or factory name in a legend or on an axis
+TITLE_LIMIT = 120

@@ -6,7 +6,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.theme import BAND_COLOURS, FONT, SCORE_COLOURS, SCORE_LABELS, company_colours
+from charts.theme import (
+    BAND_COLOURS,
+    FONT,
+    NAME_LIMIT,
+    SCORE_COLOURS,
+    SCORE_LABELS,
+    TITLE_LIMIT,
+    company_colours,
+    plain,
+)
 from scoring import params
 
 EVENT_STYLE = {
@@ -99,7 +108,7 @@ def trajectory(
             fig.add_trace(
                 go.Scatter(
                     x=pd.to_datetime(part["date"]), y=[label] * len(part), mode="markers", name=label,
-                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"],
+                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"].map(plain),
                     hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
                 ),
                 row=2, col=1,
@@ -111,7 +120,7 @@ def trajectory(
     if span is not None:
         fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
-        title=title, height=height, font={"family": FONT}, hovermode="closest",
+        title=plain(title, TITLE_LIMIT), height=height, font={"family": FONT}, hovermode="closest",
         # The legend sits below the axis title: 75 px under the plot area, whatever the height.
         legend={"orientation": "h", "yanchor": "top", "y": -75 / max(height - 60 - 150, 100), "x": 0, "title": None},
         margin={"t": 60, "r": 80, "b": 150},
@@ -136,14 +145,15 @@ def compare(
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
-                name=names.get(company_id, company_id),
+                name=plain(names.get(company_id, company_id), NAME_LIMIT),
                 line={"color": colours[company_id], "width": 2.5}, marker={"color": colours[company_id]},
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + names.get(company_id, company_id) + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
         )  # fmt: skip
     _decorate(fig, pd.to_datetime(series["as_of"]))
     fig.update_layout(
-        title=title or f"{SCORE_LABELS[score]} per quarter", height=460, font={"family": FONT},
+        title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
+        font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
         xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
     )  # fmt: skip

@@ -1,14 +1,20 @@
 """Spreadsheet and CSV exports that say what they are and cannot run formulas.
 
-Every export starts with the same facts: what it is, the as-of date, the methodology
-version applied, the day it was generated and the confidentiality line. Text cells
-that a spreadsheet would read as a formula (starting with =, +, -, @, or a tab or
-carriage return) are prefixed with an apostrophe.
+ONE helper for every CSV and Excel download (issue 11, item 4): `to_csv` / `to_xlsx`
+with a `header_line`. Every export starts with the same facts: what it is, the as-of
+date, the methodology version applied (or that the table holds evidence, not scores),
+the day it was generated and the confidentiality line. Every text cell (and column
+name) that a spreadsheet would read as a formula is made inert with a leading
+apostrophe: one starting with =, +, -, @, a tab or a carriage return, also after
+leading spaces or control characters (`" =1+1"`, `"\x00=1"`). Control characters that
+a worksheet cannot hold are replaced by U+FFFD.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from datetime import date
 
 import pandas as pd
@@ -17,35 +23,57 @@ from openpyxl.styles import Font
 
 CONFIDENTIAL = "Confidential: for affiliates and the company concerned."
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EVIDENCE = "not applicable (evidence records, not scores)"
+# What may stand before a formula character and still let a spreadsheet read a formula.
+_LEADING = re.compile(r"^[\s\x00-\x1f\x7f\u00a0\u200b-\u200d\u2060\ufeff]*")
+# XML 1.0 (xlsx) cannot hold these; openpyxl refuses them.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def header_line(what: str, as_of: date, methodology: str, generated: date | None = None) -> str:
+def header_line(what: str, as_of: date, methodology: str | None, generated: date | None = None) -> str:
+    """The first line of every export. `methodology` None: a table of evidence, not scores."""
     generated = generated or date.today()
     return (
-        f"CPT {what} as of {as_of:%Y-%m-%d}, methodology {methodology}, "
+        f"CPT {what} as of {as_of:%Y-%m-%d}, methodology {methodology or EVIDENCE}, "
         f"generated {generated:%Y-%m-%d}. {CONFIDENTIAL}"
     )
 
 
+def is_formula(text: str) -> bool:
+    """Would a spreadsheet (Excel, LibreOffice, Sheets) read this cell as a formula or DDE?"""
+    if text.startswith(("\t", "\r")):
+        return True
+    return _LEADING.sub("", text).startswith(FORMULA_STARTS)
+
+
 def neutralise(value: object) -> object:
     """A text cell that would start a formula, made inert; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    formula = is_formula(value)
+    value = _ILLEGAL.sub("\ufffd", value)
+    return "'" + value if formula or is_formula(value) else value
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(neutralise)
+        dtype = out[column].dtype
+        if (
+            pd.api.types.is_object_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype)
+        ):
+            out[column] = out[column].astype(object).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
 
 def to_csv(frame: pd.DataFrame, header: str) -> bytes:
-    """CSV with one leading `# header` line (UTF-8)."""
-    return ("# " + header + "\n" + _clean(frame).to_csv(index=False)).encode("utf-8")
+    """CSV with one leading `# header` line (UTF-8). Every text cell is quoted, so a line break
+    or a lone carriage return inside a name stays inside its cell (no injected rows)."""
+    body = _clean(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
+    return ("# " + header.replace("\r", " ").replace("\n", " ") + "\n" + body).encode("utf-8")
 
 
 def to_xlsx(frame: pd.DataFrame, header: str, sheet: str = "CPT") -> bytes:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from data import accounts, pseudonyms, store
 from ui import auth, cache, nav
+from ui.text import md, md_escape
 
 nav.through_app("accounts")
 
@@ -14,7 +15,7 @@ st.title("Accounts")
 st.caption("Admins see everything; affiliates see every company's scores; a company sees only its own.")
 
 if done := st.session_state.pop("accounts_done", None):
-    st.success(done)
+    st.success(md_escape(done))
 users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
 if users.empty:
     st.info("No accounts yet.")
@@ -35,7 +36,7 @@ def publish(action, *args, done: str) -> None:
     try:
         action(store.db_path(), *args, who=me.username)
     except (accounts.AccountError, store.StoreError) as exc:
-        st.error(f"Nothing was changed: {exc}.")
+        st.error(md("Nothing was changed: {}.", exc))
         return
     cache.clear()
     st.session_state["accounts_done"] = done

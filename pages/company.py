@@ -5,6 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from scoring import summary
 from ui import auth, cache, company_view, controls, nav, present
+from ui.text import md, md_escape, plain
 
 nav.through_app("company")
 
@@ -24,10 +25,8 @@ history = series_all[series_all["company_id"] == company_id]
 as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
-st.title(info["name"])
-st.caption(
-    company_view.md_escape(f"{str(info['role']).capitalize()} · HQ {info['hq_country'] or 'n/a'}")
-)
+st.title(md_escape(info["name"], limit=200), anchor=False)
+st.caption(md("{} · HQ {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a"))
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()
@@ -56,7 +55,7 @@ if company_account:  # a company lands on what would raise its score
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
-fig = trajectory.trajectory(upto, f"{info['name']}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
+fig = trajectory.trajectory(upto, f"{plain(info['name'], 80)}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
                             events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
 if upto[["sct", "fi", "overall"]].notna().any().any():
     st.plotly_chart(fig, key="trajectory", width="stretch")

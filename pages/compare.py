@@ -6,6 +6,7 @@ from charts import report, trajectory
 from data import exports
 from scoring import summary
 from ui import cache, company_view, controls, nav, present
+from ui.text import md, md_escape
 
 nav.through_app("compare")
 
@@ -35,9 +36,9 @@ table = summary.comparison(explanations, names)
 cols = st.columns(len(chosen))
 for col, row in zip(cols, table.itertuples(index=False), strict=True):
     with col:
-        st.markdown(f"**{row.Company}**")
+        st.markdown("**" + md_escape(row.Company, limit=200) + "**")
         st.metric("Overall", controls.fmt_score(row.Overall), help="0–100")
-        st.write(f"Band: **{row.Band}**")
+        st.markdown(md("Band: **{}**", row.Band))
         st.write(f"SCT {controls.fmt_score(row.SCT)} · FI {controls.fmt_score(row.FI)}")
 
 st.dataframe(
@@ -64,7 +65,7 @@ st.caption(
     "actions with the largest gains."
 )
 points = {c: company_view.talking_points(version, c, explanations[c], methodology) for c in chosen}
-for tab, c in zip(st.tabs([company_view.md_escape(names.get(c, c)) for c in chosen]), chosen, strict=True):
+for tab, c in zip(st.tabs([md_escape(names.get(c, c), limit=60) for c in chosen]), chosen, strict=True):
     with tab:
         company_view.show_talking_points(points[c])
 

@@ -10,6 +10,7 @@ from data import importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, nav
+from ui.text import md
 
 nav.through_app("data")
 
@@ -46,7 +47,7 @@ if uploads:
                 cache.clear()
                 st.success("Imported. Every page now shows the new data.")
             else:
-                st.error("The import was refused: " + "; ".join(str(p) for p in done.errors[:5]))
+                st.error(md("The import was refused: {}", "; ".join(str(p) for p in done.errors[:5])))
 
 st.subheader("Audit log")
 log = queries.audit_log(cache.reader().cursor())

@@ -1,12 +1,16 @@
 """Factory improvement: how companies engage after a monitoring report finds breaches at a factory."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 import scoring
 from charts import improvement as charts
+from data import exports
 from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
+from ui.text import md
 
 nav.through_app("improvement")
 
@@ -36,21 +40,22 @@ who = "any company" if choice is None else names[choice]
 
 summary = ev.improvement_summary(version, scope).to_dict("records")[0]
 if summary["cases"] == 0:
-    st.info(f"n/a: no monitoring case has been opened with {who} yet, so there is nothing to show.")
+    st.info(md("n/a: no monitoring case has been opened with {} yet, so there is nothing to show.", who))
     st.stop()
 
 retaliation = ev.retaliation_cases(version, scope)
 if not retaliation.empty:
     lines = "\n".join(
-        f"- **{r.case_id}** ({r.company}): {r.factory}, {r.country}; report of {r.opened_on:%Y-%m-%d}, "
-        f"retaliation confirmed on {r.confirmed_on:%Y-%m-%d}" + (f": {r.note}" if r.note else "")
+        md("- **{}** ({}): {}, {}; report of {:%Y-%m-%d}, retaliation confirmed on {:%Y-%m-%d}",
+           r.case_id, r.company, r.factory, r.country, r.opened_on, r.confirmed_on)
+        + (md(": {}", r.note) if r.note else "")
         for r in retaliation.itertuples()
-    )
+    )  # fmt: skip
     st.error(
-        f"**Retaliation against workers confirmed in {len(retaliation)} {'case' if len(retaliation) == 1 else 'cases'}.** "
-        f"See the Methodology page for how a confirmed retaliation lowers the case score.\n\n{lines}",
+        md("**Retaliation against workers confirmed in {} {}.** ", len(retaliation), "case" if len(retaliation) == 1 else "cases")
+        + f"See the Methodology page for how a confirmed retaliation lowers the case score.\n\n{lines}",
         icon=":material/report:",
-    )
+    )  # fmt: skip
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Monitoring cases", summary["cases"])
@@ -69,7 +74,7 @@ m4.metric(
 
 left, right = st.columns(2)
 if summary["findings"] == 0:
-    st.info(f"n/a: the monitoring reports for {who} record no findings yet.")
+    st.info(md("n/a: the monitoring reports for {} record no findings yet.", who))
 else:
     areas = ev.findings_by_area(version, scope)
     left.plotly_chart(charts.findings_by_area(areas), key="areas_chart", width="stretch")
@@ -92,7 +97,10 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
 })  # fmt: skip
 st.download_button(
     "Download cases (CSV)",
-    present.export_frame(cases.drop(columns="case_label")).to_csv(index=False).encode("utf-8"),
+    exports.to_csv(
+        present.export_frame(cases.drop(columns="case_label")),
+        exports.header_line("monitoring cases", date.today(), None),
+    ),
     file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",

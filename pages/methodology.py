@@ -5,6 +5,7 @@ import streamlit as st
 from charts.theme import BAND_COLOURS
 from scoring import params
 from ui import nav
+from ui.text import md
 
 nav.through_app("methodology")
 
@@ -18,9 +19,9 @@ st.write(
     "the breaches a monitoring report finds. The trajectory is the score at each quarter end."
 )
 st.info(
-    f"The methodology is versioned. v1 applies to assessment dates before {v2.in_force_from:%Y-%m-%d}, "
-    f"v2 from then on. Any page can instead rescore the whole history under one version (what-if)."
-)
+    md("The methodology is versioned. v1 applies to assessment dates before {:%Y-%m-%d}, v2 from then on. "
+       "Any page can instead rescore the whole history under one version (what-if).", v2.in_force_from)
+)  # fmt: skip
 
 st.subheader("Parameters per version")
 table = params.parameter_table()

@@ -5,8 +5,10 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
+from data import exports
 from ui import cache, controls, nav, present
 from ui import evidence_cache as ev
+from ui.text import md
 
 nav.through_app("transparency")
 
@@ -32,10 +34,10 @@ who = "any company" if choice is None else names[choice]
 until = scoring.last_quarter_end()
 summary = ev.transparency_summary(version, scope, until).to_dict("records")[0]
 if summary["requests"] == 0:
-    st.info(f"n/a: no disclosure request has been made to {who} yet, so there is nothing to show.")
+    st.info(md("n/a: no disclosure request has been made to {} yet, so there is nothing to show.", who))
     st.stop()
 
-st.caption(f"As of the last quarter end, {until:%Y-%m-%d}.")
+st.caption(md("As of the last quarter end, {:%Y-%m-%d}.", until))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Requests due", summary["due_requests"], help=f"Of {summary['requests']} requests made so far.")
 m2.metric(
@@ -65,7 +67,7 @@ left, right = st.columns(2)
 over_time = ev.factories_disclosed_by_quarter(version, scope, until)
 by_country = ev.factories_by_country(version, scope, until)
 if over_time.empty:
-    left.info(f"n/a: {who} has not disclosed any factory yet (due diligence at most).")
+    left.info(md("n/a: {} has not disclosed any factory yet (due diligence at most).", who))
     right.info("n/a: no disclosed factory, so no producing country to show.")
 else:
     left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
@@ -77,11 +79,21 @@ if summary["disclosure_rows"] == 0:
     st.info("n/a: no factory disclosed yet.")
 elif missing.empty:
     st.success(
-        f"Every disclosed factory has an address on record ({summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows complete)."
+        md(
+            "Every disclosed factory has an address on record ({} of {} disclosure rows complete).",
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
 else:
     st.warning(
-        f"{summary['factories_missing_address']} of {summary['factories']} disclosed factories have no address on record; {summary['complete_rows']} of {summary['disclosure_rows']} disclosure rows are complete."
+        md(
+            "{} of {} disclosed factories have no address on record; {} of {} disclosure rows are complete.",
+            summary["factories_missing_address"],
+            summary["factories"],
+            summary["complete_rows"],
+            summary["disclosure_rows"],
+        )  # fmt: skip
     )
     st.dataframe(missing, hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
@@ -92,7 +104,7 @@ else:
 st.subheader("Product models and their factories")
 links = ev.product_factory_links(version, scope)
 if links.empty:
-    st.info(f"n/a: {who} has not linked any product model to a factory yet.")
+    st.info(md("n/a: {} has not linked any product model to a factory yet.", who))
 else:
     st.dataframe(links, hide_index=True, key="links_table", column_config={
         "company": "Company", "product_model": "Product model", "category": "Category",
@@ -103,7 +115,9 @@ else:
     })  # fmt: skip
     st.download_button(
         "Download product model → factory links (CSV)",
-        present.export_frame(links).to_csv(index=False).encode("utf-8"),
+        exports.to_csv(
+            present.export_frame(links), exports.header_line("product model to factory links", until, None)
+        ),
         file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",

@@ -297,16 +297,34 @@ def _first(n: int, rows: np.ndarray, days: np.ndarray, where: np.ndarray | bool 
 
 def _level(disclosed: np.ndarray, incomplete: np.ndarray, diligence: np.ndarray) -> np.ndarray:
     """The level of a request at a date (METHODOLOGY.md section 1; SQL:
-    request_assessments.sql), FULL, PARTIAL... as int8, from whether its first
-    disclosure, first incomplete disclosure and first due-diligence record are on or
-    before that date."""
+    request_assessments.sql), FULL, PARTIAL... as int8, from whether it has a disclosure,
+    a factory whose latest state is incomplete, and a due-diligence record on or before
+    that date."""
     return np.where(disclosed, np.where(incomplete, PARTIAL, FULL), np.where(diligence, DUE_DILIGENCE, NONE))
+
+
+def _factory_states(
+    request: np.ndarray, factory: np.ndarray, on: np.ndarray, complete: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A factory's state for a request is its latest disclosure row: each row holds from
+    its date until the next row of the same request and factory (NEVER: for good).
+
+    Returns the rows sorted by request, factory and date (their order), and for each
+    sorted row the day its state ends. On a date with several rows of one factory (not
+    possible with the table's key) the complete one is the state."""
+    order = np.lexsort((complete, on, factory, request))
+    r, f, d = request[order], factory[order], on[order]
+    until = np.full(len(order), NEVER, dtype=np.int64)
+    if len(order) > 1:
+        same = (r[1:] == r[:-1]) & (f[1:] == f[:-1])
+        until[:-1] = np.where(same, d[1:], NEVER)
+    return order, until, d
 
 
 CREDIT_INPUTS = (len(params.LEVELS), 2, 2, 2, 2)
 """What a request's credit at t depends on (`_credit`): its level by the deadline, and
-whether t is past the deadline and its first disclosure, first incomplete disclosure and
-first due-diligence record are on or before t."""
+whether t is past the deadline, its first disclosure is on or before t, some factory's
+state at t is incomplete, and its first due-diligence record is on or before t."""
 
 
 def _credit(
@@ -352,35 +370,60 @@ def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarr
     request_assessments.sql: keep them in step."""
     requests = evidence.disclosure_requests
     (company,) = _rows(series.companies, requests["company_id"])
+    disclosures = evidence.disclosures
     disclosed, recorded = _rows(
-        requests["request_id"], evidence.disclosures["request_id"], evidence.due_diligence["request_id"]
+        requests["request_id"], disclosures["request_id"], evidence.due_diligence["request_id"]
     )
-    # request_facts: the only dates a request's level depends on.
+    # request_facts: the dates a request's level depends on.
     n = len(requests)
-    disclosed_on = _days(evidence.disclosures["disclosed_on"])
-    incomplete = ~evidence.disclosures["complete"].to_numpy(dtype=bool)
+    disclosed_on = _days(disclosures["disclosed_on"])
     first_disclosed = _first(n, disclosed, disclosed_on)
-    first_incomplete = _first(n, disclosed, disclosed_on, incomplete)
     first_diligence = _first(n, recorded, _days(evidence.due_diligence["recorded_on"]))
     due = _days(requests["due_on"])
     scope, scopes = pd.factorize(requests["scope"])
-    level_by_deadline = _level(first_disclosed <= due, first_incomplete <= due, first_diligence <= due)
+    # Each factory's state holds from its row's date until its next row: an incomplete
+    # state is an interval of days; the request is incomplete while one of them lasts.
+    factory, _ = pd.factorize(disclosures["factory_id"])
+    keep = disclosed >= 0
+    order, until, start = _factory_states(
+        disclosed[keep],
+        factory[keep],
+        disclosed_on[keep],
+        disclosures["complete"].to_numpy(dtype=bool)[keep],
+    )
+    state_request = disclosed[keep][order]
+    state_incomplete = ~disclosures["complete"].to_numpy(dtype=bool)[keep][order]
+    at_due = state_incomplete & (start <= due[state_request]) & (due[state_request] < until)
+    incomplete_by_deadline = np.bincount(state_request[at_due], minlength=n) > 0
+    level_by_deadline = _level(first_disclosed <= due, incomplete_by_deadline, first_diligence <= due)
 
     # Requests in company order.
     groups = _Groups(company, series.shape[1])
     o = groups.order
     scope, due, level_by_deadline = scope[o], due[o], level_by_deadline[o]
     disclosed_at = series.position(first_disclosed[o])
-    incomplete_at = series.position(first_incomplete[o])
     diligence_at = series.position(first_diligence[o])
-    counts_from = np.minimum(series.position(due), np.minimum(disclosed_at, diligence_at))  # due or responded
+    # (all dates × requests): does some factory's state at the date say incomplete?
+    state_position = groups.renumber(state_request)
+    starts, ends = series.position(start), series.position(until)
+    inc = state_incomplete & (state_position >= 0) & (starts < ends)
+    shape = (len(series.days), len(o))
+    incomplete_now = (
+        _by_date(starts[inc], state_position[inc], np.ones(inc.sum()), shape)
+        - _by_date(ends[inc], state_position[inc], np.ones(inc.sum()), shape)
+    ) > 0.5
+    due_at = series.position(due)
     past_due_from = series.position(due, after=True)
 
     p = np.zeros(series.shape)
     w = np.zeros(series.shape)
     for m, t in series.blocks():
         weights = np.array([m.scope_weight(s) for s in scopes] + [0.0])[scope]  # scope -1 (none): 0
-        scorable = (weights > 0) & (counts_from <= t)
+        disclosed_now = disclosed_at <= t
+        partial_now = incomplete_now[t[:, 0]]
+        # Due, or already FULL: an early partial or due-diligence response waits for the
+        # deadline, so responding early never lowers a score.
+        scorable = (weights > 0) & ((due_at <= t) | (disclosed_now & ~partial_now))
         if m.sct_window_days is not None:
             # Dropped once due_on <= as_of - window: from the first date on or after due_on + window.
             window_end = np.where(due < NEVER - m.sct_window_days, due + m.sct_window_days, NEVER)
@@ -391,8 +434,8 @@ def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarr
             table,
             level_by_deadline,
             past_due_from <= t,
-            disclosed_at <= t,
-            incomplete_at <= t,
+            disclosed_now,
+            partial_now,
             diligence_at <= t,
         )
         weight = np.where(scorable, weights, 0.0)

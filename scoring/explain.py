@@ -89,7 +89,9 @@ def _request_reason(row: pd.Series, m: params.Methodology) -> str:
             return f"{row['scope']} requests have weight 0 in {m.version}"
         if row["status"] == "outside window":
             return f"due more than {m.sct_window_days} days before the assessment date: dropped"
-        return "not due yet and no response yet"
+        if row["level_now"] == "NONE":
+            return "not due yet and no response yet"
+        return f"not due yet and {row['level_now']} so far: only a FULL response counts before the deadline"
     now, deadline = row["level_now"], row["level_by_deadline"]
     if row["as_of"] <= row["due_on"]:
         return f"not past its deadline: the level now, {now}, counts → {_g(row['credit'])}"

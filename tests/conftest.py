@@ -41,3 +41,23 @@ def writable_demo_app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     st.cache_data.clear()
     st.cache_resource.clear()
     return db
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile world (tests/hostile_world.py): the demo world with Markdown, HTML, URLs,
+    formulas, 4,000-character strings and control characters in its names and notes."""
+    from tests.hostile_world import build_hostile_db
+
+    return build_hostile_db(tmp_path_factory.mktemp("hostile") / "hostile.duckdb")
+
+
+@pytest.fixture
+def hostile_app(hostile_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard at the hostile world with empty caches (AppTest runs in this process)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CPT_DB", str(hostile_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return hostile_db

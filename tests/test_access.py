@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import scoring
 from data import accounts, demo, evidence_queries, queries, store
 from tests import apptest
+from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_PAGES = [
@@ -344,7 +345,8 @@ def test_untrusted_names_render_as_text(tmp_path: Path, monkeypatch) -> None:
     st.cache_resource.clear()
     at = apptest.open_page("company", role="affiliate", db=db, company="CO0003")
     assert not at.exception
-    assert at.title[0].value == "<script>alert(1)</script>"
+    # Escaped Markdown (ui/text.py): Streamlit shows exactly these characters, no HTML.
+    assert at.title[0].value == md_escape("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
     assert not any(getattr(m.proto, "unsafe_allow_html", False) and "script" in m.value for m in at.markdown)
 
 

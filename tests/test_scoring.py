@@ -152,8 +152,10 @@ def sct_world(scope: str, due: str, disclosures=(), diligence=()) -> scoring.Evi
     w = World()
     w.company("X")
     w.request("R", "X", scope, due)
-    for i, (on, complete) in enumerate(disclosures):
-        w.disclosure("R", f"F{i}", on, complete)
+    for i, (on, complete, *factory) in enumerate(disclosures):
+        # (on, complete) is a new factory; (on, complete, factory_id) names it, so a
+        # later row can complete (or undo) an earlier one
+        w.disclosure("R", factory[0] if factory else f"F{i}", on, complete)
     for on in diligence:
         w.due_diligence("R", on)
     # a second, always FULL request keeps the SCT defined so a 0-credit request shows
@@ -185,7 +187,148 @@ def request_credit(evidence: scoring.Evidence, as_of: str, methodology: str = "v
             "v1",
             1.0,
         ),
-        ("responded early: DD", "components", "2021-09-30", [], ["2021-05-01"], "2021-06-30", "v1", 0.25),
+        # Early responses never lower a score: before its deadline a request counts only
+        # when it is already FULL (METHODOLOGY.md section 1).
+        (
+            "early DD waits for the deadline",
+            "components",
+            "2021-09-30",
+            [],
+            ["2021-05-01"],
+            "2021-06-30",
+            "v1",
+            None,
+        ),
+        (
+            "early DD counts at the deadline",
+            "components",
+            "2021-09-30",
+            [],
+            ["2021-05-01"],
+            "2021-09-30",
+            "v1",
+            0.25,
+        ),
+        (
+            "early DD, after the deadline",
+            "components",
+            "2021-09-30",
+            [],
+            ["2021-05-01"],
+            "2021-12-31",
+            "v1",
+            0.25,
+        ),
+        (
+            "early partial waits for the deadline",
+            "final_assembly",
+            "2021-09-30",
+            [("2021-05-01", True), ("2021-05-02", False)],
+            [],
+            "2021-06-30",
+            "v1",
+            None,
+        ),
+        (
+            "early partial counts at the deadline",
+            "final_assembly",
+            "2021-09-30",
+            [("2021-05-01", True), ("2021-05-02", False)],
+            [],
+            "2021-09-30",
+            "v1",
+            0.5,
+        ),
+        (
+            "early partial with DD still waits",
+            "final_assembly",
+            "2021-09-30",
+            [("2021-05-02", False)],
+            ["2021-05-01"],
+            "2021-06-30",
+            "v2",
+            None,
+        ),
+        (
+            "early partial completed early: FULL counts at once",
+            "final_assembly",
+            "2021-09-30",
+            [("2021-05-01", False, "FA"), ("2021-06-01", True, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            1.0,
+        ),
+        (
+            "early FULL made partial again before the deadline: waits",
+            "final_assembly",
+            "2021-09-30",
+            [("2021-05-01", True, "FA"), ("2021-06-01", False, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            None,
+        ),
+        (
+            "partial completed by the deadline: FULL",
+            "final_assembly",
+            "2021-06-15",
+            [("2021-05-01", False, "FA"), ("2021-06-01", True, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            1.0,
+        ),
+        (
+            "partial completed after the deadline: late FULL",
+            "final_assembly",
+            "2021-05-15",
+            [("2021-05-01", False, "FA"), ("2021-06-01", True, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            0.8,
+        ),
+        (
+            "partial completed after the deadline: late FULL v2",
+            "components",
+            "2021-05-15",
+            [("2021-05-01", False, "FA"), ("2021-06-01", True, "FA")],
+            [],
+            "2021-06-30",
+            "v2",
+            0.7,
+        ),
+        (
+            "one of two factories completed: still PARTIAL",
+            "final_assembly",
+            "2021-03-31",
+            [("2021-03-01", False, "FA"), ("2021-03-02", False, "FB"), ("2021-03-10", True, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            0.5,
+        ),
+        (
+            "complete row replaced by an incomplete one by the deadline: PARTIAL",
+            "final_assembly",
+            "2021-03-31",
+            [("2021-03-01", True, "FA"), ("2021-03-15", False, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            0.5,
+        ),
+        (
+            "completion after D ignored",
+            "final_assembly",
+            "2021-03-31",
+            [("2021-03-01", False, "FA"), ("2021-07-01", True, "FA")],
+            [],
+            "2021-06-30",
+            "v1",
+            0.5,
+        ),
         (
             "response after D ignored",
             "final_assembly",
@@ -269,14 +412,14 @@ def request_credit(evidence: scoring.Evidence, as_of: str, methodology: str = "v
             1.0,
         ),
         (
-            "FULL then incomplete before deadline: PARTIAL",
+            "FULL then incomplete before deadline: PARTIAL, which waits for the deadline",
             "final_assembly",
             "2021-09-30",
             [("2021-03-01", True), ("2021-05-01", False)],
             [],
             "2021-06-30",
             "v1",
-            0.5,
+            None,
         ),
         (
             "compliance_findings weight 0 in v1",
@@ -312,6 +455,20 @@ def test_request_rules(case, scope, due, disclosures, diligence, as_of, methodol
 def test_window_arithmetic() -> None:
     assert (D("2023-06-30") - D("2021-06-30")).days == 730
     assert (D("2023-06-30") - D("2021-07-01")).days == 729
+
+
+def test_early_partial_row_counts_once_due() -> None:
+    evidence = sct_world("final_assembly", "2021-06-30", [("2021-04-01", False, "FA")])
+    assert request_credit(evidence, "2021-03-31") is None  # nothing yet
+    assert request_credit(evidence, "2021-06-29") is None  # early partial: waits
+    assert request_credit(evidence, "2021-06-30") == pytest.approx(0.5)  # due: counts
+
+
+def test_explain_says_why_an_early_response_waits() -> None:
+    evidence = sct_world("final_assembly", "2021-09-30", [], ["2021-05-01"])
+    row = scoring.explain(evidence, "X", D("2021-06-30")).requests.set_index("request_id").loc["R"]
+    assert (row["status"], row["level_now"]) == ("not due", "DUE_DILIGENCE")
+    assert "only a FULL response counts before the deadline" in row["reason"]
 
 
 def test_later_incomplete_row_turns_full_into_partial_now() -> None:

@@ -42,6 +42,10 @@ def worlds(draw: st.DrawFn) -> World:
             for i in range(draw(st.integers(0, 3))):
                 on = requested + timedelta(days=draw(st.integers(0, 600)))
                 w.disclosure(rid, f"F{i}", on, draw(st.booleans()))
+                # later rows for the same factory: a partial completed (or undone) later
+                for _ in range(draw(st.integers(0, 2))):
+                    on += timedelta(days=draw(st.integers(1, 300)))
+                    w.disclosure(rid, f"F{i}", on, draw(st.booleans()))
             for on in sorted(
                 {
                     requested + timedelta(days=draw(st.integers(0, 600)))
@@ -173,26 +177,52 @@ def test_responding_to_an_unanswered_due_request_never_lowers_sct(world: World, 
         on = requested_on + timedelta(days=data.draw(st.integers(0, (due_on - requested_on).days)))
         world.disclosure(request_id, "FNEW", on, True)
     after = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
-    # Only where the request was already scorable (due); see the early-response test below.
+    # At every date: an early response never lowers a score either (METHODOLOGY.md section 1).
     for as_of in DATES:
-        if as_of < due_on:
-            continue
         key = (company, pd.Timestamp(as_of))
         b, a = before.loc[key, "sct"], after.loc[key, "sct"]
         assert math.isnan(b) or a >= b - 1e-9
 
 
-def test_early_due_diligence_can_lower_sct_before_the_deadline() -> None:
-    """METHODOLOGY.md as written: a response makes a request scorable before its deadline,
-    so early due diligence (credit 0.25) pulls an SCT of 100 down until the deadline."""
+def test_early_due_diligence_never_lowers_sct() -> None:
+    """METHODOLOGY.md: before its deadline a request counts only when it is already FULL,
+    so early due diligence (credit 0.25) leaves an SCT of 100 alone until the deadline,
+    and counts from the deadline on."""
     w = World()
     w.request("A", "X", "final_assembly", "2021-03-31")
     w.disclosure("A", "F1", "2021-03-01", True)
     w.request("B", "X", "final_assembly", "2021-12-31")
     before = scoring.score(w.evidence(), [date(2021, 6, 30)])["sct"].iloc[0]
     w.due_diligence("B", "2021-05-01")
-    after = scoring.score(w.evidence(), [date(2021, 6, 30)])["sct"].iloc[0]
-    assert (before, after) == (100.0, pytest.approx(100 * (3 + 0.75) / 6))
+    after = scoring.score(w.evidence(), [date(2021, 6, 30), date(2021, 12, 31)])["sct"].tolist()
+    assert (before, after) == (100.0, [100.0, pytest.approx(100 * (3 + 0.75) / 6)])
+
+
+@FAST
+@given(worlds(), st.data())
+def test_an_early_response_never_lowers_sct(world: World, data: st.DataObject) -> None:
+    """Any response (complete or partial disclosure, due diligence) dated before the
+    deadline, to a request without one, never lowers the SCT at any date."""
+    world = dedupe(world)
+    unanswered = [
+        r
+        for r in world.rows["disclosure_requests"]
+        if not any(x[0] == r[0] for x in world.rows["disclosures"] + world.rows["due_diligence"])
+        and r[5] > r[4]
+    ]
+    if not unanswered:
+        return
+    request_id, company, _, _, requested_on, due_on = data.draw(st.sampled_from(unanswered))
+    before = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    on = requested_on + timedelta(days=data.draw(st.integers(0, (due_on - requested_on).days - 1)))
+    kind = data.draw(st.sampled_from(["due_diligence", "partial", "complete"]))
+    if kind == "due_diligence":
+        world.due_diligence(request_id, on)
+    else:
+        world.disclosure(request_id, "FNEW", on, kind == "complete")
+    after = scoring.score(world.evidence(), DATES).set_index(["company_id", "as_of"])
+    b, a = before.loc[company, "sct"].to_numpy(), after.loc[company, "sct"].to_numpy()
+    assert (a[~np.isnan(b)] >= b[~np.isnan(b)] - 1e-9).all()
 
 
 @FAST

@@ -26,6 +26,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from data import accounts, store
 from data.accounts import User
+from ui.text import md, md_escape
 
 
 def _server_log() -> None:
@@ -189,7 +190,7 @@ def login_form(cur, demo: bool = False) -> None:
     st.title("Sign in")
     reason = st.session_state.pop("cpt_signed_out_reason", None)
     if reason:
-        st.info(reason)
+        st.info(md_escape(reason))
     if accounts.count_users(cur) == 0:
         st.warning(
             "This database has no accounts yet. An administrator adds the first one with "
@@ -198,8 +199,8 @@ def login_form(cur, demo: bool = False) -> None:
     st.write("Scores are confidential: available to affiliates and to the company concerned.")
     if demo:
         st.caption(
-            f"Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password "
-            f"`{accounts.DEMO_PASSWORD}`."
+            "Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password "
+            f"`{accounts.DEMO_PASSWORD}`."  # a constant of the code
         )
     with st.columns([2, 3])[0], st.form("login", clear_on_submit=False):
         username = st.text_input("Username", key="login_username", autocomplete="username")
@@ -213,8 +214,11 @@ def login_form(cur, demo: bool = False) -> None:
     wait = guard.locked_for(username)
     if wait > 0:
         st.error(
-            f"Too many failed attempts: the account “{username}” is locked for "
-            f"{max(1, round(wait / 60))} more minute(s)."
+            md(
+                "Too many failed attempts: the account “{}” is locked for {} more minute(s).",
+                username,
+                max(1, round(wait / 60)),
+            )  # fmt: skip
         )
         return
     found = accounts.authenticate(cur, username, password)

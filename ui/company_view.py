@@ -6,7 +6,6 @@ codes; data goes into Markdown only escaped.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -15,14 +14,7 @@ import streamlit as st
 from charts import report
 from scoring import narrative, summary, talking
 from ui import cache
-
-try:  # the shared rule for untrusted text, where it exists
-    from ui.text import md_escape
-except ImportError:  # pragma: no cover - until ui/text.py is on this branch
-    _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-    def md_escape(value: object, limit: int | None = None) -> str:
-        return _PUNCTUATION.sub(r"\\\1", str(value))
+from ui.text import md_escape
 
 
 def bullets(lines: list[str]) -> None:

@@ -20,6 +20,7 @@ import streamlit as st
 
 import scoring
 from scoring import narrative
+from ui.text import md
 
 METHODOLOGY_LABELS = {
     "in-force": "Version in force",
@@ -77,7 +78,7 @@ def as_of(dates, key: str = "as_of", container=st) -> date | None:
     except ValueError:
         chosen = None
     if chosen not in options:
-        st.warning(f"No scores as of “{wanted}”: showing the last quarter end, {options[0]:%Y-%m-%d}.")
+        st.warning(md("No scores as of “{}”: showing the last quarter end, {:%Y-%m-%d}.", wanted, options[0]))
         chosen = options[0]
         _set_param("as_of", None)
     _init(key, chosen)
@@ -96,7 +97,7 @@ def company(companies: pd.DataFrame, key: str = "company", container=st) -> str 
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
     wanted = st.query_params.get("company")
     if wanted and wanted not in names:
-        st.error(f"Company “{wanted}” is not available to your account (or does not exist).")
+        st.error(md("Company “{}” is not available to your account (or does not exist).", wanted))
         wanted = None
     chosen = wanted or (ids[0] if ids else None)
     _init(key, chosen)
@@ -116,7 +117,7 @@ def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 
     wanted = [c for c in st.query_params.get("company", "").split(",") if c]
     unknown = [c for c in wanted if c not in names]
     if unknown:
-        st.error("Not available: " + ", ".join(f"“{c}”" for c in unknown) + ". Choose from the list.")
+        st.error(md("Not available: {}. Choose from the list.", ", ".join(f"“{c}”" for c in unknown)))
     _init(key, [c for c in wanted if c in names][:max_n])
     return container.multiselect(
         f"Companies to compare (2–{max_n})",
@@ -149,7 +150,10 @@ def company_or_all(companies: pd.DataFrame, key: str, container=st) -> str | Non
     wanted = st.query_params.get("company")
     if wanted and wanted not in names:
         st.error(
-            f"Company “{wanted}” is not available to your account (or does not exist): showing all companies."
+            md(
+                "Company “{}” is not available to your account (or does not exist): showing all companies.",
+                wanted,
+            )
         )
         _set_param("company", None)
         wanted = None
