@@ -124,3 +124,48 @@ def test_peer_context_matches_the_scores_of_every_company(demo_app: Path) -> Non
         or abs(float(re.search(r"Median overall: (\d+\.\d)", text).group(1)) - median) <= 0.05
     )
     assert "scored brands" in text  # Jovance Micro is a brand
+
+
+def test_the_company_account_lands_on_how_to_improve(demo_app: Path) -> None:
+    import scoring
+    from scoring import narrative
+
+    at = apptest.open_page("company", role="company")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader][0] == "How to improve"  # first thing under the scores
+    as_of = at.selectbox(key="as_of").value
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        evidence = scoring.load_evidence(con.cursor(), ["CO0010"])
+    listed = scoring.actions(evidence, "CO0010", as_of)
+    overall = scoring.score(evidence, [as_of])["overall"].iloc[0]
+    plan = scoring.next_band(listed, overall, evidence)
+    text = markdown_text(at)
+    assert plan is not None
+    assert (
+        f"To reach {plan.band} ({plan.lower:g} or more) from {narrative.one_decimal(overall)}: these "
+        f"{len(plan.actions)} actions together would take the overall score to "
+        f"{narrative.one_decimal(plan.overall_after[-1])}." in text
+    )
+    first = listed.iloc[0]
+    gains = narrative.gains_text(first.to_dict())
+    assert re.search(
+        r"- (Disclose|Complete|Share|Acknowledge|Give|Submit|Have) .*: " + re.escape(gains), text
+    )
+    table = next(df.value for df in at.dataframe if "What to do" in df.value.columns)
+    assert len(table) == len(listed) and list(table["Overall"])[:3] == [
+        narrative.signed(g) for g in listed["overall_gain"][:3]
+    ]
+
+
+def test_compare_shows_talking_points_per_company(demo_app: Path) -> None:
+    at = apptest.open_page("compare", company="CO0011,CO0010", as_of="2024-12-31")
+    assert not at.exception, [e.value for e in at.exception]
+    text = markdown_text(at)
+    assert "Talking points for the meeting" in [s.value for s in at.subheader]
+    # Kelvaro Networks had retaliation confirmed in 2023 at its Penang factory
+    assert (
+        "**Retaliation**: Retaliation against workers was confirmed 2023-05-19 in the report on Ironleaf Power"
+        in text
+    )
+    assert "**Improvement action**: " in text and "Will the company commit to it?" in text
+    assert not RAW.search(text), RAW.findall(text)[:5]
