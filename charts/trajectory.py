@@ -115,6 +115,7 @@ def trajectory(
             )  # fmt: skip
         fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
+    fig.update_yaxes(automargin=True)  # event labels and axis titles get the room they need (kaleido too)
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
     span = _x_range(x, events["date"] if with_events else None)
     if span is not None:
@@ -155,7 +156,9 @@ def compare(
         title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
         font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
-        xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
+        xaxis={"title": "Quarter end"}, margin={"t": 60, "r": 80, "b": 130},
+        # below the plot (on the right it covered the band labels), under the axis title
+        legend={"title": "Company", "orientation": "h", "yanchor": "top", "y": -75 / (460 - 60 - 130), "x": 0},
     )  # fmt: skip
     span = _x_range(data["as_of"])
     if span is not None:

@@ -15,7 +15,7 @@ if companies.empty:
     st.info("n/a: no companies in the database yet.")
     st.stop()
 
-top = st.columns([2, 1, 2])
+top = st.columns([5, 3, 7])
 company_id = controls.company(companies, container=top[0])
 if company_id is None:
     st.stop()

@@ -27,25 +27,49 @@ TOPICS = (
 COLUMNS = ["Topic", "Point"]
 
 
+EXAMPLES = 3
+"""How many items a point names (the oldest first); the rest are counted."""
+
+
+def _listing(items: list[str]) -> str:
+    shown = "; ".join(items[:EXAMPLES])
+    more = len(items) - EXAMPLES
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _overdue(why, names: Names) -> list[tuple[str, str]]:
     r = why.requests
     as_of = pd.Timestamp(why.as_of)
     late = r[(r["status"] == "scored") & (r["due_on"] < as_of) & (r["level_now"] != "FULL")]
-    out = []
-    for row in late.sort_values(["due_on", "request_id"]).itertuples(index=False):
-        subject = narrative.request_subject(row.scope, names.product_model(row.product_model_id))
-        have = {
-            "NONE": "nothing has been disclosed",
-            "DUE_DILIGENCE": "only due diligence is on record",
-            "PARTIAL": "the disclosure is partial",
-        }[row.level_now]
-        out.append(
-            ("Overdue disclosure", f"{subject[0].upper()}{subject[1:]} were due {day(row.due_on)}; {have}. When "
-             "will the complete legal names and addresses follow?" if row.scope != "compliance_findings" else
-             f"{subject[0].upper()}{subject[1:]} were due {day(row.due_on)}; {have}. When will the full findings "
-             "be shared?")
-        )  # fmt: skip
-    return out
+    if late.empty:
+        return []
+    have = {
+        "NONE": "nothing disclosed",
+        "DUE_DILIGENCE": "only due diligence on record",
+        "PARTIAL": "partial",
+    }
+    items = [
+        f"{narrative.request_subject(row.scope, names.product_model(row.product_model_id))} (due "
+        f"{day(row.due_on)}, {have[row.level_now]})"
+        for row in late.sort_values(["due_on", "request_id"]).itertuples(index=False)
+    ]
+    asks = []
+    if (late["scope"] != "compliance_findings").any():
+        asks.append("the complete legal names and addresses")
+    if (late["scope"] == "compliance_findings").any():
+        asks.append("the full findings")
+    head = _count(len(late), "disclosure request is", "disclosure requests are")
+    return [
+        (
+            "Overdue disclosure",
+            f"{head} past the deadline without a full disclosure: {_listing(items)}. "
+            f"When will {' and '.join(asks)} follow?",
+        )
+    ]
 
 
 def _open_findings(why, evidence) -> list[tuple[str, str]]:
@@ -72,39 +96,45 @@ def _open_findings(why, evidence) -> list[tuple[str, str]]:
 def _cases(why, evidence, names: Names, stale_days: int) -> list[tuple[str, str]]:
     facts = narrative.case_facts(why, evidence).set_index("case_id")
     as_of = pd.Timestamp(why.as_of)
-    out: list[tuple[str, str]] = []
+    e = evidence.events
+    retaliation, unacknowledged, no_access, stale = [], [], [], []
     scored = why.cases[why.cases["status"] == "scored"].sort_values(["opened_on", "case_id"])
     for row in scored.itertuples(index=False):
         fact = facts.loc[row.case_id]
-        where = f"the report on {names.factory(row.factory_id)} (opened {day(row.opened_on)})"
+        where = names.factory(row.factory_id)
+        opened = f"opened {day(row.opened_on)}"
         if fact["status"] == "retaliation":
-            e = evidence.events
             when = e.loc[
                 (e["case_id"] == row.case_id)
                 & (e["event_type"] == "retaliation_confirmed")
                 & (e["event_date"] <= as_of),
                 "event_date",
             ].min()
-            out.append(
-                ("Retaliation", f"Retaliation against workers was confirmed {day(when)} in {where}. What has "
-                 "been done to remedy it and to prevent it from happening again?")
-            )  # fmt: skip
+            retaliation.append(f"{where} (report {opened}, retaliation confirmed {day(when)})")
         if not fact["acknowledged"]:
-            out.append(
-                ("No acknowledgement", f"{where[0].upper()}{where[1:]} has not been acknowledged after "
-                 f"{fact['age_days']} days. Why not, and when will it be?")
-            )  # fmt: skip
+            unacknowledged.append(f"{where} ({opened}, {fact['age_days']} days ago)")
         if not fact["access"]:
-            out.append(
-                ("No access for monitors", f"Monitors have had no access for {where}. When will access be "
-                 "granted?")
-            )  # fmt: skip
+            no_access.append(f"{where} ({opened})")
         quiet = (as_of - pd.Timestamp(fact["last_event"])).days
         if fact["status"] in ("open", "remediation in progress") and quiet >= stale_days:
-            out.append(
-                ("Stale case", f"Nothing has happened in {where} for {quiet} days (last recorded "
-                 f"{day(fact['last_event'])}). What is holding it up?")
-            )  # fmt: skip
+            stale.append(f"{where} (nothing since {day(fact['last_event'])}, {quiet} days)")
+    out = []
+    if unacknowledged:
+        head = _count(len(unacknowledged), "monitoring report has", "monitoring reports have")
+        out.append(("No acknowledgement", f"{head} not been acknowledged: {_listing(unacknowledged)}. Why not, "
+                    "and when will they be?"))  # fmt: skip
+    if no_access:
+        head = _count(len(no_access), "monitoring report", "monitoring reports")
+        out.append(("No access for monitors", f"Monitors have had no access to the factory of {head}: "
+                    f"{_listing(no_access)}. When will access be granted?"))  # fmt: skip
+    if stale:
+        head = _count(len(stale), "case shows", "cases show")
+        out.append(("Stale case", f"{head} no progress for {stale_days} days or more: {_listing(stale)}. What is "
+                    "holding them up?"))  # fmt: skip
+    if retaliation:
+        head = _count(len(retaliation), "case", "cases")
+        out.append(("Retaliation", f"Retaliation against workers was confirmed in {head}: {_listing(retaliation)}. "
+                    "What has been done to remedy it and to prevent it from happening again?"))  # fmt: skip
     return out
 
 

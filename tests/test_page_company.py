@@ -164,8 +164,8 @@ def test_compare_shows_talking_points_per_company(demo_app: Path) -> None:
     assert "Talking points for the meeting" in [s.value for s in at.subheader]
     # Kelvaro Networks had retaliation confirmed in 2023 at its Penang factory
     assert (
-        "**Retaliation**: Retaliation against workers was confirmed 2023-05-19 in the report on Ironleaf Power"
-        in text
+        "**Retaliation**: Retaliation against workers was confirmed in 1 case: Ironleaf Power Adapter (Penang) "
+        "Sdn. Bhd. (report opened 2023-03-16, retaliation confirmed 2023-05-19)" in text
     )
     assert "**Improvement action**: " in text and "Will the company commit to it?" in text
     assert not RAW.search(text), RAW.findall(text)[:5]

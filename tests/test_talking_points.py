@@ -61,31 +61,50 @@ def test_talking_points_from_known_facts(facts) -> None:
     points = talking.talking_points(why, ev, NAMES)
     assert list(points.columns) == ["Topic", "Point"]
     assert points.values.tolist() == [
-        ["Overdue disclosure", "The compliance findings for Kestrel Book 14 were due 2024-02-28; only due "
-         "diligence is on record. When will the full findings be shared?"],
-        ["Overdue disclosure", "The final-assembly factories of Kestrel Book 14 were due 2024-03-31; nothing has "
-         "been disclosed. When will the complete legal names and addresses follow?"],
-        ["Overdue disclosure", "The component factories of Kestrel Book 14 were due 2024-04-30; the disclosure is "
-         "partial. When will the complete legal names and addresses follow?"],
+        ["Overdue disclosure", "3 disclosure requests are past the deadline without a full disclosure: the "
+         "compliance findings for Kestrel Book 14 (due 2024-02-28, only due diligence on record); the final-assembly "
+         "factories of Kestrel Book 14 (due 2024-03-31, nothing disclosed); the component factories of Kestrel Book "
+         "14 (due 2024-04-30, partial). When will the complete legal names and addresses and the full findings "
+         "follow?"],
         ["Open findings", "1 critical, 2 major, 1 minor findings not yet verified as remedied. What is the "
          "timetable for remediation and its verification, starting with the most severe?"],
-        ["No acknowledgement", "The report on Alder Assembly Ltd (opened 2023-06-01) has not been acknowledged "
-         "after 395 days. Why not, and when will it be?"],
-        ["No access for monitors", "Monitors have had no access for the report on Alder Assembly Ltd (opened "
-         "2023-06-01). When will access be granted?"],
-        ["Stale case", "Nothing has happened in the report on Alder Assembly Ltd (opened 2023-06-01) for 395 days "
-         "(last recorded 2023-06-01). What is holding it up?"],
-        ["Retaliation", "Retaliation against workers was confirmed 2023-03-01 in the report on Cedar Cells "
-         "(opened 2023-01-10). What has been done to remedy it and to prevent it from happening again?"],
+        ["No acknowledgement", "1 monitoring report has not been acknowledged: Alder Assembly Ltd (opened "
+         "2023-06-01, 395 days ago). Why not, and when will they be?"],
+        ["No access for monitors", "Monitors have had no access to the factory of 1 monitoring report: Alder "
+         "Assembly Ltd (opened 2023-06-01). When will access be granted?"],
+        ["Stale case", "1 case shows no progress for 180 days or more: Alder Assembly Ltd (nothing since "
+         "2023-06-01, 395 days). What is holding them up?"],
+        ["Retaliation", "Retaliation against workers was confirmed in 1 case: Cedar Cells (report opened "
+         "2023-01-10, retaliation confirmed 2023-03-01). What has been done to remedy it and to prevent it from "
+         "happening again?"],
     ]  # fmt: skip
 
 
 def test_a_case_is_stale_after_180_days_without_an_event(facts) -> None:
     why, ev = facts
+
     # C2's last event is 2024-04-01: 90 days before the date; stale from 90 days on with a shorter limit
-    assert not any("Birch Works" in p for p in talking.talking_points(why, ev, NAMES)["Point"])
-    shorter = talking.talking_points(why, ev, NAMES, stale_days=90)
-    assert any(p.startswith("Nothing has happened in the report on Birch Works") for p in shorter["Point"])
+    def stale(points):
+        return points.loc[points["Topic"] == "Stale case", "Point"].iloc[0]
+
+    assert "Birch Works" not in stale(talking.talking_points(why, ev, NAMES))
+    shorter = stale(talking.talking_points(why, ev, NAMES, stale_days=90))
+    assert shorter.startswith("2 cases show no progress for 90 days or more: Alder Assembly Ltd")
+    assert "Birch Works (nothing since 2024-04-01, 90 days)" in shorter
+
+
+def test_a_point_names_the_three_oldest_and_counts_the_rest() -> None:
+    w = world()
+    for i in range(4):
+        w.request(f"R{10 + i}", "X", "components", f"2023-0{i + 1}-15", "2023-01-02", "PM1")
+    ev = w.evidence()
+    why = scoring.explain(ev, "X", AS_OF)
+    point = talking.talking_points(why, ev, NAMES)["Point"].iloc[0]
+    assert point.startswith("7 disclosure requests are past the deadline without a full disclosure: ")
+    assert (
+        "(due 2023-01-15, nothing disclosed); " in point
+        and "(due 2023-03-15, nothing disclosed); and 4 more." in point
+    )
 
 
 def test_the_top_three_improvement_actions(facts) -> None:
