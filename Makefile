@@ -22,7 +22,7 @@ $(DB): | $(VENV)/.runtime
 
 ## run: set up, create the demo database if missing, start the dashboard
 run: $(VENV)/.runtime $(DB)
-	CPT_DB=$(DB) $(PY) -m streamlit run app.py --server.port=$(PORT)
+	CPT_DB=$(DB) $(PY) -m streamlit run serve.py --server.port=$(PORT)
 
 ## test: set up, lint, run every test (browser tests included)
 test: $(VENV)/.dev

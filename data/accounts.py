@@ -5,11 +5,12 @@ server process (never in the database file).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -38,6 +39,23 @@ class User:
     role: str
     company_id: str | None = None
     affiliate_id: str | None = None
+    # What a session was started with (data/sessions.py): changes with the password hash
+    # (a new salt on every change), the role and the links. Not part of equality.
+    fingerprint: str | None = field(default=None, repr=False, compare=False)
+
+
+def credential_fingerprint(username: str, password_hash: str, role: str, company_id: str | None,
+                affiliate_id: str | None) -> str:  # fmt: skip
+    """A digest of the account's credentials and scope: a session is valid only while it matches."""
+    parts = (username, password_hash, role, company_id or "", affiliate_id or "")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _user(
+    username: str, password_hash: str, role: str, company_id: str | None, affiliate_id: str | None
+) -> User:
+    return User(username, role, company_id, affiliate_id,
+                credential_fingerprint(username, password_hash, role, company_id, affiliate_id))  # fmt: skip
 
 
 def hash_password(password: str) -> str:
@@ -164,20 +182,28 @@ def authenticate(cur: duckdb.DuckDBPyConnection, username: str, password: str) -
         _hasher.verify(row[1], password)
     except (VerificationError, InvalidHashError):
         return None
-    return User(row[0], row[2], row[3], row[4])
+    return _user(*row)
 
 
 def find_user(cur: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The account as the database holds it now (with its current credential fingerprint)."""
     row = cur.execute(
-        "SELECT username, role, company_id, affiliate_id FROM users WHERE username = ?", [username]
+        "SELECT username, password_hash, role, company_id, affiliate_id FROM users WHERE username = ?",
+        [username],
     ).fetchone()
-    return User(*row) if row else None
+    return _user(*row) if row else None
 
 
 class LoginThrottle:
     """Failed sign-ins per username: `max_failures` within `lock_seconds` lock the name for
-    `lock_seconds` from the failure that locked it. Each failure also slows
-    the answer a little. The clock and the sleep are injectable for tests."""
+    `lock_seconds` from the failure that locked it. Each failure also slows the answer a little.
+
+    Holds under parallel attempts: `reserve()` takes a failure slot under the lock BEFORE
+    the slow password hash, so at most `max_failures` passwords of one name are ever checked
+    per window, however many requests arrive at once; a slot becomes a failure (`failed`) or
+    is released (`succeeded`). Locking keeps the failures counted (they age out of the
+    window), so the count does not restart. The clock and the sleep are injectable for tests.
+    """
 
     def __init__(self, max_failures: int = 5, lock_seconds: float = 15 * 60,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
@@ -188,6 +214,7 @@ class LoginThrottle:
         self.sleep = sleep
         self.delay_per_failure = delay_per_failure
         self._failures: dict[str, list[float]] = {}
+        self._pending: dict[str, int] = {}
         self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -197,29 +224,81 @@ class LoginThrottle:
         self._failures[username] = kept
         return kept
 
+    def _wait(self, username: str) -> float:
+        return max(0.0, self._locked_until.get(username, 0.0) - self.clock())
+
     def locked_for(self, username: str) -> float:
         """Seconds until `username` may try again (0 when it may)."""
         with self._lock:
-            return max(0.0, self._locked_until.get(username, 0.0) - self.clock())
+            return self._wait(username)
+
+    def reserve(self, username: str) -> float:
+        """Before checking a password: 0.0 and a slot taken when the name may be tried now,
+        else the seconds to wait (locked, or every remaining attempt is being checked now)."""
+        with self._lock:
+            wait = self._wait(username)
+            if wait > 0:
+                return wait
+            if len(self._recent(username)) + self._pending.get(username, 0) >= self.max_failures:
+                return max(1.0, self._wait(username))  # the checks in flight will lock it
+            self._pending[username] = self._pending.get(username, 0) + 1
+            return 0.0
+
+    def _release(self, username: str) -> None:
+        left = self._pending.get(username, 0) - 1
+        if left > 0:
+            self._pending[username] = left
+        else:
+            self._pending.pop(username, None)
 
     def failed(self, username: str) -> int:
-        """Record a failure; returns the failures counted for the name now (the one that
-        reaches `max_failures` locks the name and starts counting afresh)."""
+        """Record a failure (turning a reserved slot into one); returns the failures counted
+        for the name now. The one that reaches `max_failures` locks the name."""
         with self._lock:
+            self._release(username)
             recent = self._recent(username)
             recent.append(self.clock())
             count = len(recent)
-            if count >= self.max_failures:
+            if count >= self.max_failures and self._wait(username) == 0:
                 self._locked_until[username] = self.clock() + self.lock_seconds
-                self._failures[username] = []
+                locked = True
+            else:
+                locked = False
         log.warning("sign-in failed for user=%r (%d of %d)", username, count, self.max_failures)
-        if count >= self.max_failures:
+        if locked:
             log.warning("user=%r locked for %d minutes", username, self.lock_seconds // 60)
         self.sleep(min(2.0, self.delay_per_failure * count))
         return count
 
     def succeeded(self, username: str) -> None:
         with self._lock:
+            self._release(username)
             self._failures.pop(username, None)
             self._locked_until.pop(username, None)
         log.info("sign-in ok for user=%r", username)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one sign-in attempt: the account, or why not (never which part was wrong)."""
+
+    user: User | None = None
+    locked_for: float = 0.0  # > 0: refused without checking the password
+    failures: int = 0
+
+
+def sign_in(cur: duckdb.DuckDBPyConnection, guard: LoginThrottle, username: str, password: str) -> SignIn:
+    """One sign-in attempt through the throttle: the lock is checked and a failure slot
+    reserved before the password hash is computed, so parallel attempts cannot pass the limit."""
+    wait = guard.reserve(username)
+    if wait > 0:
+        return SignIn(locked_for=wait)
+    try:
+        found = authenticate(cur, username, password)
+    except BaseException:
+        guard.failed(username)  # an error counts as a failure: the slot is never lost
+        raise
+    if found is None:
+        return SignIn(failures=guard.failed(username))
+    guard.succeeded(username)
+    return SignIn(user=found)

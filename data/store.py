@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import glob
 import os
 import shutil
 import threading
@@ -72,6 +74,47 @@ def _tmp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
+def _leftovers(path: Path) -> list[Path]:
+    """Temporary files of writers to `path` (and their .wal): a writer that was killed
+    mid-publish leaves its copy behind; a running one holds the writer lock."""
+    prefix = f".{path.name}."
+    return sorted(
+        p for p in path.parent.glob(f".{glob.escape(path.name)}.*")
+        if p.name.startswith(prefix) and (p.name.endswith(".tmp") or p.name.endswith(".tmp.wal"))
+    )  # fmt: skip
+
+
+def _clean_leftovers(path: Path) -> list[Path]:
+    """Remove leftover temporary files; call only while holding the writer lock."""
+    removed = []
+    for p in _leftovers(path):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def clean_leftovers(path: Path) -> list[Path]:
+    """At start: remove what killed writers left beside `path`, unless a writer is busy now
+    (then its temporary file is live; the next publish cleans up instead)."""
+    lock = path.with_name(path.name + ".lock")
+    if not path.parent.is_dir() or not _leftovers(path):
+        return []
+    try:
+        handle = open(lock, "a+")  # noqa: SIM115 - closed below
+    except OSError:
+        return []
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return _clean_leftovers(path)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _remove(path: Path) -> None:
     for p in (path, path.with_name(path.name + ".wal")):
         with contextlib.suppress(FileNotFoundError):
@@ -90,8 +133,8 @@ def create_database(
     with writer_lock(path):
         if path.exists() and not force:
             raise StoreError(f"{path} already exists; use --force to replace it")
+        _clean_leftovers(path)
         tmp = _tmp_path(path)
-        _remove(tmp)
         try:
             con = duckdb.connect(str(tmp))
             try:
@@ -124,8 +167,8 @@ def publish(
     if not path.exists():
         raise StoreError(f"database {path} does not exist; create it with `python -m data init`")
     with writer_lock(path):
+        _clean_leftovers(path)  # what a killed writer left (we hold the lock: no writer is running)
         tmp = _tmp_path(path)
-        _remove(tmp)
         try:
             shutil.copyfile(path, tmp)
             con = duckdb.connect(str(tmp))
@@ -161,21 +204,79 @@ def _keep_backup(path: Path, keep: int) -> None:
 
 
 def list_backups(path: Path) -> list[Path]:
-    """Backups of a database file, newest first."""
+    """Backups of a database file, newest first by modification time (the time the live
+    file they were taken from was last written), then by name."""
     folder = backups_dir(path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob("*.duckdb"), reverse=True)
+    found = [(p.stat().st_mtime_ns, p.name, p) for p in folder.glob("*.duckdb") if p.is_file()]
+    return [p for _, _, p in sorted(found, reverse=True)]
+
+
+@functools.cache
+def schema_tables() -> frozenset[str]:
+    """The tables schema.sql creates: what a database file must hold to be made live."""
+    with duckdb.connect(":memory:") as con:
+        create_schema(con)
+        return frozenset(name for (name,) in con.execute(_TABLES_SQL).fetchall())
+
+
+_HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before the blocks
+_TABLES_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+
+
+def check_database_file(candidate: Path) -> None:
+    """Open `candidate` read-only and read every table through: a truncated, corrupt or
+    foreign file raises StoreError naming the file and the problem."""
+    name = candidate.name
+    try:
+        con = duckdb.connect(str(candidate), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"{name} is not a readable DuckDB database ({_first_line(exc)})") from exc
+    try:
+        _, _, block_size, total_blocks, *_ = con.execute("SELECT * FROM pragma_database_size()").fetchone()
+        expected = _HEADER_BYTES + total_blocks * block_size
+        size = candidate.stat().st_size
+        if size < expected:
+            raise StoreError(
+                f"{name} is truncated: {size:,} bytes, its header promises at least {expected:,}"
+            )
+        tables = {t for (t,) in con.execute(_TABLES_SQL).fetchall()}
+        missing = sorted(schema_tables() - tables)
+        if missing:
+            raise StoreError(f"{name} is not a CPT database: it lacks the tables {', '.join(missing)}")
+        for table in sorted(tables):  # read every block: a checksum or short read fails here
+            con.table(table).aggregate("count(*), sum(hash(COLUMNS(*)))").fetchall()
+    except duckdb.Error as exc:
+        raise StoreError(f"{name} cannot be read: {_first_line(exc)}") from exc
+    finally:
+        con.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> None:
-    """Make `backup` the live file again (the current live file becomes a backup)."""
+    """Make `backup` the live file again (the current live file becomes a backup).
+
+    The copy is opened and read through before it replaces anything: a truncated or corrupt
+    backup raises StoreError and the live file stays as it was.
+    """
     with writer_lock(path):
+        _clean_leftovers(path)
         tmp = _tmp_path(path)
-        shutil.copyfile(backup, tmp)
-        if path.exists():
-            _keep_backup(path, keep)
-        os.replace(tmp, path)
+        try:
+            shutil.copyfile(backup, tmp)
+            check_database_file(tmp)
+            if path.exists():
+                _keep_backup(path, keep)
+            os.replace(tmp, path)
+        except StoreError as exc:
+            raise StoreError(f"backup {backup} was not restored: {str(exc).replace(str(tmp), str(backup)).replace(tmp.name, backup.name)}; "
+                             f"{path} is unchanged") from exc  # fmt: skip
+        finally:
+            _remove(tmp)
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -199,6 +300,7 @@ class Reader:
         self._open()
 
     def _open(self) -> None:
+        clean_leftovers(self.path)  # a writer killed before this start left its copy behind
         if not self.path.exists():
             raise StoreError(
                 f"database {self.path} does not exist; create it with `python -m data init --demo`"

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from data import accounts, pseudonyms, store
+from data import accounts, pseudonyms, sessions, store
 from ui import auth, cache, nav
 from ui.text import md, md_escape
 
@@ -31,14 +31,22 @@ else:
     )  # fmt: skip
 
 
-def publish(action, *args, done: str) -> None:
-    """Run one account change through the store's publish function; report, never a traceback."""
+def publish(action, *args, done: str, ends_sessions_of: str | None = None) -> None:
+    """Run one account change through the store's publish function; report, never a traceback.
+
+    A password reset or a removal ends every session of that account at once (each run
+    would also notice the changed account); resetting one's own password keeps only this tab
+    signed in, with a new session."""
     try:
         action(store.db_path(), *args, who=me.username)
     except (accounts.AccountError, store.StoreError) as exc:
         st.error(md("Nothing was changed: {}.", exc))
         return
     cache.clear()
+    if ends_sessions_of is not None:
+        sessions.STORE.end_user(ends_sessions_of)
+        if ends_sessions_of == me.username:
+            auth.renew(cache.reader().cursor())
     st.session_state["accounts_done"] = done
     st.rerun()  # draw the list and the forms from the new file
 
@@ -76,12 +84,13 @@ if not users.empty:
         new_password = st.text_input("New password", type="password", key="change_password")
         c1, c2 = st.columns(2)
         if c1.form_submit_button("Set new password", key="passwd_submit"):
-            publish(accounts.set_password, who, new_password, done=f"Password of {who} changed.")
+            publish(accounts.set_password, who, new_password, done=f"Password of {who} changed.",
+                    ends_sessions_of=who)  # fmt: skip
         if c2.form_submit_button("Remove account", key="remove_submit"):
             if who == me.username:
                 st.error("You cannot remove the account you are signed in with.")
             else:
-                publish(accounts.remove_user, who, done=f"Removed account {who}.")
+                publish(accounts.remove_user, who, done=f"Removed account {who}.", ends_sessions_of=who)
 
 st.subheader("Presentation mode")
 st.caption(

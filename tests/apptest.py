@@ -12,7 +12,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from data import accounts
+from data import accounts, sessions
 from data.accounts import User
 from ui import auth, nav
 
@@ -86,14 +86,14 @@ def open_page(page: str, *, role: str | None = "affiliate", db: Path | None = No
     """Open the page at URL path `page` of app.py on `db` (default $CPT_DB) as `role`
     (None: signed out), with `params` in the query string.
 
-    The account is put into the session the way a successful sign-in does (server-side
-    session state), so each test does not pay for password hashing; the sign-in form
+    A server-side session is started for the account the way a successful sign-in does
+    (data/sessions.py), so each test does not pay for password hashing; the sign-in form
     itself is tested in tests/test_access.py.
     """
     db = db or Path(os.environ["CPT_DB"])
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if role is not None:
-        at.session_state[auth.SESSION_USER] = demo_user(db, role)
+        at.session_state[auth.SESSION_ID] = sessions.STORE.create(demo_user(db, role))
     for key, value in params.items():
         at.query_params[key] = value
     at.query_params[nav.TARGET_PARAM] = page  # the root opens this page, as for a deep link

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -12,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from data import accounts, demo, evidence_queries, queries, store
+from data import accounts, demo, evidence_queries, queries, sessions, store
 from tests import apptest
+from ui import auth
 from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -375,3 +377,193 @@ def test_admin_board_has_no_contract_column(demo_app: Path) -> None:
     board = at.dataframe[0].value
     board = board.data if hasattr(board, "data") else board
     assert "Your contract" not in board.columns
+
+
+# ---------------------------------------------------------------- lockout under parallel attempts
+
+
+def test_parallel_wrong_passwords_check_at_most_the_limit_and_lock(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    checked: list[str] = []
+    real = accounts._hasher
+
+    class CountingHasher:
+        def verify(self, hash_: str, password: str) -> bool:
+            checked.append(password)
+            time.sleep(0.05)  # a slow hash: every attempt is in flight at once
+            return real.verify(hash_, password)
+
+        def hash(self, password: str) -> str:
+            checked.append(password)
+            return real.hash(password)
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    throttle = accounts.LoginThrottle(max_failures=5, lock_seconds=900, sleep=lambda s: None)
+    start = threading.Barrier(12)
+    results: list[accounts.SignIn] = []
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+
+        def attempt(n: int) -> None:
+            cur = con.cursor()
+            start.wait()
+            results.append(accounts.sign_in(cur, throttle, "demo-admin", f"wrong-{n}"))
+
+        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(checked) <= 5, f"{len(checked)} passwords were checked against a limit of 5"
+        assert throttle.locked_for("demo-admin") > 0
+        assert all(r.user is None for r in results) and len(results) == 12
+        assert sum(r.locked_for > 0 for r in results) >= 7
+        # the right password is refused while locked, without a check
+        before = len(checked)
+        assert accounts.sign_in(con.cursor(), throttle, "demo-admin", accounts.DEMO_PASSWORD).user is None
+        assert len(checked) == before
+
+
+def test_the_count_does_not_restart_after_locking() -> None:
+    clock = Clock()
+    throttle = accounts.LoginThrottle(max_failures=3, lock_seconds=900, clock=clock, sleep=lambda s: None)
+    for _ in range(3):
+        assert throttle.reserve("ann") == 0
+        throttle.failed("ann")
+    assert throttle.locked_for("ann") == pytest.approx(900)
+    # late answers of attempts that were already in flight do not extend or reset anything
+    assert throttle.failed("ann") == 4
+    assert throttle.locked_for("ann") == pytest.approx(900)
+    assert throttle.reserve("ann") > 0
+
+
+# ---------------------------------------------------------------- sessions that really end
+
+
+def signed_in(at: AppTest) -> bool:
+    return any(str(c.value).startswith("Signed in as") for c in at.sidebar.caption)
+
+
+def on_sign_in_form(at: AppTest) -> bool:
+    return [t.label for t in at.text_input] == ["Username", "Password"] and not signed_in(at)
+
+
+def new_tab_with_cookie(
+    monkeypatch: pytest.MonkeyPatch, cookie: str | None, page: str = "overview", **params
+):
+    """A fresh browser tab (or another browser) that sends `cookie` as cpt_session."""
+    monkeypatch.setattr(auth, "cookie_value", lambda: cookie)
+    return apptest.open_page(page, role=None, **params)
+
+
+def test_sign_out_ends_the_session_for_every_tab_and_copied_cookie(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sign_in(apptest.open_page("overview", role=None), "demo-affiliate", accounts.DEMO_PASSWORD)
+    assert signed_in(first)
+    cookie = first.session_state[auth.SESSION_ID]
+    # the cookie is an opaque random id: no name, role or time in it
+    assert len(cookie) >= 40 and "demo" not in cookie and "affiliate" not in cookie
+    assert first.session_state[auth.COOKIE_STATE] == ("set", cookie)
+    second = new_tab_with_cookie(monkeypatch, cookie)  # a reload / shared link: no second sign-in
+    assert signed_in(second) and not on_sign_in_form(second)
+    first.button(key="sign_out").click().run()
+    assert on_sign_in_form(first)
+    assert on_sign_in_form(second.run())  # the other open tab stops at its next run
+    assert any("signed out in another tab" in i.value for i in second.info)
+    replayed = new_tab_with_cookie(monkeypatch, cookie, "company", company="CO0003")  # copied before sign-out
+    assert on_sign_in_form(replayed) and "Corvella" not in rendered_text(replayed)
+
+
+def test_a_forged_or_unknown_cookie_signs_nobody_in(demo_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for cookie in ("demo-admin", "x" * 43, "demo-admin.1764400000.signature", ""):
+        assert on_sign_in_form(new_tab_with_cookie(monkeypatch, cookie))
+
+
+def run_cli_db(db: Path, *args: str, stdin: str = "") -> None:
+    done = run_cli(*args, "--db", str(db), stdin=stdin)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_password_change_by_the_cli_ends_open_sessions(
+    writable_demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = sign_in(apptest.open_page("company", role=None), "demo-company", accounts.DEMO_PASSWORD)
+    assert signed_in(tab)
+    cookie = tab.session_state[auth.SESSION_ID]
+    run_cli_db(writable_demo_app, "users", "passwd", "demo-company", stdin="a-new-long-password\n")
+    tab.run()
+    assert on_sign_in_form(tab)
+    assert any("session has ended" in i.value for i in tab.info)
+    assert on_sign_in_form(new_tab_with_cookie(monkeypatch, cookie, "company"))
+    assert signed_in(sign_in(tab, "demo-company", "a-new-long-password"))  # the new password works
+
+
+def test_removing_the_account_by_the_cli_ends_its_open_tab(
+    writable_demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = apptest.open_page("overview", role="affiliate", db=writable_demo_app)
+    assert signed_in(tab) and tab.dataframe
+    cookie = tab.session_state[auth.SESSION_ID]
+    other = apptest.open_page("overview", role="admin", db=writable_demo_app)
+    run_cli_db(writable_demo_app, "users", "remove", "demo-affiliate")
+    tab.run()
+    assert on_sign_in_form(tab) and not tab.dataframe
+    assert on_sign_in_form(new_tab_with_cookie(monkeypatch, cookie))
+    assert signed_in(other.run())  # other accounts keep their sessions
+
+
+def test_removing_an_account_on_the_accounts_page_ends_its_sessions(writable_demo_app: Path) -> None:
+    tab = apptest.open_page("company", role="company", db=writable_demo_app)
+    admin = apptest.open_page("accounts", role="admin", db=writable_demo_app)
+    admin.selectbox(key="change_username").set_value("demo-company")
+    admin.button(key="remove_submit").click().run()
+    assert "Removed account demo-company." in [s.value for s in admin.success]
+    assert on_sign_in_form(tab.run())
+    assert signed_in(admin)
+
+
+def test_resetting_ones_own_password_keeps_only_this_tab(writable_demo_app: Path) -> None:
+    admin = apptest.open_page("accounts", role="admin", db=writable_demo_app)
+    other_tab = apptest.open_page("overview", role="admin", db=writable_demo_app)
+    admin.selectbox(key="change_username").set_value("demo-admin")
+    admin.text_input(key="change_password").input("a-new-long-password")
+    admin.button(key="passwd_submit").click().run()
+    assert "Password of demo-admin changed." in [s.value for s in admin.success]
+    assert signed_in(admin.run())
+    assert on_sign_in_form(other_tab.run())
+
+
+class SessionClock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sessions_expire_when_idle_and_after_the_maximum_length(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SessionClock()
+    monkeypatch.setattr(sessions.STORE, "clock", clock)
+    monkeypatch.setenv("CPT_SESSION_IDLE_MINUTES", "60")
+    monkeypatch.setenv("CPT_SESSION_MAX_HOURS", "2")
+    tab = apptest.open_page("overview", role="affiliate")
+    clock.now += 59 * 60
+    assert signed_in(tab.run())
+    clock.now += 61 * 60
+    tab.run()
+    assert on_sign_in_form(tab) and any("inactivity" in i.value for i in tab.info)
+
+    tab = apptest.open_page("overview", role="affiliate")
+    cookie = tab.session_state[auth.SESSION_ID]
+    for _ in range(4):  # active every 30 minutes: still ends after 2 hours
+        clock.now += 30 * 60
+        assert signed_in(tab.run())
+    clock.now += 60
+    tab.run()
+    assert on_sign_in_form(tab) and any("maximum length" in i.value for i in tab.info)
+    assert on_sign_in_form(new_tab_with_cookie(monkeypatch, cookie))

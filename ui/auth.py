@@ -1,13 +1,19 @@
 """Sign-in, sessions and what each role may see (DESIGN.md, "Access control").
 
-* One sign-in per browser session: after a successful sign-in a signed, timestamped
-  token (itsdangerous) is stored in a cookie; a reload or a shared link in a new tab
-  reads it from `st.context.cookies` and does not ask again while it is valid. It
-  expires after CPT_SESSION_IDLE_MINUTES (default 60) without activity: the token is
-  re-issued on activity, and a live session checks its own idle time too.
+* A sign-in creates a server-side session record (data/sessions.py) in this process; the
+  browser's cookie `cpt_session` holds only its random id. Every run checks the record
+  (idle expiry CPT_SESSION_IDLE_MINUTES, default 60; absolute CPT_SESSION_MAX_HOURS,
+  default 12) and the account's current row in the database: removed, or a changed
+  password/role/link (also by the CLI in another process, which publishes a new file),
+  ends the session. Sign-out ends the record, so a copied cookie is worthless afterwards.
+* The cookie: under `streamlit run serve.py` an HTTP route sets it HttpOnly and
+  SameSite=Strict (Secure over HTTPS) from a one-time hand-off token; under plain
+  `streamlit run app.py` there is no such route and JavaScript writes it (SameSite=Strict,
+  readable by scripts, but still only a revocable random id). README, "Security".
 * Failed sign-ins are counted per username in the server process
   (`data.accounts.LoginThrottle`: CPT_MAX_FAILURES, default 5, then locked for
-  CPT_LOCK_MINUTES, default 15); they are logged without the password.
+  CPT_LOCK_MINUTES, default 15); the lock and a reserved failure slot come before the
+  password hash, so parallel attempts cannot pass the limit. Logged without the password.
 * `restrict()` is the data-layer scope: every cached query in ui/cache.py passes its
   company ids through it, so a company account never receives another company's rows,
   whatever the URL or the widgets say.
@@ -17,14 +23,10 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import time
-from pathlib import Path
 
 import streamlit as st
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from data import accounts, store
+from data import accounts, sessions
 from data.accounts import User
 from ui.text import md, md_escape
 
@@ -40,14 +42,21 @@ def _server_log() -> None:
 
 
 _server_log()
+log = logging.getLogger("cpt.auth")
 
-SESSION_USER = "cpt_user"
-SEEN = "cpt_last_seen"
-ISSUED = "cpt_token_issued"
+SESSION_ID = "cpt_session_id"  # this tab's session id (server-side session state)
+SESSION_USER = "cpt_user"  # the account of this run, as checked at its start
 COOKIE_STATE = "cpt_cookie"
 SIGNED_OUT = "cpt_signed_out"
-COOKIE = "cpt_session"
-REISSUE_SECONDS = 300
+REASON = "cpt_signed_out_reason"
+COOKIE = sessions.COOKIE
+
+EXPIRED = {
+    "idle": "Your session expired after a period of inactivity. Please sign in again.",
+    "max": "Your session reached its maximum length. Please sign in again.",
+    "revoked": "Your session has ended: the account was changed or removed. Please sign in again.",
+    "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
+}
 
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),
@@ -59,8 +68,8 @@ PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
 }
 
 
-def idle_seconds() -> int:
-    return int(float(os.environ.get("CPT_SESSION_IDLE_MINUTES", "60")) * 60)
+def idle_seconds() -> float:
+    return sessions.idle_seconds()
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,96 +81,123 @@ def throttle() -> accounts.LoginThrottle:
     )
 
 
-def _secret() -> str:
-    """CPT_SECRET, or a random key kept beside the database file (created once)."""
-    if os.environ.get("CPT_SECRET"):
-        return os.environ["CPT_SECRET"]
-    path = store.db_path().with_name(".cpt-secret")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return Path(path).read_text().strip()
+def cookie_value() -> str | None:
+    """The session cookie the browser sent when this tab connected (None without one)."""
+    cookies = st.context.cookies
+    return cookies.get(COOKIE) if cookies else None
 
 
-@st.cache_resource(show_spinner=False)
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="cpt-session")
-
-
-def _token(username: str) -> str:
-    return _serializer(_secret()).dumps(username)
-
-
-def _queue_cookie(value: str, max_age: int) -> None:
-    st.session_state[COOKIE_STATE] = (value, max_age)
+def _queue_cookie(action: str, session_id: str) -> None:
+    """("set", id) after a sign-in; ("clear", id) after a sign-out: the browser drops its
+    cookie only if it still holds that (now ended) id, not a newer sign-in's from another tab."""
+    if action == "set" and sessions.HTTP_COOKIE_ROUTES:
+        value = sessions.STORE.handoff(session_id)  # the id itself never reaches the page
+    elif action == "clear" and sessions.HTTP_COOKIE_ROUTES:
+        value = sessions.key(session_id)
+    else:
+        value = session_id
+    st.session_state[COOKIE_STATE] = (action, value)
 
 
 def write_cookie() -> None:
-    """Set (or clear) the session cookie in the browser; the value is URL-safe text.
+    """Set (or clear) the session cookie in the browser.
 
-    Drawn on every run while there is something to write, not once: a run that switches
-    page at once (the root's redirect) would drop the element before its script ran.
+    With serve.py's routes: an invisible same-origin frame loads /cpt/cookie with a one-time
+    token and the response sets the cookie HttpOnly; otherwise a script in the frame writes
+    it. Drawn on every run until done, not once: a run that switches page at once (the
+    root's redirect) would drop the element before it loaded.
     """
     pending = st.session_state.get(COOKIE_STATE)
     if pending is None:
         return
-    value, max_age = pending
+    action, value = pending
+    if sessions.HTTP_COOKIE_ROUTES:
+        if action == "set" and sessions.STORE.redeemed(value):
+            st.session_state.pop(COOKIE_STATE, None)
+            return
+        src = f"/cpt/cookie?t={value}" if action == "set" else f"/cpt/signout?s={value}"
+        with st.sidebar:
+            st.iframe(src, height=1)
+        return
+    # Session ids are URL-safe base64 (letters, digits, '-', '_'): nothing to escape in the script.
+    if action == "set":
+        script = f"parent.document.cookie = '{COOKIE}={value}; path=/; max-age={int(sessions.max_seconds())}; SameSite=Strict';"
+    else:
+        script = (f"if (parent.document.cookie.split('; ').includes('{COOKIE}={value}')) "
+                  f"parent.document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict';")  # fmt: skip
     with st.sidebar:  # an HTML iframe of the app's own origin may set the app's cookie
-        st.iframe(
-            f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';"
-            "</script>",
-            height=1,
-        )
+        st.iframe(f"<script>{script}</script>", height=1)
 
 
 def _start(user: User) -> None:
-    now = time.time()
+    """A new server-side session for `user` (fresh from the database) in this tab."""
+    sessions.STORE.sweep(sessions.idle_seconds(), sessions.max_seconds())
+    session_id = sessions.STORE.create(user)
     st.session_state.pop(SIGNED_OUT, None)
+    st.session_state[SESSION_ID] = session_id
     st.session_state[SESSION_USER] = user
-    st.session_state[SEEN] = now
-    st.session_state[ISSUED] = now
-    _queue_cookie(_token(user.username), idle_seconds())
+    _queue_cookie("set", session_id)
 
 
 def sign_out(reason: str | None = None) -> None:
-    for key in (SESSION_USER, SEEN, ISSUED):
-        st.session_state.pop(key, None)
-    # The cookie this session started with stays in st.context.cookies: ignore it from now on.
+    """End this tab's session on the server (every tab and cookie with its id) and forget it here."""
+    session_id = st.session_state.pop(SESSION_ID, None)
+    sessions.STORE.end(session_id)
+    st.session_state.pop(SESSION_USER, None)
+    # The cookie this tab connected with stays in st.context.cookies: ignore it from now on.
     st.session_state[SIGNED_OUT] = True
-    _queue_cookie("", 0)
+    if session_id:
+        _queue_cookie("clear", session_id)
     if reason:
-        st.session_state["cpt_signed_out_reason"] = reason
+        st.session_state[REASON] = reason
+
+
+def renew(cur) -> None:
+    """After changing one's own password here: a new session from the account as now published
+    (every older session of it has been ended)."""
+    sessions.STORE.end(st.session_state.pop(SESSION_ID, None))
+    me = user()
+    fresh = accounts.find_user(cur, me.username) if me is not None else None
+    if fresh is not None:
+        _start(fresh)
+
+
+def _valid(session_id: str, cur) -> tuple[User | None, str | None]:
+    """The account of a live session whose credentials still match the database, or why not."""
+    found, reason = sessions.STORE.check(session_id, sessions.idle_seconds(), sessions.max_seconds())
+    if found is None:
+        return None, reason
+    now = accounts.find_user(cur, found.user.username)  # the database as published now
+    if now is None or now.fingerprint != found.fingerprint:
+        sessions.STORE.end(session_id)
+        log.info("session of user=%r ended: the account was changed or removed", found.user.username)
+        return None, "revoked"
+    return now, None
 
 
 def current_user(cur) -> User | None:
-    """The signed-in account of this browser session, or None."""
-    now = time.time()
-    user = st.session_state.get(SESSION_USER)
-    if user is not None:
-        if now - st.session_state.get(SEEN, now) > idle_seconds():
-            sign_out("Your session expired after a period of inactivity. Please sign in again.")
+    """The signed-in account of this browser tab, or None; checked on every run."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id is not None:
+        found, reason = _valid(session_id, cur)
+        if found is None:
+            sign_out(EXPIRED[reason or "ended"])
             return None
-        st.session_state[SEEN] = now
-        if now - st.session_state.get(ISSUED, now) > REISSUE_SECONDS:  # keep the cookie's idle window sliding
-            st.session_state[ISSUED] = now
-            _queue_cookie(_token(user.username), idle_seconds())
-        return user
-    token = st.context.cookies.get(COOKIE) if st.context.cookies else None
+        st.session_state[SESSION_USER] = found
+        return found
+    st.session_state.pop(SESSION_USER, None)
+    token = cookie_value()
     if not token or st.session_state.get(SIGNED_OUT):
         return None
-    try:
-        username = _serializer(_secret()).loads(token, max_age=idle_seconds())
-    except SignatureExpired:
-        sign_out("Your session expired after a period of inactivity. Please sign in again.")
+    found, reason = _valid(token, cur)  # a reload or a new tab of a signed-in browser
+    if found is None:
+        if reason:
+            st.session_state[REASON] = EXPIRED[reason]
+        st.session_state[SIGNED_OUT] = True  # this tab's cookie is dead: do not ask again
         return None
-    except BadSignature:
-        return None
-    user = accounts.find_user(cur, username)  # the account may have been removed meanwhile
-    if user is not None:
-        _start(user)
-    return user
+    st.session_state[SESSION_ID] = token
+    st.session_state[SESSION_USER] = found
+    return found
 
 
 def user() -> User | None:
@@ -188,7 +224,7 @@ def restrict(company_ids: tuple[str, ...] | list[str] | None) -> tuple[str, ...]
 def login_form(cur, demo: bool = False) -> None:
     """The sign-in form; on success the same URL reruns, so a deep link lands where it pointed."""
     st.title("Sign in")
-    reason = st.session_state.pop("cpt_signed_out_reason", None)
+    reason = st.session_state.pop(REASON, None)
     if reason:
         st.info(md_escape(reason))
     if accounts.count_users(cur) == 0:
@@ -210,21 +246,19 @@ def login_form(cur, demo: bool = False) -> None:
         submitted = st.form_submit_button("Sign in", key="login_submit", type="primary")
     if not submitted:
         return
-    guard = throttle()
-    wait = guard.locked_for(username)
-    if wait > 0:
+    result = accounts.sign_in(cur, throttle(), username, password)
+    if result.locked_for > 0:
         st.error(
             md(
                 "Too many failed attempts: the account “{}” is locked for {} more minute(s).",
                 username,
-                max(1, round(wait / 60)),
+                max(1, round(result.locked_for / 60)),
             )  # fmt: skip
         )
         return
-    found = accounts.authenticate(cur, username, password)
-    if found is None:
-        count = guard.failed(username)
-        left = guard.max_failures - count
+    if result.user is None:
+        guard = throttle()
+        left = guard.max_failures - result.failures
         msg = "Wrong username or password."
         if left <= 0:
             msg += f" The account is now locked for {round(guard.lock_seconds / 60)} minutes."
@@ -232,6 +266,5 @@ def login_form(cur, demo: bool = False) -> None:
             msg += f" {left} attempt(s) left before the account is locked."
         st.error(msg)
         return
-    guard.succeeded(username)
-    _start(found)
+    _start(result.user)
     st.rerun()

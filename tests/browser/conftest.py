@@ -42,7 +42,7 @@ def server(browser_db: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "CPT_DB": str(browser_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -110,8 +110,18 @@ def sign_in(pg, server: str, username: str, password: str = "cpt-demo", path: st
     pg.get_by_role("button", name="Sign in").click()
     pg.get_by_text(f"Signed in as {username}").wait_for(timeout=30_000)
     wait_for_app(pg)
-    # The session cookie is written by a small iframe a moment after the page is drawn.
-    pg.wait_for_function("() => document.cookie.includes('cpt_session=')", timeout=30_000)
+    # The session cookie is set (HttpOnly, by serve.py's route) when a small frame loads.
+    assert session_cookie(pg, wait=True) is not None, "no session cookie after signing in"
+
+
+def session_cookie(pg, wait: bool = False, timeout: float = 30.0) -> dict | None:
+    """The cpt_session cookie of the page's browser context (HttpOnly: not in document.cookie)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [c for c in pg.context.cookies() if c["name"] == "cpt_session"]
+        if found or not wait or time.monotonic() > deadline:
+            return found[0] if found else None
+        pg.wait_for_timeout(200)
 
 
 def wait_for_app(pg, timeout: float = 30_000) -> None:
