@@ -122,9 +122,10 @@ def trajectory(
         fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
         title=plain(title, TITLE_LIMIT), height=height, font={"family": FONT}, hovermode="closest",
-        # The legend sits below the axis title: 75 px under the plot area, whatever the height.
-        legend={"orientation": "h", "yanchor": "top", "y": -75 / max(height - 60 - 150, 100), "x": 0, "title": None},
-        margin={"t": 60, "r": 80, "b": 150},
+        # The legend below the x-axis title, placed in pixels (a fraction of the plot height
+        # would fall on the title in a short chart): the plot is height - 60 - 120 px high.
+        legend={"orientation": "h", "yanchor": "top", "y": -62 / max(height - 180, 100), "x": 0, "title": None},
+        margin={"t": 60, "r": 80, "b": 120},
     )  # fmt: skip
     return fig
 

@@ -1,4 +1,8 @@
-"""Export every evidence table as `<table>.csv` in DATA_FORMAT.md's format."""
+"""Export every evidence table as `<table>.csv` in DATA_FORMAT.md's format.
+
+A text cell that a spreadsheet would run as a formula gets a leading apostrophe
+(`data.exports.guard_formula`); the importer removes it again (`data.exports.restore`),
+so an export imports back unchanged."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from data.exports import guard_formula
 from data.tables import TABLES
 
 
@@ -17,7 +22,7 @@ def _cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(int(value)) if value.is_integer() else repr(value)
-    return str(value)  # dates print as ISO YYYY-MM-DD
+    return guard_formula(str(value))  # dates print as ISO YYYY-MM-DD
 
 
 def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
@@ -28,7 +33,12 @@ def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
         rows = con.table(table.name).select(*table.column_names).order(", ".join(table.key)).fetchall()
         with open(out / f"{table.name}.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
+            # csv quotes a field with "\n" but not one with a lone "\r", which readers take
+            # for a line break: such rows are written with every field quoted.
+            quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
             writer.writerow(table.column_names)
-            writer.writerows([_cell(v) for v in row] for row in rows)
+            for row in rows:
+                cells = [_cell(v) for v in row]
+                (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
         counts[table.name] = len(rows)
     return counts

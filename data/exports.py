@@ -46,13 +46,32 @@ def is_formula(text: str) -> bool:
     return _LEADING.sub("", text).startswith(FORMULA_STARTS)
 
 
+def _guarded(text: str) -> bool:
+    """Does `neutralise` put an apostrophe before this text? A formula, or an apostrophe before
+    one (so that `restore` can tell the guard from an apostrophe that belongs to the value)."""
+    return is_formula(text) or (text.startswith("'") and _guarded(text[1:]))
+
+
+def guard_formula(value: object) -> object:
+    """Only the formula guard of `neutralise` (characters kept as they are), reversible with
+    `restore`: for the table export (`python -m data export`, the Data page), which is also
+    the import format and must come back unchanged."""
+    return "'" + value if isinstance(value, str) and _guarded(value) else value
+
+
+def restore(value: object) -> object:
+    """The value before `guard_formula`: the importer calls this on every cell, so an exported
+    table imports as it was ("'=1+1" -> "=1+1"; "''=1" -> "'=1"; "'plain" stays)."""
+    return value[1:] if isinstance(value, str) and value.startswith("'") and _guarded(value[1:]) else value
+
+
 def neutralise(value: object) -> object:
     """A text cell that would start a formula, made inert; anything else unchanged."""
     if not isinstance(value, str):
         return value
-    formula = is_formula(value)
+    formula = _guarded(value)
     value = _ILLEGAL.sub("\ufffd", value)
-    return "'" + value if formula or is_formula(value) else value
+    return "'" + value if formula or _guarded(value) else value
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,3 +112,15 @@ def to_xlsx(frame: pd.DataFrame, header: str, sheet: str = "CPT") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def export_readme(generated: date | None = None) -> str:
+    """README.txt of the full table export (a zip of <table>.csv in the import format)."""
+    generated = generated or date.today()
+    return (
+        f"CPT full export of every evidence table, as of {generated:%Y-%m-%d} (the database when exported), "
+        f"methodology {EVIDENCE}, generated {generated:%Y-%m-%d}. {CONFIDENTIAL}\n\n"
+        "The files are in the import format (DATA_FORMAT.md) and import back unchanged with "
+        "`python -m data import`. A text cell that a spreadsheet would read as a formula starts with an "
+        "apostrophe; the importer removes it.\n"
+    )

@@ -52,7 +52,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import store
+from data import exports, store
 from data.tables import FINDING_EVENT_TYPES, TABLE_NAMES, TABLES, Table
 from data.validate import Problem, check_header, emit, normalise_table
 
@@ -654,6 +654,7 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
             for column in TABLES[sheet.table].column_names:
                 if column not in frame:
                     frame[column] = ""
+                frame[column] = frame[column].map(exports.restore)  # undo the export's formula guard
             frame["_file"] = sheet.label
             by_table.setdefault(sheet.table, []).append(frame)
             if frame.empty:

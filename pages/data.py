@@ -6,7 +6,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from data import importer, queries, store, templates
+from data import exports, importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, nav
@@ -75,4 +75,5 @@ if st.button("Prepare a full export", key="prepare_export"):
         with zipfile.ZipFile(out, "w") as archive:
             for name in TABLES:
                 archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
+            archive.writestr("README.txt", exports.export_readme())
     st.download_button("Download export (zip)", out.getvalue(), "cpt-export.zip", key="export")

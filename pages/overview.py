@@ -17,9 +17,9 @@ st.caption(
     "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
 )
 
-methodology = controls.methodology(key="methodology")
+top = st.columns([1, 3])  # the date and the methodology on one row: the leaderboard stays near the top
+methodology = controls.methodology(key="methodology", container=top[1])
 series_all = cache.series(version, methodology)
-top = st.columns([1, 3])
 as_of = controls.as_of(sorted(series_all["as_of"].unique()), container=top[0])
 if as_of is None:
     st.info(

@@ -48,7 +48,7 @@ FORMULAS = (
     " =1+1",
     "\r=1+1",
 )
-CONTROL = "Ctl\x00nul\x1b[31mred\x07bell\u202eRLO\u2066iso"
+CONTROL = "Ctl\x1b[31mred\x07bell\x0bvt\u202eRLO\u2066iso"  # no NUL: the importer refuses it
 PUNCTUATION = (
     "Foxhollow, Inc.",
     "Quillon · Marsh Devices",

@@ -22,7 +22,8 @@ def live_html(text: str) -> bool:
 def test_plain_escapes_and_cuts() -> None:
     assert theme.plain(HTML_LINK) == "&lt;a href=https://evil.example&gt;click&lt;/a&gt;"
     assert theme.plain("Foxhollow, Inc. & Sons") == "Foxhollow, Inc. &amp; Sons"
-    assert theme.plain(CONTROL) == "Ctl nul [31mred bell RLO iso"
+    assert theme.plain(CONTROL) == "Ctl [31mred bell vt RLO iso"
+    assert theme.plain("a\x00b") == "a b"
     assert len(theme.plain(LONG_RUN, 60)) == 60
 
 

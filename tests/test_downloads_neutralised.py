@@ -65,3 +65,44 @@ def test_every_hostile_start_is_neutralised(value: str) -> None:
     out = exports.neutralise(value)
     assert out.startswith("'")
     assert not exports.is_formula(out)
+
+
+def test_table_export_of_the_hostile_world_has_no_formula_and_imports_back_unchanged(
+    hostile_db: Path, tmp_path: Path
+) -> None:
+    from data.cli import main
+    from tests.import_world import export_of, new_db, tables_content
+
+    exported = export_of(hostile_db, tmp_path / "out")
+    cells = [
+        c for payload in exported.values() for row in csv.reader(io.StringIO(payload.decode())) for c in row
+    ]
+    assert formula_cells(cells) == []
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)  # the hostile names were exported, made inert
+    empty = new_db(tmp_path / "empty.duckdb")
+    assert main(["import", "--db", str(empty), str(tmp_path / "out")]) == 0
+
+    def evidence(db: Path) -> dict:
+        return {k: v for k, v in tables_content(db).items() if k not in ("audit_log", "users", "meta")}
+
+    assert evidence(empty) == evidence(hostile_db)
+    assert export_of(empty, tmp_path / "again") == exported
+
+
+@pytest.mark.parametrize("value", ["=1", "'=1", "''=1", "'plain", "plain", "-2", "\t=1", "\x00=1", "'", ""])
+def test_the_export_guard_is_undone_by_the_importer(value: str) -> None:
+    assert exports.restore(exports.guard_formula(value)) == value
+
+
+def test_the_data_page_export_zip_has_the_header_and_no_formula(hostile_app: Path) -> None:
+    import zipfile
+
+    at = apptest.open_page("data", role="admin")
+    at.button(key="prepare_export").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with zipfile.ZipFile(io.BytesIO(apptest.download(at, "export"))) as archive:
+        readme = archive.read("README.txt").decode()
+        assert readme.startswith("CPT full export") and exports.CONFIDENTIAL in readme
+        cells = [c for name in archive.namelist() if name.endswith(".csv")
+                 for row in csv.reader(io.StringIO(archive.read(name).decode())) for c in row]  # fmt: skip
+    assert cells and formula_cells(cells) == []

@@ -67,7 +67,7 @@ def test_a_username_that_looks_like_an_address_is_not_a_link(hostile_app: Path) 
     with duckdb.connect(str(hostile_app), read_only=True) as con:
         user = acc.find_user(con.cursor(), EMAIL_ADMIN)
     at = apptest.AppTest.from_file(str(apptest.ROOT / "app.py"), default_timeout=120)
-    at.session_state[apptest.auth.SESSION_USER] = user
+    at.session_state[apptest.auth.SESSION_ID] = apptest.sessions.STORE.create(user)
     at.query_params[apptest.nav.TARGET_PARAM] = "methodology"
     at.run()
     [signed] = [c.value for c in at.caption if "Signed in as" in c.value]

@@ -34,6 +34,8 @@ company roles, scopes or finding code areas and severities: that is what a webin
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -164,6 +166,13 @@ def page_hidden(url_path: str) -> bool:
 
 
 def link_params() -> dict[str, str]:
-    """Query parameters every page keeps when the sidebar links to another page."""
-    keep = ("present", "as_of", "methodology")
-    return {k: st.query_params[k] for k in keep if k in st.query_params}
+    """Query parameters every page keeps when the sidebar links to another page (only
+    well-formed values: a link never carries text typed into the URL onwards)."""
+    valid = {
+        "present": lambda v: v == "1",
+        "as_of": lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None,
+        "methodology": lambda v: v in ("in-force", "v1", "v2"),
+    }
+    return {
+        k: st.query_params[k] for k, ok in valid.items() if k in st.query_params and ok(st.query_params[k])
+    }
