@@ -166,12 +166,20 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 errors="coerce",
             )
             bad = present & numbers.isna()
+            comma = bad & value.str.fullmatch(r"[+-]?\d+,\d+").fillna(False)
             emit(
                 problems,
                 frame,
-                bad,
+                bad & ~comma,
                 column.name,
                 "{value} is not a number; write digits with a decimal point, e.g. 125000.50",
+            )
+            emit(
+                problems,
+                frame,
+                comma,
+                column.name,
+                "{value} is not a number: it has a decimal comma; write a decimal point, e.g. 125000.50",
             )
             if column.name == "annual_spend_eur":
                 emit(
