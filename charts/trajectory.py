@@ -6,7 +6,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.theme import BAND_COLOURS, FONT, NAME_LIMIT, SCORE_COLOURS, SCORE_LABELS, TITLE_LIMIT, plain
+from charts.theme import (
+    BAND_COLOURS,
+    FONT,
+    NAME_LIMIT,
+    SCORE_COLOURS,
+    SCORE_LABELS,
+    TITLE_LIMIT,
+    company_colours,
+    plain,
+)
 from scoring import params
 
 EVENT_STYLE = {
@@ -106,6 +115,7 @@ def trajectory(
             )  # fmt: skip
         fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
+    fig.update_yaxes(automargin=True)  # event labels and axis titles get the room they need (kaleido too)
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
     span = _x_range(x, events["date"] if with_events else None)
     if span is not None:
@@ -131,12 +141,14 @@ def compare(
     (a company with no score yet keeps its legend entry, with no line)."""
     fig = go.Figure()
     data = series.sort_values("as_of")
+    colours = company_colours(order)
     for company_id in order:
         part = data[data["company_id"] == company_id]
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
                 name=plain(names.get(company_id, company_id), NAME_LIMIT),
+                line={"color": colours[company_id], "width": 2.5}, marker={"color": colours[company_id]},
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
         )  # fmt: skip
@@ -145,7 +157,9 @@ def compare(
         title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
         font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
-        xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
+        xaxis={"title": "Quarter end"}, margin={"t": 60, "r": 80, "b": 130},
+        # below the plot (on the right it covered the band labels), under the axis title
+        legend={"title": "Company", "orientation": "h", "yanchor": "top", "y": -75 / (460 - 60 - 130), "x": 0},
     )  # fmt: skip
     span = _x_range(data["as_of"])
     if span is not None:
