@@ -42,12 +42,18 @@ def _home() -> None:
 
 
 # URL paths are a contract (issue 5): overview (the default: the root redirects to it),
-# company, transparency, improvement, compare, methodology, data, accounts. Every page is
+# company, transparency, improvement, compare, methodology, data, accounts; contracts,
+# factory and changes (issue 14). Every page is
 # registered for everyone, so a link always resolves; the gate below decides what runs.
 OVERVIEW = st.Page("pages/overview.py", title="Overview", url_path="overview")
 COMPANY = st.Page("pages/company.py", title="Company", url_path="company")
 SECTIONS = {
     "Scores": [OVERVIEW, COMPANY, st.Page("pages/compare.py", title="Compare", url_path="compare")],
+    "Contracts": [
+        st.Page("pages/contracts.py", title="My contracts", url_path="contracts"),
+        st.Page("pages/factory.py", title="Factory", url_path="factory"),
+        st.Page("pages/changes.py", title="What changed", url_path="changes"),
+    ],
     "Evidence": [
         st.Page("pages/transparency.py", title="Supplier transparency", url_path="transparency"),
         st.Page("pages/improvement.py", title="Factory improvement", url_path="improvement"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import theme
+from charts import theme, transparency
 from charts.transparency import style_figure
 
 # case_progress column -> engagement stage (theme.STAGE_LABELS / STAGE_COLOURS), in order.
@@ -89,6 +89,9 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
         height=max(360, 26 * len(cases) + 200),
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(labels)[::-1], gridcolor="#f3f3f3")
+    span = transparency.date_range(cases["opened_on"], last)
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     return fig
 
 

@@ -20,12 +20,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from fpdf import FPDF
 
+from charts.theme import company_colours
 from data.exports import CONFIDENTIAL
+from scoring import narrative
 
 log = logging.getLogger("cpt.report")
 
 # Helvetica covers Latin-1 only: map the few other characters the texts use.
-_LATIN = str.maketrans({"–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
+_LATIN = str.maketrans({"−": "-", "–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -52,12 +54,13 @@ def fmt(value: object) -> str:
         return "n/a"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+    return narrative.one_decimal(value) if isinstance(value, float) else str(value)
 
 
 @dataclass
 class CompanyReport:
-    """What a company scoring report says; names are already pseudonyms in presentation mode."""
+    """What a company scoring report says, in words and names (pseudonyms in presentation
+    mode): no ids, codes or raw numbers."""
 
     company: str
     company_id: str | None  # None in presentation mode (no id in the report)
@@ -69,30 +72,42 @@ class CompanyReport:
     overall: float
     band: str | None
     series: pd.DataFrame  # score() rows of the company up to as_of
-    requests: pd.DataFrame  # explanation rows that are scored
-    cases: pd.DataFrame
+    requests: pd.DataFrame  # narrative.request_table: the scored requests, as text
+    cases: pd.DataFrame  # narrative.case_table: the scored cases, as text
     open_findings: pd.DataFrame
     overdue_requests: pd.DataFrame
     fictional: bool = False
     generated: date = field(default_factory=date.today)
+    peer: str = ""  # rank and medians in one sentence (scoring.summary.peer_sentence)
+    why: list[str] = field(default_factory=list)  # narrative.why_summary
+    changes: list[str] = field(default_factory=list)  # narrative.change_sentences
+    improve: list[str] = field(default_factory=list)  # the next band and the largest gains
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
-                         methodology_label: str, fictional: bool) -> CompanyReport:  # fmt: skip
-    """A CompanyReport from the scoring explanation (`scoring.explain`) and the company's series."""
-    from scoring import summary
-
-    scored_requests, _ = summary.split_scored(why.requests)
-    scored_cases, _ = summary.split_scored(why.cases)
-    findings = open_findings.drop(columns=["factory_id"], errors="ignore")  # the id is for presentation mode
-    if "Opened" in findings:
-        findings["Opened"] = pd.to_datetime(findings["Opened"]).dt.strftime("%Y-%m-%d")
+                         methodology_label: str, fictional: bool, peer: str = "", *, evidence,
+                         names: narrative.Names | None = None, changes: list[str] | None = None,
+                         actions: pd.DataFrame | None = None, plan=None) -> CompanyReport:  # fmt: skip
+    """A CompanyReport from the scoring explanation (`scoring.explain`), the company's evidence
+    and series, and optionally the change sentences and the improvement actions and plan
+    (`scoring.actions`, `scoring.next_band`)."""
+    names = names or narrative.Names({}, {})
+    requests, _ = narrative.request_table(why, evidence, names)
+    cases, _ = narrative.case_table(why, evidence, names)
+    improve: list[str] = []
+    if plan is not None:
+        steps = narrative.next_band_sentences(plan, why.overall, names)
+        improve += [steps[0]] + [f"{i}. {line}" for i, line in enumerate(steps[1:], start=1)]
+    if actions is not None and not actions.empty:
+        improve += ["The largest gains, one action at a time:"]
+        improve += [f"- {line}" for line in narrative.action_sentences(actions.head(5), names)]
     return CompanyReport(
         company=company, company_id=company_id, as_of=why.as_of, methodology=why.methodology,
         methodology_label=methodology_label, sct=why.sct, fi=why.fi, overall=why.overall, band=why.band,
-        series=series, requests=scored_requests, cases=scored_cases,
-        open_findings=findings.rename(columns={"factory": "Factory"}),
-        overdue_requests=summary.overdue_requests(why.requests, why.as_of), fictional=fictional,
+        series=series, requests=requests, cases=cases,
+        open_findings=narrative.open_findings_table(open_findings),
+        overdue_requests=narrative.overdue_table(why, names), fictional=fictional, peer=peer,
+        why=narrative.why_summary(why, evidence), changes=list(changes or []), improve=improve,
     )  # fmt: skip
 
 
@@ -183,13 +198,24 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     pdf.heading(title, 16)
     pdf.para(
         f"As of {report.as_of:%Y-%m-%d}. Methodology {report.methodology} ({report.methodology_label}). "
-        + (f"Company id {report.company_id}. " if report.company_id else "")
-        + f"Generated {report.generated:%Y-%m-%d}."
+        f"Generated {report.generated:%Y-%m-%d}."
     )
     pdf.ln(2)
     scores = pd.DataFrame([{"Supply Chain Transparency": report.sct, "Factory Improvement": report.fi,
                             "Overall": report.overall, "Band": report.band or "n/a"}])  # fmt: skip
     pdf.frame(scores, size=11)
+    if report.peer:
+        pdf.para(report.peer)
+        pdf.ln(2)
+    if report.why or report.changes:
+        pdf.heading("Why this score")
+        for line in report.why:
+            pdf.para(line)
+        if report.changes:
+            pdf.ln(1)
+            for line in report.changes:
+                pdf.para(line)
+        pdf.ln(2)
     pdf.heading("Trajectory")
     png, reason = chart_image(fig)
     if png is not None:
@@ -197,21 +223,32 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     else:
         pdf.para(f"Note: {reason}.")
         pdf.frame(_series_table(report.series))
-    pdf.heading("Why this score: disclosure requests (SCT)")
-    req = report.requests[["request_id", "scope", "due_on", "level_by_deadline", "level_now", "credit", "weight",
-                           "points"]].copy()  # fmt: skip
-    req["due_on"] = pd.to_datetime(req["due_on"]).dt.strftime("%Y-%m-%d")
-    pdf.frame(req.rename(columns={"request_id": "Request", "scope": "Scope", "due_on": "Due",
-                                  "level_by_deadline": "By deadline", "level_now": "Now", "credit": "Credit",
-                                  "weight": "Weight", "points": "Points"}))  # fmt: skip
-    pdf.heading("Why this score: monitoring cases (FI)")
-    cases = report.cases[["case_id", "opened_on", "ack_points", "access_points", "plan_points", "evidence_points",
-                          "verified_points", "retaliation", "case_score", "case_weight"]].copy()  # fmt: skip
-    cases["opened_on"] = pd.to_datetime(cases["opened_on"]).dt.strftime("%Y-%m-%d")
-    pdf.frame(cases.rename(columns={"case_id": "Case", "opened_on": "Opened", "ack_points": "Ack.",
-                                    "access_points": "Access", "plan_points": "Plan", "evidence_points": "Evidence",
-                                    "verified_points": "Verified", "retaliation": "Retaliation",
-                                    "case_score": "Score", "case_weight": "Weight"}))  # fmt: skip
+    if report.improve:
+        pdf.heading("How to improve")
+        for line in report.improve:
+            pdf.para(line)
+        pdf.ln(2)
+    pdf.heading("Disclosure requests that count (SCT)")
+    req_columns = [
+        "Product model",
+        "Asked for",
+        "Due",
+        "By the deadline",
+        "Now",
+        "Credit",
+        "Weight",
+        "Points",
+    ]
+    pdf.frame(
+        report.requests[[c for c in req_columns if c in report.requests]],
+        widths=(34, 26, 20, 28, 28, 16, 14, 16),
+    )
+    pdf.heading("Monitoring cases that count (FI)")
+    case_columns = ["Factory", "Opened", "Status", "Age (days)", "Most severe finding", "Weight", "Score",
+                    "Findings verified"]  # fmt: skip
+    pdf.frame(
+        report.cases[[c for c in case_columns if c in report.cases]], widths=(50, 20, 28, 16, 22, 14, 14, 20)
+    )
     pdf.heading("Open findings (not verified as remedied)")
     pdf.frame(report.open_findings)
     pdf.heading("Overdue disclosure requests (no response by now)")
@@ -248,6 +285,16 @@ def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str,
         + "</p>",
         f"<p><b>SCT</b> {fmt(report.sct)} &middot; <b>FI</b> {fmt(report.fi)} &middot; "
         f"<b>Overall</b> {fmt(report.overall)} &middot; <b>Band</b> {html.escape(report.band or 'n/a')}</p>",
+        f"<p>{html.escape(report.peer)}</p>" if report.peer else "",
+    ]
+    for heading, lines in (
+        ("Why this score", report.why + report.changes),
+        ("How to improve", report.improve),
+    ):
+        if lines:
+            parts.append(f"<h2>{heading}</h2>")
+            parts += [f"<p>{html.escape(line)}</p>" for line in lines]
+    parts += [
         fig.to_html(full_html=False, include_plotlyjs=True),
     ]
     for heading, frame in tables.items():
@@ -259,18 +306,105 @@ def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str,
     return "\n".join(parts)
 
 
+@dataclass
+class BriefingCompany:
+    """One company's page of the briefing (names are pseudonyms in presentation mode)."""
+
+    company_id: str
+    name: str
+    sct: float
+    fi: float
+    overall: float
+    band: str | None
+    peer: str = ""
+    strongest: str | None = None
+    weakest: str | None = None
+    why: list[str] = field(default_factory=list)  # narrative.why_summary
+    points: pd.DataFrame | None = None  # scoring.talking.talking_points: Topic, Point
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def _swatch(pdf: FPDF, colour: str, size: float = 4.0) -> None:
+    """A filled square of the company's colour at the current position (the chart's line colour)."""
+    x, y = pdf.get_x(), pdf.get_y()
+    pdf.set_fill_color(*_hex(colour))
+    pdf.rect(x, y + 1.2, size, size, style="F")
+    pdf.set_x(x + size + 2)
+
+
+def _summary_table(pdf: FPDF, table: pd.DataFrame, colours: dict[str, str]) -> None:
+    """The compared companies, each row led by its colour; scores with one decimal, half-up."""
+    from fpdf.fonts import FontFace
+
+    shown = table.drop(columns=[c for c in ("company_id", "Trend") if c in table.columns])
+    ids = list(table["company_id"]) if "company_id" in table.columns else [None] * len(table)
+    pdf.set_font("Helvetica", "", 9)
+    widths = (6, *(((pdf.epw - 6) / len(shown.columns),) * len(shown.columns)))
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True) as grid:
+        grid.row(["", *[fit(c, CELL_LIMIT) for c in shown.columns]])
+        for company_id, values in zip(ids, shown.itertuples(index=False), strict=True):
+            row = grid.row()
+            colour = colours.get(company_id)
+            row.cell("", style=FontFace(fill_color=_hex(colour)) if colour else None)
+            for v in values:
+                row.cell(fit(fmt(v), CELL_LIMIT))
+    pdf.ln(3)
+
+
+def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> None:
+    pdf.add_page(orientation="P")
+    if colour:
+        _swatch(pdf, colour, 5)
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(0, 8, fit(company.name, LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.para(
+        f"SCT {fmt(company.sct)} - FI {fmt(company.fi)} - Overall {fmt(company.overall)} - "
+        f"Band {company.band or 'n/a'}."
+    )
+    if company.peer:
+        pdf.para(company.peer)
+    if company.strongest or company.weakest:
+        pdf.para(f"Strongest component: {company.strongest or 'n/a'}. Weakest: {company.weakest or 'n/a'}.")
+    pdf.ln(2)
+    if company.why:
+        pdf.heading("Why this score", 12)
+        for line in company.why:
+            pdf.para(line)
+        pdf.ln(2)
+    pdf.heading("Talking points for the meeting", 12)
+    points = company.points if company.points is not None else pd.DataFrame(columns=["Topic", "Point"])
+    if points.empty:
+        pdf.para("Nothing outstanding on record: ask how the company keeps it that way.")
+    for i, (topic, point) in enumerate(points.itertuples(index=False), start=1):
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 5, fit(f"{i}. {topic}", LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
+        pdf.para(point)
+        pdf.ln(1)
+
+
 def briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Figure | None = None,
-                 fictional: bool = False, generated: date | None = None) -> bytes:  # fmt: skip
-    """A one-page market engagement briefing: the compared companies side by side."""
+                 fictional: bool = False, generated: date | None = None,
+                 companies: list[BriefingCompany] | None = None) -> bytes:  # fmt: skip
+    """The market engagement briefing: a summary page (the compared companies side by side,
+    each in its chart colour, and the chart), then one page per company with its scores, why
+    and the talking points for the meeting.
+
+    `table` holds full-precision scores (they are shown with one decimal, half-up, as on
+    screen) and company_id, whose order gives the colours (`theme.company_colours`)."""
     generated = generated or date.today()
+    colours = company_colours(list(table["company_id"])) if "company_id" in table.columns else {}
     pdf = _Pdf("CPT market engagement briefing", fictional)
     pdf.set_auto_page_break(auto=False)
     pdf.add_page(orientation="L")
     pdf.heading("Market engagement briefing", 16)
     pdf.para(f"As of {as_of:%Y-%m-%d}. Methodology {methodology}. Generated {generated:%Y-%m-%d}.")
     pdf.ln(2)
-    shown = table.drop(columns=[c for c in ("company_id",) if c in table.columns])
-    pdf.frame(shown, size=9)
+    _summary_table(pdf, table, colours)
     if fig is not None:
         png, reason = chart_image(fig, width=1300, height=420)
         if png is not None:
@@ -278,4 +412,7 @@ def briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Fig
             pdf.image(io.BytesIO(png), h=max(40, room), keep_aspect_ratio=True, w=pdf.epw)
         else:
             pdf.para(f"Note: {reason}.")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    for company in companies or []:
+        _company_page(pdf, company, colours.get(company.company_id))
     return bytes(pdf.output())

@@ -86,6 +86,16 @@ ON_TIME_LABEL = "Disclosed on time<br>(first disclosure by the deadline)"
 ON_TIME_COLOUR = "#2f2f2f"
 CASE_LINE_COLOUR = "#d9d9d9"
 
+# One colour per compared company (Compare chart and briefing), in the order chosen; Okabe-Ito,
+# distinguishable with the common colour-vision deficiencies. Up to six companies are compared.
+COMPANY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+
+def company_colours(order: list[str]) -> dict[str, str]:
+    """Each company's colour, by its position in `order` (the same on screen and in the briefing)."""
+    return {c: COMPANY_COLOURS[i % len(COMPANY_COLOURS)] for i, c in enumerate(order)}
+
+
 # ---------------------------------------------------------------- text from data on charts
 
 # Control and bidirectional formatting characters: never shown.

@@ -6,7 +6,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.theme import BAND_COLOURS, FONT, NAME_LIMIT, SCORE_COLOURS, SCORE_LABELS, TITLE_LIMIT, plain
+from charts.theme import (
+    BAND_COLOURS,
+    FONT,
+    NAME_LIMIT,
+    SCORE_COLOURS,
+    SCORE_LABELS,
+    TITLE_LIMIT,
+    company_colours,
+    plain,
+)
 from scoring import params
 
 EVENT_STYLE = {
@@ -106,14 +115,17 @@ def trajectory(
             )  # fmt: skip
         fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
+    fig.update_yaxes(automargin=True)  # event labels and axis titles get the room they need (kaleido too)
     fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
     span = _x_range(x, events["date"] if with_events else None)
     if span is not None:
         fig.update_xaxes(range=span, autorange=False)
     fig.update_layout(
         title=plain(title, TITLE_LIMIT), height=height, font={"family": FONT}, hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": None},
-        margin={"t": 60, "r": 80, "b": 110},
+        # The legend below the x-axis title, placed in pixels (a fraction of the plot height
+        # would fall on the title in a short chart): the plot is height - 60 - 120 px high.
+        legend={"orientation": "h", "yanchor": "top", "y": -62 / max(height - 180, 100), "x": 0, "title": None},
+        margin={"t": 60, "r": 80, "b": 120},
     )  # fmt: skip
     return fig
 
@@ -129,12 +141,14 @@ def compare(
     (a company with no score yet keeps its legend entry, with no line)."""
     fig = go.Figure()
     data = series.sort_values("as_of")
+    colours = company_colours(order)
     for company_id in order:
         part = data[data["company_id"] == company_id]
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(part["as_of"]), y=part[score], mode="lines+markers", connectgaps=False,
                 name=plain(names.get(company_id, company_id), NAME_LIMIT),
+                line={"color": colours[company_id], "width": 2.5}, marker={"color": colours[company_id]},
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
         )  # fmt: skip
@@ -143,7 +157,9 @@ def compare(
         title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
         font={"family": FONT},
         yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
-        xaxis={"title": "Quarter end"}, legend={"title": "Company"}, margin={"r": 80},
+        xaxis={"title": "Quarter end"}, margin={"t": 60, "r": 80, "b": 130},
+        # below the plot (on the right it covered the band labels), under the axis title
+        legend={"title": "Company", "orientation": "h", "yanchor": "top", "y": -75 / (460 - 60 - 130), "x": 0},
     )  # fmt: skip
     span = _x_range(data["as_of"])
     if span is not None:
@@ -168,3 +184,47 @@ def band_shares(shares: dict[str, float], title: str = "Companies per band (%)")
         legend={"orientation": "h", "y": -0.6, "title": "Band", "traceorder": "normal"},
     )  # fmt: skip
     return fig
+
+
+TARGET_SYMBOL = "star-diamond"
+
+
+def target_points(targets: pd.DataFrame) -> pd.DataFrame:
+    """Score and band expectations as points: due date, the score line they concern (a band
+    target sits on the overall line at the band's lower bound), the target value, a label."""
+    rows = []
+    lower = {b.name: b.lower for b in params.BANDS}
+    for t in targets.itertuples(index=False):
+        if t.what in SCORE_LABELS:
+            key, y, what = t.what, float(t.target), f"{SCORE_LABELS[t.what]} {float(t.target):.1f}"
+        elif t.what == "band" and t.target in lower:
+            key, y, what = "overall", float(lower[t.target]), f"band {t.target}"
+        else:
+            continue  # an action expectation has no place on a score axis
+        rows.append({"date": pd.Timestamp(t.due_on), "key": key, "y": y,
+                     "label": f"Target: {what} by {pd.Timestamp(t.due_on):%Y-%m-%d} ({t.affiliate})"})  # fmt: skip
+    return pd.DataFrame(rows, columns=["date", "key", "y", "label"])
+
+
+def add_targets(fig: go.Figure, targets: pd.DataFrame | None) -> go.Figure:
+    """Expectations (data.expectations rows: what, target, due_on, affiliate) as target markers
+    on a `trajectory` figure, in the colour of the score they concern."""
+    if targets is None or targets.empty:
+        return fig
+    points = target_points(targets)
+    for key, part in points.groupby("key", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"], y=part["y"], mode="markers", name=f"Target ({SCORE_LABELS[key]})",
+                marker={"symbol": TARGET_SYMBOL, "size": 14, "color": SCORE_COLOURS[key],
+                        "line": {"color": "white", "width": 1}},
+                text=[_plain(v) for v in part["label"]], hovertemplate="%{text}<extra></extra>",
+            ),
+            row=1, col=1,
+        )  # fmt: skip
+    return fig
+
+
+def _plain(text: str) -> str:
+    """Plotly reads a few HTML tags in hover text: show data as text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -28,6 +28,16 @@ def style_figure(
     return fig
 
 
+def date_range(*columns: pd.Series, pad_days: int = 30) -> list[pd.Timestamp] | None:
+    """An explicit x range around the dates (bars need half a quarter of room): Plotly's
+    autorange pads a narrow chart far beyond the data."""
+    values = pd.concat([pd.to_datetime(pd.Series(c)).dropna() for c in columns])
+    if not len(values):
+        return None
+    pad = pd.Timedelta(days=pad_days)
+    return [values.min() - pad, values.max() + pad]
+
+
 def country_name(code: str) -> str:
     """ "China (CN)" for an ISO 3166-1 alpha-2 code; the code itself when unknown."""
     country = pycountry.countries.get(alpha_2=code)
@@ -103,6 +113,9 @@ def request_levels(levels: pd.DataFrame, on_time: pd.DataFrame | None = None) ->
         bargap=0.15,
     )
     fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    span = date_range(levels["quarter_end"], pad_days=60)
+    if span is not None:
+        fig.update_xaxes(range=span, autorange=False)
     return fig
 
 

@@ -111,6 +111,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     print("dry run: nothing was written; the import would do:" if args.dry_run else f"imported into {path}:")
     for table, c in plan.counts.items():
         print(f"  {table}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged")
+    if plan.as_of is not None:
+        when = plan.as_of.isoformat()
+        if not plan.score_changes:
+            print(
+                f"no company's score at the last quarter end ({when}) {'would change' if args.dry_run else 'changed'}"
+            )
+        else:
+            verb = "would change" if args.dry_run else "changed"
+            print(f"scores at the last quarter end ({when}) that {verb}:")
+            for line in plan.score_lines():
+                print(line)
+        if not args.dry_run:
+            print(importer.effective_date_message(plan.as_of))
     return 0
 
 

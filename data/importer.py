@@ -3,34 +3,50 @@
 Python API (the CLI and the dashboard's Data page both use it; no Streamlit here):
 
     validate_files(files, con, *, today=None) -> ImportPlan
-        `files` is a list of (name, bytes): `disclosures.csv` (one table, named by
-        the file) or `anything.xlsx` (one sheet per table, named like the table;
-        a sheet called README is ignored). `con` is a connection to the database
-        the import would go into (read-only is enough). Nothing is written. The
-        plan holds every error found (`plan.errors`, a list of `Problem` with
-        `file`, `line`, `column`, `problem`; `str(p)` gives
-        `file:line: column: problem`) and, when there are none, per table what
+        `files` is a list of (name, bytes): a CSV file (its table taken from its
+        name, `disclosures.csv`, or else from its header when that matches exactly
+        one table; comma, semicolon or tab separated) or `anything.xlsx` (one sheet
+        per table, named like the table or with a header that matches one; a sheet
+        called README is ignored). `con` is a connection to the database the import
+        would go into (read-only is enough). Nothing is written. The plan holds
+        every error found (`plan.errors`, a list of `Problem`; `str(p)` gives
+        `file:line: column: problem`), notes such as "read as table events"
+        (`plan.notes`) and, when there are no errors, the preview: per table what
         the import would do (`plan.counts[table]`: `inserted`, `replaced` = an
-        existing key with different values, `unchanged` = an existing key with
-        the same values).
+        existing key with different values, `unchanged`), the old and new value of
+        every changed cell of the replaced rows (`plan.changes`), and every company
+        whose SCT, FI or overall score at the last quarter end (`plan.as_of`)
+        changes (`plan.score_changes`, `plan.score_lines()`), computed with
+        scoring.load_evidence + scoring.score on an in-memory staged copy of the
+        affected companies' evidence with the import applied.
 
     apply_import(path, files, who, *, keep=None, today=None) -> ImportPlan
         Validate and apply in one `store.publish` call: the checks that need the
         database run again inside the writer's transaction, on the very copy
-        that will be published. Rows are upserted by key, parents first; rows
-        not mentioned are never deleted. One `audit_log` row records who, the
-        files (name and SHA-256) and the counts. On any error nothing is
-        written and `plan.errors` says why; `plan.applied` tells which happened.
+        that will be published, and the score impact is computed there, before
+        and after the upserts. Rows are upserted by key, parents first; rows not
+        mentioned are never deleted; a row's owner never changes. One `audit_log`
+        row records who, the files (name and SHA-256), the counts and the score
+        changes. On any error nothing is written and `plan.errors` says why;
+        `plan.applied` tells which happened.
 
     read_paths(paths) -> (files, problems)
         Turn command-line arguments (files or folders) into (name, bytes); a
-        folder means every `<table>.csv` and `*.xlsx` in it.
+        folder means every `*.csv` and `*.xlsx` in it.
+
+    audit_table(log), audit_csv(table), preview_frames(plan), effective_date_message(as_of)
+        What the Data page shows.
+
+Limits (`LIMITS`, a `Limits`): file size, rows, cells, time; for .xlsx the
+unpacked size and compression ratio are read from the zip directory before
+openpyxl opens anything, so a zip bomb is refused in milliseconds.
 
 Checks that need no database live in data/validate.py; the reference and
 cross-table checks (a reference must exist in the import or the database;
-disclosed_on >= the request's requested_on; event_date >= the case's
-opened_on; an evidence_submitted/verified event names a finding of its own
-case) live here, as joins, because they may need rows from the database.
+an existing row keeps its owner (OWNERS); disclosed_on >= the request's
+requested_on; event_date >= the case's opened_on; an evidence_submitted/verified
+event names a finding of its own case) live here, as joins, because they may
+need rows from the database.
 """
 
 from __future__ import annotations
@@ -47,6 +63,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -85,6 +102,48 @@ class SourceFile:
     size: int
 
 
+CHANGE_COLUMNS = ["table", "key", "column", "old", "new"]
+MAX_CHANGED_CELLS = 2_000  # per table: the preview lists at most this many changed cells
+
+
+def two_decimals(x: float | None) -> str:
+    """A score as the scoring CLI prints it (two decimals, ties half up), or "n/a"."""
+    if x is None or pd.isna(x):
+        return "n/a"
+    return str(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A company's scores at the last quarter end before and after the import (text, "n/a" when not applicable)."""
+
+    company_id: str
+    before: tuple[str, str, str]  # sct, fi, overall
+    after: tuple[str, str, str]
+    band_before: str | None
+    band_after: str | None
+
+    @property
+    def band_changed(self) -> bool:
+        return self.band_before != self.band_after
+
+    def line(self) -> str:
+        parts = (
+            f"{n} {b} -> {a}"
+            for n, b, a in zip(("sct", "fi", "overall"), self.before, self.after, strict=True)
+        )
+        return f"{self.company_id}: " + ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "company_id": self.company_id,
+            "before": dict(
+                zip(("sct", "fi", "overall", "band"), (*self.before, self.band_before), strict=True)
+            ),
+            "after": dict(zip(("sct", "fi", "overall", "band"), (*self.after, self.band_after), strict=True)),
+        }
+
+
 @dataclass
 class ImportPlan:
     """The outcome of validating (and maybe applying) a set of files."""
@@ -96,6 +155,13 @@ class ImportPlan:
     rows: dict[str, int] = field(default_factory=dict)  # rows read per table
     applied: bool = False
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS), repr=False)
+    as_of: date | None = None  # the last quarter end the score impact is computed at
+    score_changes: list[ScoreChange] = field(default_factory=list)
+
+    def score_lines(self) -> list[str]:
+        """One line per company whose score at the last quarter end changes (DATA_FORMAT.md)."""
+        return [c.line() for c in self.score_changes]
 
     @property
     def ok(self) -> bool:
@@ -467,6 +533,7 @@ def _cell_text(value: object) -> str:
 
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's (1900) date serial numbers
+_EXCEL_FIRST_SERIAL = 25_569  # 1970-01-01: smaller numbers in a date column are a mistake (a year: 2024)
 _EXCEL_LAST_SERIAL = 2_958_465  # 9999-12-31
 
 
@@ -474,7 +541,7 @@ def _excel_date(value: object) -> str | None:
     """A date typed as a plain number in Excel (a date serial such as 45292 = 2024-01-01), as ISO text."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if not (1 <= value <= _EXCEL_LAST_SERIAL) or not float(value).is_integer():
+    if not (_EXCEL_FIRST_SERIAL <= value <= _EXCEL_LAST_SERIAL) or not float(value).is_integer():
         return None
     return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
 
@@ -626,6 +693,7 @@ class _Parsed:
     plan: ImportPlan
     frames: dict[str, pd.DataFrame]  # normalised rows per table, TABLES order
     readable: bool  # every file and sheet was read whole: the checks against the database make sense
+    today: date = field(default_factory=date.today)
 
 
 def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None) -> _Parsed:
@@ -641,7 +709,7 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
             sheets, problems, notes = _read_source(name, data, budget)
         except _LimitExceeded as stop:
             plan.errors.append(stop.problem)
-            return _Parsed(plan, {}, False)
+            return _Parsed(plan, {}, False, today)
         except Exception:  # a reader bug must never reach the user as a stack trace
             log.exception("unexpected error reading %s", name)
             sheets, notes = [], []
@@ -677,10 +745,10 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
             budget.time(table.name)
         except _LimitExceeded as stop:
             plan.errors.append(stop.problem)
-            return _Parsed(plan, frames, False)
+            return _Parsed(plan, frames, False, today)
         if progress:
             progress(f"checked {table.name}", len(normal), time.perf_counter() - started)
-    return _Parsed(plan, frames, readable)
+    return _Parsed(plan, frames, readable, today)
 
 
 # ---------------------------------------------------------------- checks against the database
@@ -834,6 +902,8 @@ OWNERS: tuple[tuple[str, str, str], ...] = (
     ("findings", "case_id", "finding"),
     ("events", "case_id", "event"),
     ("events", "finding_id", "event"),
+    ("expectations", "affiliate_id", "expectation"),
+    ("expectations", "company_id", "expectation"),
 )
 _OWNER_NOUNS = {
     "company_id": "company",
@@ -970,6 +1040,28 @@ def _count(db: _Db, table: Table, frame: pd.DataFrame) -> tuple[TableCounts, str
     return TableCounts(int(row[0]), int(row[1]), int(row[2])), staged
 
 
+def _changed_cells(db: _Db, table: Table, staged: str) -> pd.DataFrame:
+    """Old and new value of every changed cell of the replaced rows (at most MAX_CHANGED_CELLS)."""
+    others = [c for c in table.column_names if c not in table.key]
+    if not others:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    key = " || ', ' || ".join(f"CAST(s.{k} AS VARCHAR)" for k in table.key)
+    parts = [
+        f"SELECT {key} AS key, ? AS pos, ? AS column, CAST(t.{c} AS VARCHAR) AS old, "  # noqa: S608 (names from TABLES)
+        f"CAST(s.{c} AS VARCHAR) AS new FROM {staged} s JOIN {table.name} t ON {_key_match(table, 's', 't')} "
+        f"WHERE s.{c} IS DISTINCT FROM t.{c}"
+        for c in others
+    ]
+    params: list[object] = []
+    for i, c in enumerate(others):
+        params += [i, c]
+    df = db.con.execute(
+        " UNION ALL ".join(parts) + " ORDER BY key, pos LIMIT ?", [*params, MAX_CHANGED_CELLS]
+    ).df()
+    df.insert(0, "table", table.name)
+    return df[CHANGE_COLUMNS].astype(object).where(df[CHANGE_COLUMNS].notna(), None)
+
+
 def _check_with_db(parsed: _Parsed, con: duckdb.DuckDBPyConnection) -> tuple[ImportPlan, dict[str, str], _Db]:
     plan, frames = parsed.plan, parsed.frames
     db = _Db(con)
@@ -982,9 +1074,114 @@ def _check_with_db(parsed: _Parsed, con: duckdb.DuckDBPyConnection) -> tuple[Imp
     plan.errors += problems
     staged: dict[str, str] = {}
     if plan.ok:
+        changes = []
         for name, frame in frames.items():
             plan.counts[name], staged[name] = _count(db, TABLES[name], frame)
+            if plan.counts[name].replaced:
+                changes.append(_changed_cells(db, TABLES[name], staged[name]))
+        if changes:
+            plan.changes = pd.concat(changes, ignore_index=True)
     return plan, staged, db
+
+
+# ---------------------------------------------------------------- score impact
+
+_EVIDENCE_TABLES = (
+    "companies",
+    "disclosure_requests",
+    "disclosures",
+    "due_diligence",
+    "cases",
+    "findings",
+    "events",
+)  # what scoring.load_evidence reads
+_OWNED_THROUGH = {
+    "companies": None,
+    "disclosure_requests": None,
+    "cases": None,
+    "disclosures": ("disclosure_requests", "request_id"),
+    "due_diligence": ("disclosure_requests", "request_id"),
+    "findings": ("cases", "case_id"),
+    "events": ("cases", "case_id"),
+}
+
+
+def _affected_companies(db: _Db, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """The companies whose evidence the import touches (owners never change, so before = after)."""
+    ids: set[str] = set()
+    for name, through in _OWNED_THROUGH.items():
+        if name not in frames:
+            continue
+        if through is None:
+            ids |= set(frames[name]["company_id"].dropna())
+        else:
+            parent, key = through
+            ids |= set(_parent_value(db, frames, parent, key, "company_id", frames[name][key]).dropna())
+    return sorted(ids)
+
+
+def _scores(con: duckdb.DuckDBPyConnection, companies: list[str], as_of: date) -> pd.DataFrame:
+    import scoring
+
+    if not companies:
+        return pd.DataFrame(columns=["sct", "fi", "overall", "band"])
+    evidence = scoring.load_evidence(con, companies)
+    return scoring.score(evidence, [as_of], company_ids=companies).set_index("company_id")
+
+
+def _score_changes(before: pd.DataFrame, after: pd.DataFrame, companies: list[str]) -> list[ScoreChange]:
+    def row(frame: pd.DataFrame, company: str) -> tuple[tuple[str, str, str], str | None]:
+        if company not in frame.index:
+            return ("n/a", "n/a", "n/a"), None
+        r = frame.loc[company]
+        band = r["band"] if isinstance(r["band"], str) else None
+        return (two_decimals(r["sct"]), two_decimals(r["fi"]), two_decimals(r["overall"])), band
+
+    out = []
+    for company in companies:
+        (b, band_b), (a, band_a) = row(before, company), row(after, company)
+        if a != b or band_a != band_b:
+            out.append(ScoreChange(company, b, a, band_b, band_a))
+    return out
+
+
+def _table_ddl(table: Table) -> str:
+    cols = ", ".join(f"{c.name} {SQL_TYPES.get(c.kind, 'VARCHAR')}" for c in table.columns)
+    return f"CREATE TABLE {table.name} ({cols}, PRIMARY KEY ({', '.join(table.key)}))"
+
+
+def _company_rows(con: duckdb.DuckDBPyConnection, name: str, companies: list[str]) -> pd.DataFrame:
+    """The rows of table `name` that belong to `companies` (ids bound as a list parameter)."""
+    cols = ", ".join(TABLES[name].column_names)
+    through = _OWNED_THROUGH[name]
+    if through is None:
+        where = "list_contains($ids, company_id)"
+    else:
+        parent, key = through
+        where = f"{key} IN (SELECT {key} FROM {parent} WHERE list_contains($ids, company_id))"  # noqa: S608
+    return con.execute(f"SELECT {cols} FROM {name} WHERE {where}", {"ids": companies}).df()  # noqa: S608
+
+
+def _staged_copy(
+    con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], companies: list[str]
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the affected companies' evidence with the import applied (nothing else touched)."""
+    mem = duckdb.connect()
+    db = _Db(mem)
+    for name in _EVIDENCE_TABLES:
+        table = TABLES[name]
+        db.run(_table_ddl(table))
+        rows = _company_rows(con, name, companies)
+        if not rows.empty:
+            db.run(f"INSERT INTO {name} BY NAME SELECT * FROM {db.frame(rows)}")  # noqa: S608
+        if name in frames:
+            staged = f"_cpt_staged_{name}"
+            db.run(
+                f"CREATE TEMP VIEW {staged} AS {_staged_sql(table, db.frame(frames[name][table.column_names]))}"
+            )
+            _upsert(db, table, staged)
+    db.drop()
+    return mem
 
 
 def _sorted(errors: list[Problem], files: list[SourceFile]) -> list[Problem]:
@@ -1000,6 +1197,35 @@ def _sorted(errors: list[Problem], files: list[SourceFile]) -> list[Problem]:
 # ---------------------------------------------------------------- public API
 
 
+def _preview_scores(plan: ImportPlan, db: _Db, parsed: _Parsed, progress: Progress | None) -> None:
+    """Score impact on a staged in-memory copy of the affected companies' evidence (nothing is written)."""
+    import scoring
+
+    started = time.perf_counter()
+    plan.as_of = scoring.last_quarter_end(parsed.today)
+    companies = _affected_companies(db, parsed.frames)
+    before = _scores(db.con, companies, plan.as_of)
+    mem = _staged_copy(db.con, parsed.frames, companies)
+    try:
+        after = _scores(mem, companies, plan.as_of)
+    finally:
+        mem.close()
+    plan.score_changes = _score_changes(before, after, companies)
+    if progress:
+        progress("score impact", plan.total_rows, time.perf_counter() - started)
+
+
+def effective_date_message(as_of: date) -> str:
+    """When newly imported evidence starts to count: scores are taken at quarter ends."""
+    from scoring.dates import quarter_end_of
+
+    following = quarter_end_of(as_of + timedelta(days=1))
+    return (
+        f"Evidence dated up to {as_of.isoformat()} counts from now on. Evidence dated after "
+        f"{as_of.isoformat()} will count from the next quarter end ({following.isoformat()})."
+    )
+
+
 def validate_files(
     files: list[tuple[str, bytes]],
     con: duckdb.DuckDBPyConnection,
@@ -1010,8 +1236,12 @@ def validate_files(
     """Check `files` against each other and the database behind `con`; write nothing (see module doc)."""
     parsed = _parse(files, today or date.today(), progress)
     if parsed.readable:
-        _, _, db = _check_with_db(parsed, con)
-        db.drop()
+        checked, _, db = _check_with_db(parsed, con)
+        try:
+            if checked.ok and checked.total_rows:
+                _preview_scores(checked, db, parsed, progress)
+        finally:
+            db.drop()
     plan = parsed.plan
     plan.errors = _sorted(plan.errors, plan.files)
     plan.frames = parsed.frames
@@ -1019,18 +1249,36 @@ def validate_files(
 
 
 def _upsert(db: _Db, table: Table, staged: str) -> None:
-    """INSERT ... ON CONFLICT (key) DO UPDATE, skipping rows identical to what is stored."""
+    """INSERT ... ON CONFLICT (key) DO UPDATE, skipping rows identical to what is stored.
+
+    DuckDB rewrites a row whose indexed columns (its references) are SET, and its foreign
+    keys refuse that when other rows point at it (a case with findings). So rows whose
+    references stay the same (always the case for owners) update only their other columns.
+    """
     changed = f"_cpt_changed_{table.name}"
     db.run(
         f"CREATE OR REPLACE TEMP TABLE {changed} AS SELECT s.* FROM {staged} s "  # noqa: S608 (names from TABLES)
         f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {_same_row(table, 's', 't')})"
     )
     others = [c for c in table.column_names if c not in table.key]
-    action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in others)) if others else "DO NOTHING"
-    db.run(
-        f"INSERT INTO {table.name} BY NAME SELECT * FROM {changed} "  # noqa: S608 (names from TABLES)
-        f"ON CONFLICT ({', '.join(table.key)}) {action}"
-    )
+    refs = [c.name for c in table.columns if c.references is not None and c.name not in table.key]
+    conflict = f"ON CONFLICT ({', '.join(table.key)})"
+    into = f"INSERT INTO {table.name} BY NAME SELECT c.* FROM {changed} c"  # noqa: S608 (names from TABLES)
+
+    def update(columns: list[str]) -> str:
+        return (
+            ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns))
+            if columns
+            else "DO NOTHING"
+        )
+
+    if not refs:
+        db.run(f"{into} {conflict} {update(others)}")
+    else:
+        moved = " OR ".join(f"c.{r} IS DISTINCT FROM t.{r}" for r in refs)
+        exists = f"EXISTS (SELECT 1 FROM {table.name} t WHERE {_key_match(table, 'c', 't')} AND ({moved}))"  # noqa: S608
+        db.run(f"{into} WHERE NOT {exists} {conflict} {update([c for c in others if c not in refs])}")
+        db.run(f"{into} WHERE {exists} {conflict} {update(others)}")
     db.run(f"DROP TABLE {changed}")
 
 
@@ -1059,17 +1307,28 @@ def apply_import(
         return plan
 
     def change(con: duckdb.DuckDBPyConnection) -> ImportPlan:
+        import scoring
+
         checked, staged, db = _check_with_db(parsed, con)
         if not checked.ok:
             raise ImportRejected(checked)
         started = time.perf_counter()
+        checked.as_of = scoring.last_quarter_end(parsed.today)
+        companies = _affected_companies(db, parsed.frames)
+        before = _scores(con, companies, checked.as_of)
         for name in TABLES:  # parents first
             if name in staged:
                 _upsert(db, TABLES[name], staged[name])
+        checked.score_changes = _score_changes(before, _scores(con, companies, checked.as_of), companies)
         if progress:
             progress("wrote", checked.total_rows, time.perf_counter() - started)
         detail = json.dumps(
-            {"files": [{"name": f.name, "sha256": f.sha256, "bytes": f.size} for f in checked.files]}
+            {
+                "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.size} for f in checked.files],
+                "notes": checked.notes,
+                "as_of": checked.as_of.isoformat(),
+                "score_changes": [c.as_dict() for c in checked.score_changes],
+            }
         )
         counts = json.dumps({t: c.as_dict() for t, c in checked.counts.items()})
         db.run(
@@ -1089,3 +1348,101 @@ def apply_import(
         plan.errors.append(Problem(str(path), None, None, f"the database refused the import: {message}"))
     plan.errors = _sorted(plan.errors, plan.files)
     return plan
+
+
+# ---------------------------------------------------------------- what people read (Data page)
+
+AUDIT_COLUMNS = ["When", "Who", "Action", "Files", "Rows", "Score changes"]
+
+
+def _json(text: object) -> object:
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _counts_text(counts: object) -> str:
+    if not isinstance(counts, dict):
+        return ""
+    parts = []
+    for table, c in counts.items():
+        if isinstance(c, dict):
+            said = [f"{c.get(k, 0)} {k}" for k in ("inserted", "replaced", "unchanged") if c.get(k)]
+            parts.append(f"{table}: {', '.join(said) or 'no rows'}")
+    return "; ".join(parts)
+
+
+def _score_change_text(change: dict[str, dict[str, object]]) -> str:
+    before, after = change.get("before", {}), change.get("after", {})
+    text = f"{change.get('company_id')}: " + ", ".join(
+        f"{k} {before.get(k)} -> {after.get(k)}" for k in ("sct", "fi", "overall")
+    )
+    if before.get("band") != after.get("band"):
+        text += f" (band {before.get('band') or 'n/a'} -> {after.get('band') or 'n/a'})"
+    return text
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit log as people read it: when, who, what, which files, rows per table, score changes."""
+    rows = []
+    for r in log.itertuples(index=False):
+        detail, counts = _json(r.detail), _json(r.counts)
+        files = scores = ""
+        if isinstance(detail, dict):
+            files = ", ".join(
+                Path(str(f.get("name", ""))).name for f in detail.get("files", []) if isinstance(f, dict)
+            )
+            changes = detail.get("score_changes")
+            if isinstance(changes, list):
+                scores = "; ".join(_score_change_text(c) for c in changes if isinstance(c, dict))
+                if not changes:
+                    scores = f"none at {detail.get('as_of', 'the last quarter end')}"
+        rows.append(
+            {
+                "When": pd.Timestamp(r.logged_at).strftime("%Y-%m-%d %H:%M"),
+                "Who": r.who,
+                "Action": f"{r.action}: {detail}" if isinstance(detail, str) and detail else r.action,
+                "Files": files,
+                "Rows": _counts_text(counts),
+                "Score changes": scores,
+            }
+        )
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def audit_csv(table: pd.DataFrame, today: date | None = None) -> bytes:
+    """The readable audit log as CSV through the one export helper (header line, formulas made inert)."""
+    from data import exports
+
+    today = today or date.today()
+    return exports.to_csv(table, exports.header_line("import and account audit log", today, None, today))
+
+
+def preview_frames(plan: ImportPlan) -> dict[str, pd.DataFrame]:
+    """What the Data page shows before Apply: counts per table, changed cells, score changes."""
+    counts = pd.DataFrame(
+        [{"table": t, **c.as_dict()} for t, c in plan.counts.items()],
+        columns=["table", "inserted", "replaced", "unchanged"],
+    )
+    scores = pd.DataFrame(
+        [
+            {
+                "company": c.company_id,
+                "SCT": f"{c.before[0]} → {c.after[0]}",
+                "FI": f"{c.before[1]} → {c.after[1]}",
+                "overall": f"{c.before[2]} → {c.after[2]}",
+                "band": f"{c.band_before or 'n/a'} → {c.band_after or 'n/a'}",
+                "band changes": c.band_changed,
+            }
+            for c in plan.score_changes
+        ],
+        columns=["company", "SCT", "FI", "overall", "band", "band changes"],
+    )
+    return {
+        "counts": counts,
+        "changes": plan.changes[CHANGE_COLUMNS].reset_index(drop=True),
+        "scores": scores,
+    }

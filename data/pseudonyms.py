@@ -89,6 +89,8 @@ SAFE_COLUMNS = frozenset({
     "role", "kind", "category", "categories", "scope", "level", "level_by_deadline", "level_now", "tier",
     "status", "severity", "most_severe", "code_area", "Code area", "Severity", "methodology", "band", "Band",
     "event_type", "reason", "retaliation_rule", "trend", "region", "Region", "Methodology", "as_of_label",
+    # contracts, expectations, what changed (issue 14): states and sentences built from vocabulary
+    "state", "deadline", "what", "target", "value", "change",
 })  # fmt: skip
 
 # ISO 3166 alpha-2 -> region (broad, so that a region holds several entities)
@@ -235,6 +237,8 @@ class Pseudonyms:
         )  # fmt: skip
         for column in out.columns:
             series = out[column]
+            if _is_numeric_or_date(series) and not (column in ID_COLUMNS or column in LIST_ID_COLUMNS):
+                continue  # counts named like entities ("factories": 12) are numbers, not names
             if column in NAME_COLUMNS or column == "name":
                 id_column = NAME_COLUMNS.get(column) or (entity_ids[0] if len(entity_ids) == 1 else None)
                 if id_column in ID_COLUMNS and id_column in frame.columns:
@@ -254,8 +258,6 @@ class Pseudonyms:
             elif column in COUNTRY_COLUMNS:
                 kind = COUNTRY_COLUMNS[column] or country_kind
                 out[column] = [self.region(kind, c) for c in series]
-            elif _is_numeric_or_date(series):
-                continue
             elif column in SAFE_COLUMNS:
                 out[column] = self._vocabulary(series)
             else:

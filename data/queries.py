@@ -141,3 +141,24 @@ def open_findings(cur: duckdb.DuckDBPyConnection, company_id: str, as_of: object
         """,
         {"company": company_id, "as_of": as_of},
     ).df()
+
+
+def company_names(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
+    """Names of what a company's explanation mentions: its product models, and the factories
+    it disclosed or that have a monitoring case of it. One row per entity, with either
+    factory_id and legal_name or product_model_id and product_model set."""
+    return cur.execute(
+        """
+        SELECT NULL::VARCHAR AS factory_id, NULL::VARCHAR AS legal_name,
+               product_model_id, name AS product_model
+        FROM product_models WHERE company_id = $company
+        UNION ALL
+        SELECT f.factory_id, f.legal_name, NULL, NULL
+        FROM factories f
+        WHERE f.factory_id IN (SELECT d.factory_id FROM disclosures d JOIN disclosure_requests r USING (request_id)
+                               WHERE r.company_id = $company)
+           OR f.factory_id IN (SELECT k.factory_id FROM cases k WHERE k.company_id = $company)
+        ORDER BY 3, 1
+        """,
+        {"company": company_id},
+    ).df()

@@ -48,7 +48,11 @@ CREATE TABLE factories (
     city           VARCHAR,
     country        VARCHAR NOT NULL CHECK (regexp_full_match(country, '[A-Z]{2}')),
     tier           VARCHAR NOT NULL CHECK (tier IN ('final_assembly', 'components')),
-    component_type VARCHAR
+    component_type VARCHAR,
+    -- optional WGS 84 coordinates (decimal degrees) for the factory map
+    latitude       DOUBLE CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+    longitude      DOUBLE CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+    CHECK ((latitude IS NULL) = (longitude IS NULL))
 );
 
 CREATE TABLE disclosure_requests (
@@ -107,6 +111,24 @@ CREATE TABLE events (
     CHECK ((event_type IN ('evidence_submitted', 'verified')) = (finding_id IS NOT NULL)),
     -- ... and that finding belongs to the same case.
     FOREIGN KEY (finding_id, case_id) REFERENCES findings (finding_id, case_id)
+);
+
+-- What an affiliate (or staff on its behalf) expects of a contracted company (issue 14): a score
+-- (sct, fi, overall: target 0-100) or a band (target: a band name) to reach by due_on, or a
+-- specific improvement action (target: "action:target_id", METHODOLOGY.md section 4).
+CREATE TABLE expectations (
+    expectation_id VARCHAR PRIMARY KEY CHECK (length(expectation_id) BETWEEN 1 AND 64),
+    affiliate_id   VARCHAR NOT NULL REFERENCES affiliates (affiliate_id),
+    company_id     VARCHAR NOT NULL REFERENCES companies (company_id),
+    what           VARCHAR NOT NULL CHECK (what IN ('sct', 'fi', 'overall', 'band', 'action')),
+    target         VARCHAR NOT NULL CHECK (length(trim(target)) > 0),
+    due_on         DATE NOT NULL,
+    note           VARCHAR,
+    set_by         VARCHAR NOT NULL CHECK (length(trim(set_by)) > 0),
+    set_on         DATE NOT NULL,
+    CHECK (what NOT IN ('sct', 'fi', 'overall')
+           OR (TRY_CAST(target AS DOUBLE) IS NOT NULL AND TRY_CAST(target AS DOUBLE) BETWEEN 0 AND 100)),
+    CHECK (what <> 'band' OR target IN ('Insufficient', 'Developing', 'Good', 'Leading'))
 );
 
 -- Dashboard accounts (DESIGN.md, access control). Passwords are stored as

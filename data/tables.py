@@ -36,6 +36,8 @@ CODE_AREAS = (
     "environment",
     "other",
 )
+EXPECTATION_KINDS = ("sct", "fi", "overall", "band", "action")
+BANDS = ("Insufficient", "Developing", "Good", "Leading")
 AFFILIATE_KINDS = ("university", "municipality", "region", "ministry", "hospital", "consortium")
 
 # Column kinds: id (text, 1-64 chars), text, date, bool, number, country (ISO alpha-2),
@@ -52,6 +54,7 @@ class Column:
     choices: tuple[str, ...] = ()
     references: tuple[str, str] | None = None  # (table, column)
     planned: bool = False  # a date that may lie in the future (deadlines, contract periods)
+    bounds: tuple[float, float] | None = None  # inclusive range of a number (coordinates)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ TABLES: dict[str, Table] = {
                 Column("country", "country", True),
                 Column("tier", "choice", True, TIERS),
                 Column("component_type"),
+                # Optional (issue 14): WGS 84 decimal degrees, for the factory map.
+                Column("latitude", "number", bounds=(-90.0, 90.0)),
+                Column("longitude", "number", bounds=(-180.0, 180.0)),
             ),
             ("factory_id",),
         ),
@@ -214,6 +220,22 @@ TABLES: dict[str, Table] = {
             ),
             ("event_id",),
             "event_date",
+        ),
+        Table(
+            "expectations",
+            (
+                _id("expectation_id"),
+                _id("affiliate_id", ("affiliates", "affiliate_id")),
+                _id("company_id", ("companies", "company_id")),
+                Column("what", "choice", True, EXPECTATION_KINDS),
+                Column("target", required=True),
+                Column("due_on", "date", True, planned=True),
+                Column("note"),
+                Column("set_by", required=True),
+                Column("set_on", "date", True),
+            ),
+            ("expectation_id",),
+            "set_on",
         ),
     )
 }

@@ -20,7 +20,7 @@ from datetime import date
 import pandas as pd
 import pycountry
 
-from data.tables import Table
+from data.tables import BANDS, Table
 
 MAX_ID_LENGTH = 64
 EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/templates.py)
@@ -166,12 +166,20 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 errors="coerce",
             )
             bad = present & numbers.isna()
+            comma = bad & value.str.fullmatch(r"[+-]?\d+,\d+").fillna(False)
             emit(
                 problems,
                 frame,
-                bad,
+                bad & ~comma,
                 column.name,
                 "{value} is not a number; write digits with a decimal point, e.g. 125000.50",
+            )
+            emit(
+                problems,
+                frame,
+                comma,
+                column.name,
+                "{value} is not a number: it has a decimal comma; write a decimal point, e.g. 125000.50",
             )
             if column.name == "annual_spend_eur":
                 emit(
@@ -180,6 +188,15 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                     present & (numbers < 0),
                     column.name,
                     "{value} is negative; spend must be 0 or more",
+                )
+            if column.bounds is not None:
+                low, high = column.bounds
+                emit(
+                    problems,
+                    frame,
+                    present & ((numbers < low) | (numbers > high)),
+                    column.name,
+                    f"{{value}} is out of range; use decimal degrees from {low:g} to {high:g}",
                 )
             value = numbers.map(repr, na_action="ignore")
         elif column.kind == "date":
@@ -229,6 +246,38 @@ def _row_rules(
     table: Table, frame: pd.DataFrame, dates: dict[str, pd.Series], out: pd.DataFrame, problems: list[Problem]
 ) -> None:
     """Rules between two columns of the same row."""
+    if table.name == "factories" and {"latitude", "longitude"} <= set(frame.columns):
+        given = [frame[c].astype("str").str.strip() != "" for c in ("latitude", "longitude")]
+        emit(
+            problems,
+            frame,
+            given[0] != given[1],
+            "longitude",
+            "latitude and longitude go together: give both or neither",
+        )
+    if table.name == "expectations":
+        what, target = out["what"], out["target"].astype("str").str.strip()
+        score = pd.to_numeric(
+            target.where(target.str.fullmatch(r"\d+(\.\d*)?").fillna(False), None), errors="coerce"
+        )
+        emit(
+            problems,
+            frame,
+            (what.isin(["sct", "fi", "overall"]) & out["target"].notna() & ~score.between(0, 100)).fillna(
+                False
+            ),
+            "target",
+            "{value} is not a score from 0 to 100 (what is a score: sct, fi or overall)",
+            values=out["target"],
+        )
+        emit(
+            problems,
+            frame,
+            ((what == "band") & out["target"].notna() & ~target.isin(BANDS)).fillna(False),
+            "target",
+            f"{{value}} is not a band; use one of: {', '.join(BANDS)}",
+            values=out["target"],
+        )
     pairs = {"contracts": ("start_date", "end_date"), "disclosure_requests": ("requested_on", "due_on")}
     if table.name in pairs:
         first, second = pairs[table.name]

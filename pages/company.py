@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report, trajectory
 from scoring import summary
-from ui import cache, controls, nav, present
+from ui import auth, cache, company_view, contract_cache, controls, nav, present
 from ui.text import md, md_escape, plain
 
 nav.through_app("company")
@@ -15,7 +15,7 @@ if companies.empty:
     st.info("n/a: no companies in the database yet.")
     st.stop()
 
-top = st.columns([2, 1, 2])
+top = st.columns([5, 3, 7])
 company_id = controls.company(companies, container=top[0])
 if company_id is None:
     st.stop()
@@ -25,12 +25,7 @@ as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
 st.title(md_escape(info["name"], limit=200), anchor=False)
-if present.is_on():  # no id; the HQ country is a region already
-    st.caption(md("{} · HQ {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a"))
-else:
-    st.caption(
-        md("{} · HQ {} · id {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a", company_id)
-    )
+st.caption(md("{} · HQ {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a"))
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()
@@ -46,58 +41,36 @@ for col, key, label in (
     (m[2], "overall", "Overall"),
 ):
     delta = summary.delta(getattr(why, key), None if previous is None else previous[key])
-    col.metric(
-        label, controls.fmt_score(getattr(why, key)), delta=delta, help="0–100; n/a: nothing scorable yet"
-    )
+    col.metric(label, controls.fmt_score(getattr(why, key)), delta=delta, help="0–100; n/a: nothing scorable yet",
+               delta_color="off" if delta == "0.0" else "normal")  # fmt: skip
 m[3].metric("Band", why.band or "n/a", help=f"as of {as_of:%Y-%m-%d}, methodology {why.methodology}")
 st.caption(
     f"As of {as_of:%Y-%m-%d} under methodology **{why.methodology}**. Change is against the previous quarter end."
 )
+peer = company_view.peer_context(version, methodology, as_of, company_id)
+company_account = auth.user() is not None and auth.user().role == "company"
+if company_account:  # a company lands on what would raise its score
+    company_view.how_to_improve(version, company_id, why, methodology)
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
 fig = trajectory.trajectory(upto, f"{plain(info['name'], 80)}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
                             events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
+trajectory.add_targets(
+    fig, contract_cache.expectations(version, company_id)
+)  # affiliates' targets (issue 14)
 if upto[["sct", "fi", "overall"]].notna().any().any():
     st.plotly_chart(fig, key="trajectory", width="stretch")
 else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
 
 st.subheader("Why this score")
-tab_req, tab_case, tab_change = st.tabs(
-    ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
+changes = company_view.why_tabs(
+    version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None
 )
 
-
-def why_table(items, key: str, labels: dict, left_columns: list[str], empty: str, noun: str) -> None:
-    """The scored items with what each earned, and those left out with the reason."""
-    scored, left_out = summary.split_scored(items)
-    if scored.empty:
-        st.info(empty)
-    else:
-        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=labels)
-    if not left_out.empty:
-        with st.expander(f"Left out of the score ({len(left_out)} {noun}) and why"):
-            st.dataframe(left_out[left_columns], key=f"left_{key}", hide_index=True)
-
-
-with tab_req:
-    why_table(why.requests, "requests", summary.REQUEST_COLUMN_LABELS,
-              ["request_id", "scope", "due_on", "status", "reason"],
-              "n/a: no disclosure request is due or answered yet.", "requests")  # fmt: skip
-with tab_case:
-    why_table(why.cases, "cases", summary.CASE_COLUMN_LABELS, ["case_id", "opened_on", "status", "reason"],
-              "n/a: no monitoring report with findings yet.", "cases")  # fmt: skip
-with tab_change:
-    if not prev_dates:
-        st.info("n/a: this is the first quarter with scores.")
-    else:
-        before = cache.explanation(version, company_id, prev_dates[-1].date(), methodology)
-        moved = summary.what_changed(why, before)
-        if moved.empty:
-            st.write(f"Nothing changed since {prev_dates[-1]:%Y-%m-%d}.")
-        else:
-            st.dataframe(moved, key="changes", hide_index=True, width="stretch")
+if not company_account:
+    company_view.how_to_improve(version, company_id, why, methodology)
 
 st.subheader("What if: the same history under v1 and under v2")
 st.caption(
@@ -119,10 +92,9 @@ for col, version_name in ((left, "v1"), (right, "v2")):
 
 st.subheader("Scoring report")
 st.caption("For this company, date and methodology; marked confidential on every page.")
-scoring_report = report.build_company_report(
-    info["name"], None if present.is_on() else company_id, why, upto, cache.open_findings(version, company_id, as_of),
-    controls.METHODOLOGY_LABELS[methodology], fictional=cache.is_demo(version),
-)  # fmt: skip
+scoring_report = company_view.scoring_report(version, company_id, info["name"], why, upto, methodology,
+                                             controls.METHODOLOGY_LABELS[methodology],
+                                             summary.peer_sentence(peer, as_of), changes)  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
@@ -136,6 +108,4 @@ contracts = cache.company_contracts(version, company_id)
 if contracts.empty:
     st.info("No affiliate contract with this company is recorded.")
 else:
-    st.dataframe(contracts, key="contracts", hide_index=True, width="stretch",
-                 column_order=[c for c in contracts.columns if c not in ("affiliate_id", "product_model_ids")],
-                 column_config={"annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d")})  # fmt: skip
+    st.dataframe(summary.contracts_table(contracts), key="contracts", hide_index=True, width="stretch")

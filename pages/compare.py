@@ -5,7 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, controls, nav, present
+from ui import cache, company_view, controls, nav, present
 from ui.text import md, md_escape
 
 nav.through_app("compare")
@@ -58,7 +58,20 @@ shown = series_all[
 figure = trajectory.compare(shown, names, chosen, score or "overall")
 st.plotly_chart(figure, key="compare_chart", width="stretch")
 
+st.subheader("Talking points for the meeting")
+st.caption(
+    "Questions built from the evidence as of the chosen date: overdue disclosure, open findings, cases without "
+    "acknowledgement or access, stale cases (no event for 180 days), retaliation, and the three improvement "
+    "actions with the largest gains."
+)
+points = {c: company_view.talking_points(version, c, explanations[c], methodology) for c in chosen}
+for tab, c in zip(st.tabs([md_escape(names.get(c, c), limit=60) for c in chosen]), chosen, strict=True):
+    with tab:
+        company_view.show_talking_points(points[c])
+
 st.subheader("Take it to the meeting")
+briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
+                  for c in chosen]  # fmt: skip
 version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
@@ -68,7 +81,8 @@ d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), 
 d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header, "Comparison"),
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx")  # fmt: skip
 d3.download_button(
-    "Download one-page briefing (PDF)",
-    lambda: report.briefing_pdf(export, as_of, version_applied, figure, fictional=cache.is_demo(version)),
+    "Download briefing (PDF)",
+    lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=cache.is_demo(version),
+                                companies=briefing_pages),
     file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing",
 )  # fmt: skip

@@ -1,6 +1,9 @@
-"""Data (staff): upload evidence, preview the import, apply it; audit log, templates, export."""
+"""Data (staff): upload evidence, preview what the import changes, apply it; audit log, templates, export."""
 
+import hashlib
 import io
+import json
+import logging
 import zipfile
 
 import pandas as pd
@@ -10,9 +13,9 @@ from data import exports, importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, nav
-from ui.text import md
 
 nav.through_app("data")
+log = logging.getLogger("cpt.data_page")
 
 version = cache.db_version()
 st.title("Evidence data")
@@ -20,13 +23,94 @@ st.caption(
     "Import CSV or Excel files in the format of DATA_FORMAT.md. Nothing is written until you press Apply."
 )
 
+done = st.session_state.pop("import_done", None)
+if done is not None:
+    st.success("Imported. The summary of what changed:")
+    st.text("\n".join(done))
+
+round_ = st.session_state.get("upload_round", 0)
 uploads = st.file_uploader(
-    "Evidence files (<table>.csv or .xlsx)", type=["csv", "xlsx"], accept_multiple_files=True, key="uploads"
+    "Evidence files (CSV or .xlsx; a CSV's table is taken from its name or its header)",
+    type=["csv", "xlsx"],
+    accept_multiple_files=True,
+    key="uploads" if round_ == 0 else f"uploads-{round_}",
 )
+
+
+def _band_style(row: pd.Series) -> list[str]:
+    colour = "background-color: #fff3cd; font-weight: bold" if row["band changes"] else ""
+    return [colour if column == "band" else "" for column in row.index]
+
+
+def _show_preview(plan: importer.ImportPlan) -> None:
+    frames = importer.preview_frames(plan)
+    st.subheader("What Apply will do")
+    st.dataframe(frames["counts"], key="import_preview", hide_index=True)
+    if not frames["changes"].empty:
+        st.caption("Changed cells of the replaced rows (old → new):")
+        st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
+        if (frames["changes"].groupby("table").size() >= importer.MAX_CHANGED_CELLS).any():
+            st.caption(f"Only the first {importer.MAX_CHANGED_CELLS:,} changed cells of a table are listed.")
+    when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
+    if frames["scores"].empty:
+        st.info(f"No company's score at the last quarter end ({when}) changes.")
+    else:
+        st.caption(f"Scores at the last quarter end ({when}) that change (band changes highlighted):")
+        st.dataframe(
+            frames["scores"].style.apply(_band_style, axis=1),
+            key="import_scores",
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _apply(files: list[tuple[str, bytes]]) -> None:
+    with st.spinner("Importing…"):
+        try:
+            applied = importer.apply_import(store.db_path(), files, who=f"dashboard:{auth.user().username}")
+        except Exception:  # never a stack trace for users: logged on the server
+            log.exception("import failed unexpectedly")
+            st.error(
+                "The import failed because of an unexpected error (it has been logged). Nothing was written."
+            )
+            return
+    if not applied.applied:
+        st.error(f"The import was refused ({len(applied.errors)} problems); nothing was written:")
+        st.text("\n".join(str(p) for p in applied.errors[:20]))
+        return
+    cache.clear()
+    summary = [
+        f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
+        for t, c in applied.counts.items()
+    ]
+    if applied.as_of is not None:
+        summary += [f"Score changes at {applied.as_of.isoformat()}:"] + (applied.score_lines() or ["none"])
+        summary.append(importer.effective_date_message(applied.as_of))
+    st.session_state["import_done"] = summary
+    st.session_state.pop("previewed", None)
+    st.session_state.pop("plan", None)
+    st.session_state["upload_round"] = round_ + 1
+    st.rerun()
+
+
 if uploads:
     files = [(u.name, u.getvalue()) for u in uploads]
-    plan = importer.validate_files(files, cache.reader().cursor())
-    if plan.errors:
+    digest = hashlib.sha256(
+        b"".join(n.encode() + b"\0" + hashlib.sha256(d).digest() for n, d in files) + str(version).encode()
+    ).hexdigest()
+    cached = st.session_state.get("plan")
+    plan = None
+    if cached is not None and cached[0] == digest:
+        plan = cached[1]
+    else:
+        try:
+            plan = importer.validate_files(files, cache.reader().cursor())
+            plan.frames = {}  # the rows themselves are read again by Apply; keep the session small
+            st.session_state["plan"] = (digest, plan)
+        except Exception:  # never a stack trace for users: logged on the server
+            log.exception("checking an upload failed unexpectedly")
+            st.error("The files could not be checked because of an unexpected error (it has been logged).")
+    if plan is not None and plan.errors:
         st.error(
             f"{len(plan.errors)} problems found: nothing will be written. Fix the files and upload them again."
         )
@@ -35,26 +119,50 @@ if uploads:
             key="import_errors",
             hide_index=True,
             width="stretch",
+            column_config={"problem": st.column_config.TextColumn("problem", width="large")},
         )
-    else:
-        counts = pd.DataFrame([{"table": t, **c.as_dict()} for t, c in plan.counts.items()])
-        st.success("The files are valid. This is what Apply will do:")
-        st.dataframe(counts, key="import_preview", hide_index=True)
-        if st.button("Apply import", key="apply", type="primary"):
-            with st.spinner("Importing…"):
-                done = importer.apply_import(store.db_path(), files, who=f"dashboard:{auth.user().username}")
-            if done.applied:
-                cache.clear()
-                st.success("Imported. Every page now shows the new data.")
-            else:
-                st.error(md("The import was refused: {}", "; ".join(str(p) for p in done.errors[:5])))
+    elif plan is not None:
+        for note in plan.notes:
+            st.text(note)
+        if plan.total_rows == 0:
+            st.info("The files hold no rows: there is nothing to import.")
+        else:
+            st.success(
+                f"The files are valid ({plan.total_rows:,} rows). Nothing is written until you press Apply."
+            )
+            shown = st.session_state.get("previewed") == digest
+            if not shown and st.button("Show what will change", key="preview"):
+                st.session_state["previewed"] = digest
+                shown = True
+            if shown:
+                _show_preview(plan)
+            if st.button(
+                "Apply import",
+                key="apply",
+                type="primary",
+                disabled=not shown,
+                help=None if shown else "Show what will change first.",
+            ):
+                _apply(files)
 
 st.subheader("Audit log")
-log = queries.audit_log(cache.reader().cursor())
-if log.empty:
+audit = queries.audit_log(cache.reader().cursor())
+if audit.empty:
     st.info("No import has been applied to this database yet.")
 else:
-    st.dataframe(log, key="audit_log", hide_index=True, width="stretch")
+    try:
+        readable = importer.audit_table(audit)
+    except Exception:  # a record the reader does not understand: the raw records are still there
+        log.exception("audit log could not be summarised")
+        st.error("The audit log could not be summarised (logged); the raw records are below.")
+        readable = None
+    if readable is not None:
+        st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
+        st.download_button(
+            "Download the audit log (CSV)", importer.audit_csv(readable), "cpt-audit-log.csv", key="audit_csv"
+        )
+    if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
+        st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
 
 st.subheader("Templates and export")
 bundle = io.BytesIO()

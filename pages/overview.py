@@ -1,12 +1,16 @@
 """Overview: the leaderboard of companies as of a quarter end, with filters and a KPI strip."""
 
+from datetime import date
+
 import streamlit as st
 
+import scoring
 from charts import theme, trajectory
 from data import exports
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
-from ui import auth, cache, controls, nav, present
+from ui import auth, cache, contract_cache, controls, nav, present
+from ui.text import md
 
 nav.through_app("overview")
 
@@ -19,9 +23,9 @@ st.caption(
     "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
 )
 
-methodology = controls.methodology(key="methodology")
+top = st.columns([1, 3])  # the date and the methodology on one row: the leaderboard stays near the top
+methodology = controls.methodology(key="methodology", container=top[1])
 series_all = cache.series(version, methodology)
-top = st.columns([1, 3])
 as_of = controls.as_of(sorted(series_all["as_of"].unique()), container=top[0])
 if as_of is None:
     st.info(
@@ -107,6 +111,21 @@ d2.download_button("Download leaderboard (Excel)", lambda: exports.to_xlsx(expor
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:
     st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
+if mine:  # an affiliate: what changed for its contracted companies and factories (issue 14)
+    last = scoring.last_quarter_end()
+    since = next((d for d in sorted(series_all["as_of"].unique(), reverse=True) if d.date() < last), None)
+    if since is not None:
+        since = since.date()
+        changed = contract_cache.what_changed(version, mine, since, last, date.today())
+        st.subheader(md("What changed for your contracts since {}", f"{since:%Y-%m-%d}"))
+        if changed.empty:
+            st.info("Nothing changed for your contracted companies and their factories.")
+        else:
+            st.dataframe(changed.head(5)[["date", "kind", "company", "factory", "product_model", "change"]],
+                         key="changes_short", hide_index=True, width="stretch",
+                         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})  # fmt: skip
+        st.page_link("pages/changes.py", label=f"All {len(changed)} changes, by quarter (CSV)",
+                     query_params=present.link_params())  # fmt: skip
 rows = event.selection.rows if event else []
 if rows:
     chosen = page.iloc[rows[0]]["company_id"]

@@ -1,16 +1,21 @@
 """Supplier transparency: which factories a company disclosed, how completely and how promptly."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 import scoring
 from charts import transparency as charts
 from data import exports
-from ui import cache, controls, nav, present
+from ui import cache, controls, factory_views, nav, present
+from ui import contract_cache as cc
 from ui import evidence_cache as ev
+from ui import links as factory_links
 from ui.text import md
 
 nav.through_app("transparency")
+MAP_LIMIT = 10_000  # the map aggregates by country in the server; only located factories become points
 
 LINKS_PER_PAGE = 200  # rows per page of the product model → factory links
 
@@ -111,7 +116,8 @@ if total_links == 0:
 else:
     offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
     links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
-    st.dataframe(links, hide_index=True, key="links_table", column_config={
+    st.dataframe(factory_links.with_factory_links(links), hide_index=True, key="links_table", column_config={
+        "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
         "company": "Company", "product_model": "Product model", "category": "Category",
         "company_id": None, "product_model_id": None,
         "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
@@ -128,3 +134,8 @@ else:
         mime="text/csv",
         key="links_csv",
     )
+
+st.subheader("Factories: collective leverage and open findings")
+today = date.today()
+factory_views.factory_list(version, today, scope, "transparency_factories")
+factory_views.factory_map(cc.factory_list(version, today, scope, "leverage", MAP_LIMIT), "transparency_map")

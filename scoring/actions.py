@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import params
-from scoring.engine import assessments, scoring_connection, to_date
+from scoring.engine import _case_items, _case_score, _request_items, _Series, assessments, to_date
 from scoring.evidence import Evidence
 
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
@@ -83,78 +83,109 @@ computed in different orders (3 × 5 / 4 and 15 / 4) tie and fall back to action
 
 @dataclass
 class _State:
-    """One company at one date under one version: its items as arrays, and the sums."""
+    """One company at one date under one version, as the engine assesses it: its
+    requests, scorable cases and their findings as arrays, and the sums of the scores.
+
+    SCT sums over requests: P = sum(w * c * s), W = sum(w * s) (s: the request counts);
+    FI sums over scorable cases: Q = sum(v * k), V = sum(v)."""
 
     m: params.Methodology
     as_of: pd.Timestamp
     requests: pd.DataFrame
-    cases: pd.DataFrame
-    findings: pd.DataFrame
-
-    # SCT sums over requests: P = sum(w * c * s), W = sum(w * s).
-    # FI sums over scorable cases: Q = sum(v * k), V = sum(v).
-    @property
-    def sct_sums(self) -> tuple[float, float]:
-        r = self.requests
-        s = r["scorable"].to_numpy(dtype=float)
-        w = r["weight"].to_numpy(dtype=float)
-        return float((w * s * r["credit"].to_numpy(dtype=float)).sum()), float((w * s).sum())
-
-    @property
-    def fi_sums(self) -> tuple[float, float]:
-        c = self.cases
-        v = c["case_weight"].to_numpy(dtype=float)
-        return float((v * c["case_score"].to_numpy(dtype=float)).sum()), float(v.sum())
+    """request_id, scope, product_model_id, due_on, weight, in_window, scorable,
+    level_by_deadline, level_now, credit."""
+    cases: dict[str, np.ndarray]
+    """Scorable cases: case_id, factory_id, opened_on, weight, score and the components
+    (ack, access, plan, evidenced, verified, total, retaliated, ack_if_now)."""
+    findings: dict[str, np.ndarray]
+    """Findings of the scorable cases: finding_id, case (position in `cases`), weight,
+    evidenced, verified, severity, code_area."""
+    p: float
+    w: float
+    q: float
+    v: float
 
 
 def _state(evidence: Evidence, company_id: str, as_of: date, methodology: str) -> _State:
-    """The company's requests, scorable cases and their findings at `as_of`, from the rule
-    views (the same numbers `explain` shows)."""
-    m = params.resolve(methodology, as_of)
+    """The company's items at `as_of`, from the engine's own rules (`score()`'s numbers:
+    scoring.engine `_request_items` and `_case_items` at one date)."""
     own = evidence.restrict([company_id])
     grid = assessments([as_of], methodology)
-    with scoring_connection(own, grid) as con:
-        requests = con.execute(
-            """
-            SELECT request_id, scope, product_model_id, due_on, weight, in_window, scorable,
-                   level_by_deadline, level_now, coalesce(credit, 0.0) AS credit
-            FROM request_assessments
-            ORDER BY request_id
-            """
-        ).df()
-        cases = con.execute(
-            """
-            SELECT a.case_id, a.factory_id, a.opened_on, a.case_weight, a.case_score, a.severity_total,
-                   a.ack_points, a.access_points, a.plan_points, a.retaliation,
-                   f.first_acknowledged_on IS NOT NULL AND f.first_acknowledged_on <= a.as_of AS acknowledged,
-                   f.first_access_on IS NOT NULL AND f.first_access_on <= a.as_of AS access,
-                   f.first_plan_on IS NOT NULL AND f.first_plan_on <= a.as_of AS plan
-            FROM case_assessments a
-            JOIN case_facts f USING (case_id)
-            WHERE a.scorable
-            ORDER BY a.case_id
-            """
-        ).df()
-        findings = con.execute(
-            """
-            SELECT ff.finding_id, ff.case_id, ff.severity, w.weight AS severity_weight,
-                   coalesce(ff.evidenced_on <= a.as_of, false) AS evidenced,
-                   coalesce(ff.verified_on <= a.as_of, false) AS verified
-            FROM finding_facts ff
-            JOIN case_assessments a ON a.case_id = ff.case_id AND a.scorable
-            JOIN severity_weights w ON w.methodology = a.methodology AND w.severity = ff.severity
-            ORDER BY ff.finding_id
-            """
-        ).df()
-    areas = own.findings.set_index("finding_id")["code_area"] if "code_area" in own.findings else None
-    findings["code_area"] = findings["finding_id"].map(areas) if areas is not None else None
-    for col in ("in_window", "scorable"):
-        requests[col] = requests[col].fillna(False).astype(bool)
-    for col in ("acknowledged", "access", "plan", "retaliation"):
-        cases[col] = cases[col].fillna(False).astype(bool)
-    for col in ("evidenced", "verified"):
-        findings[col] = findings[col].astype(bool)
-    return _State(m=m, as_of=pd.Timestamp(as_of), requests=requests, cases=cases, findings=findings)
+    series = _Series(grid, pd.Series([company_id], dtype=object))
+    m, ts = series.versions[0], pd.Timestamp(as_of)
+    levels = np.array(params.LEVELS, dtype=object)
+
+    ri = _request_items(own, series)
+    (rb,) = ri.blocks
+    req = own.disclosure_requests.iloc[ri.groups.order]
+    credit = np.where(rb.scorable[0], rb.credit[0], 0.0)
+    requests = pd.DataFrame(
+        {
+            "request_id": req["request_id"].to_numpy(dtype=object),
+            "scope": req["scope"].to_numpy(dtype=object),
+            "product_model_id": req["product_model_id"].to_numpy(dtype=object),
+            "due_on": req["due_on"].to_numpy(),
+            "weight": rb.weights,
+            "in_window": rb.in_window[0],
+            "scorable": rb.scorable[0],
+            "level_by_deadline": levels[ri.level_by_deadline],
+            "level_now": levels[rb.level_now()[0]],
+            "credit": credit,
+        }
+    )
+    p = float((rb.weights * credit * rb.scorable[0]).sum())
+    w = float((rb.weights * rb.scorable[0]).sum())
+
+    ci = _case_items(own, series)
+    (cb,) = ci.blocks
+    scorable = cb.scorable[0]
+    keep = np.flatnonzero(scorable)  # positions in ci.groups.order
+    rows = ci.groups.order[keep]
+    c = own.cases.iloc[rows]
+    opened = ci.opened[keep]
+    cases = {
+        "case_id": c["case_id"].to_numpy(dtype=object),
+        "factory_id": c["factory_id"].to_numpy(dtype=object),
+        "opened_on": c["opened_on"].to_numpy(),
+        "weight": cb.case_weight[keep],
+        "score": cb.case_score[0, keep],
+        "ack": cb.ack[0, keep].astype(float),
+        "access": cb.access[0, keep],
+        "plan": cb.plan[0, keep],
+        "evidenced": cb.severity_evidenced[0, keep],
+        "verified": cb.severity_verified[0, keep],
+        "total": cb.total[keep],
+        "retaliated": cb.retaliated[0, keep],
+        "acknowledged": cb.ack[0, keep] > 0,
+        # points of a first acknowledgement dated D
+        "ack_if_now": np.where(
+            (ts.to_datetime64().astype("datetime64[D]").astype(np.int64) - opened) <= m.ack_window_days,
+            m.ack_on_time_points,
+            m.ack_late_points,
+        ).astype(float),
+    }
+    q = float((cases["weight"] * cases["score"]).sum())
+    v = float(cases["weight"].sum())
+
+    # findings of the scorable cases (severity known), case as a position in `cases`
+    at = np.full(len(scorable), -1, dtype=np.int64)
+    at[keep] = np.arange(len(keep))
+    fc = ci.finding_case
+    f_keep = np.flatnonzero((fc >= 0) & (cb.finding_weights > 0))
+    f_keep = f_keep[at[fc[f_keep]] >= 0]
+    f = own.findings.iloc[f_keep]
+    findings = {
+        "finding_id": f["finding_id"].to_numpy(dtype=object),
+        "case": at[fc[f_keep]],
+        "weight": cb.finding_weights[f_keep],
+        "evidenced": ci.evidenced_at[f_keep] <= 0,  # date position 0: on or before D
+        "verified": ci.verified_at[f_keep] <= 0,
+        "severity": f["severity"].to_numpy(dtype=object),
+        "code_area": f["code_area"].to_numpy(dtype=object)
+        if "code_area" in f
+        else np.full(len(f), None, dtype=object),
+    }
+    return _State(m=m, as_of=ts, requests=requests, cases=cases, findings=findings, p=p, w=w, q=q, v=v)
 
 
 # --- the rules, on arrays ----------------------------------------------------------------
@@ -170,55 +201,22 @@ def _credit_if_disclosed(m: params.Methodology, as_of: pd.Timestamp, requests: p
     return np.where(past_due, np.maximum(by_deadline, m.late_factor * full), full)
 
 
-def _ack_points_if_now(m: params.Methodology, as_of: pd.Timestamp, cases: pd.DataFrame) -> np.ndarray:
-    """Points of a first acknowledgement dated D."""
-    days = (as_of - cases["opened_on"]).dt.days.to_numpy()
-    return np.where(days <= m.ack_window_days, m.ack_on_time_points, m.ack_late_points).astype(float)
-
-
-def _case_score(
-    m: params.Methodology,
-    ack: np.ndarray,
-    access: np.ndarray,
-    plan: np.ndarray,
-    evidenced: np.ndarray,
-    verified: np.ndarray,
-    total: np.ndarray,
-    retaliation: np.ndarray,
+def _new_case_score(
+    m: params.Methodology, cases: dict[str, np.ndarray], rows: np.ndarray, **change
 ) -> np.ndarray:
-    """Case scores from their components (METHODOLOGY.md section 2), vectorised."""
-    points = (
-        ack
-        + np.where(access, m.access_points, 0.0)
-        + np.where(plan, m.plan_points, 0.0)
-        + m.evidence_points * evidenced / total
-        + m.verified_points * verified / total
+    """The scores of the cases `rows` with some components changed (engine rule)."""
+    parts = {k: cases[k][rows] for k in ("ack", "access", "plan", "evidenced", "verified")}
+    parts.update(change)
+    return _case_score(
+        m,
+        parts["ack"],
+        parts["access"],
+        parts["plan"],
+        parts["evidenced"],
+        parts["verified"],
+        cases["total"][rows],
+        cases["retaliated"][rows],
     )
-    if m.retaliation_penalty is None:
-        return np.where(retaliation, 0.0, points)
-    return np.where(retaliation, np.maximum(0.0, points - m.retaliation_penalty), points)
-
-
-def _case_parts(state: _State) -> dict[str, np.ndarray]:
-    """Each scorable case's components as arrays (severity sums from its findings)."""
-    cases, findings, m = state.cases, state.findings, state.m
-    position = pd.Series(np.arange(len(cases)), index=cases["case_id"])
-    case_of = position.reindex(findings["case_id"]).to_numpy(dtype=np.int64)
-    sev = findings["severity_weight"].to_numpy(dtype=float)
-    evid = findings["evidenced"].to_numpy(dtype=bool)
-    ver = findings["verified"].to_numpy(dtype=bool)
-    return {
-        "ack": cases["ack_points"].to_numpy(dtype=float),
-        "access": cases["access"].to_numpy(dtype=bool),
-        "plan": cases["plan"].to_numpy(dtype=bool),
-        "evidenced": np.bincount(case_of, weights=sev * evid, minlength=len(cases)),
-        "verified": np.bincount(case_of, weights=sev * ver, minlength=len(cases)),
-        "total": cases["severity_total"].to_numpy(dtype=float),
-        "retaliation": cases["retaliation"].to_numpy(dtype=bool),
-        "weight": cases["case_weight"].to_numpy(dtype=float),
-        "ack_if_now": _ack_points_if_now(m, state.as_of, cases),
-        "case_of": case_of,
-    }
 
 
 def _scores(m: params.Methodology, sct_sums, fi_sums) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -258,187 +256,189 @@ def actions(
     Raises KeyError for a company not in the evidence, ValueError for an unknown
     methodology.
     """
-    if company_id not in set(evidence.companies["company_id"]):
+    if not (evidence.companies["company_id"] == company_id).any():
         raise KeyError(f"unknown company {company_id!r}")
-    as_of = to_date(as_of)
-    state = _state(evidence, company_id, as_of, methodology)
+    state = _state(evidence, company_id, to_date(as_of), methodology)
     return _action_list(state, company_id)
 
 
 def _action_list(state: _State, company_id: str) -> pd.DataFrame:
     m, ts = state.m, state.as_of
-    p, w = state.sct_sums
-    q, v = state.fi_sums
-    sct0, fi0, overall0 = (float(x) for x in _scores(m, (p, w), (q, v)))
-    frames = []
+    p, w, q, v = state.p, state.w, state.q, state.v
+    before = tuple(float(x) for x in _scores(m, (p, w), (q, v)))
+    parts: list[dict[str, object]] = []
 
     # disclose: every request with a weight, in the window, not FULL at D.
     r = state.requests
-    open_r = (r["weight"] > 0) & r["in_window"] & (r["level_now"] != "FULL")
-    ro = r[open_r.to_numpy()]
+    ro = r[((r["weight"] > 0) & r["in_window"] & (r["level_now"] != "FULL")).to_numpy()]
     if len(ro):
         weight = ro["weight"].to_numpy(dtype=float)
         counted = ro["scorable"].to_numpy(dtype=float)
         credit = ro["credit"].to_numpy(dtype=float)
         new_credit = _credit_if_disclosed(m, ts, ro)
-        # once FULL at D the request counts (due, or early FULL)
+        # once FULL at D the request counts (due, or an early FULL)
         sct_sums = (p + weight * (new_credit - credit * counted), w + weight * (1 - counted))
-        frames.append(
-            _frame(
+        parts.append(
+            _part(
                 "disclose",
-                ro["request_id"],
+                ro["request_id"].to_numpy(dtype=object),
                 "request",
-                _scores(m, sct_sums, (np.full(len(ro), q), np.full(len(ro), v))),
-                (sct0, fi0, overall0),
-                scope=ro["scope"],
-                product_model_id=ro["product_model_id"],
-                request_id=ro["request_id"],
-                due_on=ro["due_on"],
-                level_now=ro["level_now"],
+                _scores(m, sct_sums, (q, v)),
+                before,
+                scope=ro["scope"].to_numpy(dtype=object),
+                product_model_id=ro["product_model_id"].to_numpy(dtype=object),
+                request_id=ro["request_id"].to_numpy(dtype=object),
+                due_on=ro["due_on"].to_numpy(),
+                level_now=ro["level_now"].to_numpy(dtype=object),
             )
         )
 
-    # case actions and finding actions: a new score of one case.
-    parts = _case_parts(state)
+    # case and finding actions: a new score of one case.
     cases, findings = state.cases, state.findings
-    k0 = cases["case_score"].to_numpy(dtype=float)
 
-    def case_frame(action: str, rows: np.ndarray, **change: np.ndarray) -> None:
+    def case_part(
+        action: str, kind: str, targets: np.ndarray, rows: np.ndarray, new: np.ndarray, **details
+    ) -> None:
         if not len(rows):
             return
-        comp = {key: parts[key][rows] for key in ("ack", "access", "plan", "evidenced", "verified")}
-        comp.update(change)
-        k1 = _case_score(m, **comp, total=parts["total"][rows], retaliation=parts["retaliation"][rows])
-        weight = parts["weight"][rows]
-        c = cases.iloc[rows]
-        frames.append(
-            _frame(
+        q1 = q + cases["weight"][rows] * (new - cases["score"][rows])
+        parts.append(
+            _part(
                 action,
-                c["case_id"],
-                "case",
-                _scores(m, (np.full(len(rows), p), np.full(len(rows), w)), (q + weight * (k1 - k0[rows]), v)),
-                (sct0, fi0, overall0),
-                case_id=c["case_id"],
-                factory_id=c["factory_id"],
-                opened_on=c["opened_on"],
+                targets,
+                kind,
+                _scores(m, (p, w), (q1, v)),
+                before,
+                case_id=cases["case_id"][rows],
+                factory_id=cases["factory_id"][rows],
+                opened_on=cases["opened_on"][rows],
+                **details,
             )
         )
 
-    rows = np.flatnonzero(~cases["acknowledged"].to_numpy(dtype=bool))
-    case_frame("acknowledge", rows, ack=parts["ack_if_now"][rows])
-    rows = np.flatnonzero(~parts["access"])
-    case_frame("grant_access", rows, access=np.ones(len(rows), dtype=bool))
-    rows = np.flatnonzero(~parts["plan"])
-    case_frame("submit_plan", rows, plan=np.ones(len(rows), dtype=bool))
+    rows = np.flatnonzero(~cases["acknowledged"])
+    case_part(
+        "acknowledge",
+        "case",
+        cases["case_id"][rows],
+        rows,
+        _new_case_score(m, cases, rows, ack=cases["ack_if_now"][rows]),
+    )
+    rows = np.flatnonzero(~cases["access"])
+    case_part(
+        "grant_access",
+        "case",
+        cases["case_id"][rows],
+        rows,
+        _new_case_score(m, cases, rows, access=np.ones(len(rows), bool)),
+    )
+    rows = np.flatnonzero(~cases["plan"])
+    case_part(
+        "submit_plan",
+        "case",
+        cases["case_id"][rows],
+        rows,
+        _new_case_score(m, cases, rows, plan=np.ones(len(rows), bool)),
+    )
 
-    def finding_frame(action: str, open_f: np.ndarray, verify: bool) -> None:
-        fo = findings[open_f]
-        if not len(fo):
-            return
-        rows = parts["case_of"][open_f]
-        sev = fo["severity_weight"].to_numpy(dtype=float)
-        not_evidenced = ~fo["evidenced"].to_numpy(dtype=bool)
-        evidenced = parts["evidenced"][rows] + sev * not_evidenced  # a verified finding counts as evidenced
-        verified = parts["verified"][rows] + (sev if verify else 0.0)
-        k1 = _case_score(
-            m,
-            parts["ack"][rows],
-            parts["access"][rows],
-            parts["plan"][rows],
-            evidenced,
-            verified,
-            parts["total"][rows],
-            parts["retaliation"][rows],
+    for action, open_f in (
+        ("submit_evidence", ~findings["evidenced"] & ~findings["verified"]),
+        ("verify", ~findings["verified"]),
+    ):
+        j = np.flatnonzero(open_f)
+        rows = findings["case"][j]
+        sev = findings["weight"][j]
+        # a verified finding counts as evidenced too
+        evidenced = cases["evidenced"][rows] + sev * ~findings["evidenced"][j]
+        verified = cases["verified"][rows] + (sev if action == "verify" else 0.0)
+        case_part(
+            action,
+            "finding",
+            findings["finding_id"][j],
+            rows,
+            _new_case_score(m, cases, rows, evidenced=evidenced, verified=verified),
+            finding_id=findings["finding_id"][j],
+            severity=findings["severity"][j],
+            code_area=findings["code_area"][j],
         )
-        weight = parts["weight"][rows]
-        c = cases.iloc[rows]
-        frames.append(
-            _frame(
-                action,
-                fo["finding_id"],
-                "finding",
-                _scores(m, (np.full(len(rows), p), np.full(len(rows), w)), (q + weight * (k1 - k0[rows]), v)),
-                (sct0, fi0, overall0),
-                case_id=fo["case_id"],
-                factory_id=c["factory_id"],
-                opened_on=c["opened_on"],
-                finding_id=fo["finding_id"],
-                severity=fo["severity"],
-                code_area=fo["code_area"],
+
+    n = sum(len(part["action"]) for part in parts)
+    columns: dict[str, np.ndarray] = {}
+    for col in COLUMNS[3:]:
+        chunks = [part.get(col, np.full(len(part["action"]), None, dtype=object)) for part in parts]
+        columns[col] = np.concatenate(chunks) if chunks else np.empty(0, dtype=object)
+    # listed: a non-zero overall gain; ordered by gain (rounded), action, target id
+    gain = columns["overall_gain"].astype(float)
+    keep = np.flatnonzero(np.abs(gain) >= _EPS)
+    order = keep[
+        np.lexsort(
+            (
+                columns["target_id"][keep].astype(str),
+                columns["action"][keep].astype(str),
+                -np.round(gain[keep], _ORDER_DECIMALS),
             )
         )
-
-    evidenced = findings["evidenced"].to_numpy(dtype=bool)
-    verified = findings["verified"].to_numpy(dtype=bool)
-    finding_frame("submit_evidence", ~evidenced & ~verified, verify=False)
-    finding_frame("verify", ~verified, verify=True)
-
-    out = pd.concat(frames, ignore_index=True) if frames else _empty()
-    out = out[out["overall_gain"].abs() >= _EPS]
-    out = out.assign(company_id=company_id, as_of=ts, methodology=m.version)
-    key = out["overall_gain"].round(_ORDER_DECIMALS)
-    out = (
-        out.assign(_key=-key)
-        .sort_values(["_key", "action", "target_id"], kind="stable")
-        .drop(columns="_key")
-        .reset_index(drop=True)
-    )
-    return _typed(out)[COLUMNS]
-
-
-def _frame(
-    action: str,
-    target_ids: pd.Series,
-    kind: str,
-    after: tuple[np.ndarray, np.ndarray, np.ndarray],
-    before: tuple[float, float, float],
-    **details: pd.Series,
-) -> pd.DataFrame:
-    sct, fi, overall = (np.broadcast_to(x, (len(target_ids),)) for x in after)
-    frame = pd.DataFrame(
-        {
-            "action": action,
-            "target_id": target_ids.to_numpy(dtype=object),
-            "sct_gain": _gain(sct, before[0]),
-            "fi_gain": _gain(fi, before[1]),
-            "overall_gain": _gain(overall, before[2]),
-            "target_kind": kind,
-            "sct_after": sct,
-            "fi_after": fi,
-            "overall_after": overall,
-        }
-    )
-    for name, values in details.items():
-        frame[name] = values.to_numpy()
-    return frame
+    ]
+    n = len(order)
+    data: dict[str, pd.Series] = {
+        "company_id": pd.Series(np.full(n, company_id, dtype=object), dtype=object),
+        "as_of": pd.Series(np.full(n, ts.to_datetime64()), dtype="datetime64[us]"),
+        "methodology": pd.Series(np.full(n, m.version, dtype=object), dtype=object),
+    }
+    for col in COLUMNS[3:]:
+        values = columns[col][order]
+        if col in _FLOATS:
+            data[col] = pd.Series(values.astype(float), dtype=float)
+        elif col in ("due_on", "opened_on"):
+            data[col] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
+        else:  # plain objects, None where missing (whatever pandas' default string type)
+            values = values.astype(object)
+            values[pd.isna(values)] = None
+            data[col] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data)
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
-
-
-def _typed(out: pd.DataFrame) -> pd.DataFrame:
-    """Every COLUMNS column, with stable dtypes whatever actions are present."""
-    for col in COLUMNS:
-        if col not in out:
-            out[col] = None
-    for col in ("sct_gain", "fi_gain", "overall_gain", "sct_after", "fi_after", "overall_after"):
-        out[col] = out[col].astype(float)
-    for col in ("as_of", "due_on", "opened_on"):
-        out[col] = pd.to_datetime(out[col]).astype("datetime64[us]")
-    for col in set(COLUMNS) - {
+_TEXTS = tuple(
+    c
+    for c in COLUMNS
+    if c
+    not in (
+        "as_of",
+        "due_on",
+        "opened_on",
         "sct_gain",
         "fi_gain",
         "overall_gain",
         "sct_after",
         "fi_after",
         "overall_after",
-        "as_of",
-        "due_on",
-        "opened_on",
-    }:
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
-    return out
+    )
+)
+_FLOATS = ("sct_gain", "fi_gain", "overall_gain", "sct_after", "fi_after", "overall_after")
+
+
+def _part(
+    action: str,
+    targets: np.ndarray,
+    kind: str,
+    after: tuple[np.ndarray, np.ndarray, np.ndarray],
+    before: tuple[float, float, float],
+    **details: np.ndarray,
+) -> dict[str, np.ndarray]:
+    n = len(targets)
+    sct, fi, overall = (np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in after)
+    return {
+        "action": np.full(n, action, dtype=object),
+        "target_id": np.asarray(targets, dtype=object),
+        "sct_gain": _gain(sct, before[0]),
+        "fi_gain": _gain(fi, before[1]),
+        "overall_gain": _gain(overall, before[2]),
+        "target_kind": np.full(n, kind, dtype=object),
+        "sct_after": sct,
+        "fi_after": fi,
+        "overall_after": overall,
+        **details,
+    }
 
 
 # --- the next band -----------------------------------------------------------------------
@@ -525,20 +525,18 @@ class _Together:
         self.counted = r["scorable"].to_numpy(dtype=bool).copy()
         self.credit = r["credit"].to_numpy(dtype=float).copy()
         self.credit_if_disclosed = _credit_if_disclosed(state.m, state.as_of, r)
-        self.p, self.w = state.sct_sums
-        self.q, self.v = state.fi_sums
-        parts = _case_parts(state)
-        self.parts = {k: np.array(v, copy=True) for k, v in parts.items()}
-        self.case_at = {cid: i for i, cid in enumerate(state.cases["case_id"])}
-        self.score = state.cases["case_score"].to_numpy(dtype=float).copy()
+        self.p, self.w, self.q, self.v = state.p, state.w, state.q, state.v
+        self.cases = {k: np.array(x, copy=True) for k, x in state.cases.items()}
+        self.case_at = {cid: i for i, cid in enumerate(self.cases["case_id"])}
         f = state.findings
         self.finding_at = {fid: i for i, fid in enumerate(f["finding_id"])}
-        self.severity = f["severity_weight"].to_numpy(dtype=float)
-        self.evidenced = f["evidenced"].to_numpy(dtype=bool).copy()
-        self.verified = f["verified"].to_numpy(dtype=bool).copy()
+        self.finding_case = f["case"]
+        self.severity = f["weight"]
+        self.evidenced = f["evidenced"].copy()
+        self.verified = f["verified"].copy()
 
     def apply(self, action: str, target_id: str) -> None:
-        parts = self.parts
+        cases = self.cases
         if action == "disclose":
             i = self.request_at[target_id]
             old = self.weight[i] * self.credit[i] * self.counted[i], self.weight[i] * self.counted[i]
@@ -548,33 +546,28 @@ class _Together:
             return
         if action in ("submit_evidence", "verify"):
             j = self.finding_at[target_id]
-            c = int(parts["case_of"][j])
+            c = int(self.finding_case[j])
             if not self.evidenced[j]:  # a verified finding counts as evidenced too
                 self.evidenced[j] = True
-                parts["evidenced"][c] += self.severity[j]
+                cases["evidenced"][c] += self.severity[j]
             if action == "verify" and not self.verified[j]:
                 self.verified[j] = True
-                parts["verified"][c] += self.severity[j]
+                cases["verified"][c] += self.severity[j]
         else:
             c = self.case_at[target_id]
             if action == "acknowledge":
-                if parts["ack"][c] == 0:
-                    parts["ack"][c] = parts["ack_if_now"][c]
+                if not cases["acknowledged"][c]:
+                    cases["acknowledged"][c] = True
+                    cases["ack"][c] = cases["ack_if_now"][c]
             elif action == "grant_access":
-                parts["access"][c] = True
+                cases["access"][c] = True
             elif action == "submit_plan":
-                parts["plan"][c] = True
+                cases["plan"][c] = True
             else:
                 raise ValueError(f"unknown action {action!r}")
-        new = _case_score(
-            self.m,
-            *(
-                parts[k][c : c + 1]
-                for k in ("ack", "access", "plan", "evidenced", "verified", "total", "retaliation")
-            ),
-        )[0]
-        self.q += parts["weight"][c] * (new - self.score[c])
-        self.score[c] = new
+        new = _new_case_score(self.m, cases, np.array([c]))[0]
+        self.q += cases["weight"][c] * (new - cases["score"][c])
+        cases["score"][c] = new
 
     def overall(self) -> float:
         return float(_scores(self.m, (self.p, self.w), (self.q, self.v))[2])

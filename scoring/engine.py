@@ -13,6 +13,10 @@ The rules of METHODOLOGY.md are written twice, side by side, and must stay in st
   private in-memory DuckDB connection (`scoring_connection`) where the evidence
   DataFrames and the parameters (from `scoring.params`, as data) are registered.
 
+The per-item assessments (`_request_items`, `_case_items`) are also what
+`scoring.actions` reads for one company at one date, so the improvement actions start
+from exactly the numbers `score()` gives.
+
 tests/test_scoring_properties.py checks `score()` against the naive reference
 (tests/scoring_reference.py) and the SQL rules summed per company against `score()`, on
 random worlds and on the demo world; the rule tables of tests/test_scoring.py check both.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
@@ -364,10 +369,42 @@ def _by_date(at: np.ndarray, group: np.ndarray, weights: np.ndarray, shape: tupl
     return cells.reshape(shape).cumsum(axis=0)
 
 
-def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each company's SCT sums at every date, (dates × companies): weight × credit and
-    weight of its scorable requests. The SQL twin (for explain) is request_facts.sql and
-    request_assessments.sql: keep them in step."""
+@dataclass
+class _RequestItems:
+    """Every request of the companies (in company order: `groups.order`) with its facts,
+    and per version block its assessment at the dates of the block (`blocks`)."""
+
+    groups: _Groups
+    scopes: pd.Index
+    scope: np.ndarray
+    """Scope code of each request (into `scopes`; -1: none)."""
+    due: np.ndarray
+    level_by_deadline: np.ndarray
+    blocks: list[_RequestBlock]
+
+
+@dataclass
+class _RequestBlock:
+    """The requests assessed at the dates `t` (a (dates × 1) column of date indices) under
+    one version: (dates × requests) arrays, and the scope weights (requests)."""
+
+    m: params.Methodology
+    t: np.ndarray
+    weights: np.ndarray
+    scorable: np.ndarray
+    in_window: np.ndarray
+    credit: np.ndarray
+    disclosed_now: np.ndarray
+    partial_now: np.ndarray
+    diligence_now: np.ndarray
+
+    def level_now(self) -> np.ndarray:
+        return _level(self.disclosed_now, self.partial_now, self.diligence_now)
+
+
+def _request_items(evidence: Evidence, series: _Series) -> _RequestItems:
+    """Every request assessed at every date (METHODOLOGY.md section 1). The SQL twin (for
+    explain) is request_facts.sql and request_assessments.sql: keep them in step."""
     requests = evidence.disclosure_requests
     (company,) = _rows(series.companies, requests["company_id"])
     disclosures = evidence.disclosures
@@ -385,14 +422,10 @@ def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarr
     # state is an interval of days; the request is incomplete while one of them lasts.
     factory, _ = pd.factorize(disclosures["factory_id"])
     keep = disclosed >= 0
-    order, until, start = _factory_states(
-        disclosed[keep],
-        factory[keep],
-        disclosed_on[keep],
-        disclosures["complete"].to_numpy(dtype=bool)[keep],
-    )
+    complete = disclosures["complete"].to_numpy(dtype=bool)[keep]
+    order, until, start = _factory_states(disclosed[keep], factory[keep], disclosed_on[keep], complete)
     state_request = disclosed[keep][order]
-    state_incomplete = ~disclosures["complete"].to_numpy(dtype=bool)[keep][order]
+    state_incomplete = ~complete[order]
     at_due = state_incomplete & (start <= due[state_request]) & (due[state_request] < until)
     incomplete_by_deadline = np.bincount(state_request[at_due], minlength=n) > 0
     level_by_deadline = _level(first_disclosed <= due, incomplete_by_deadline, first_diligence <= due)
@@ -415,39 +448,116 @@ def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarr
     due_at = series.position(due)
     past_due_from = series.position(due, after=True)
 
-    p = np.zeros(series.shape)
-    w = np.zeros(series.shape)
+    blocks = []
     for m, t in series.blocks():
         weights = np.array([m.scope_weight(s) for s in scopes] + [0.0])[scope]  # scope -1 (none): 0
         disclosed_now = disclosed_at <= t
         partial_now = incomplete_now[t[:, 0]]
-        # Due, or already FULL: an early partial or due-diligence response waits for the
-        # deadline, so responding early never lowers a score.
-        scorable = (weights > 0) & ((due_at <= t) | (disclosed_now & ~partial_now))
+        diligence_now = diligence_at <= t
         if m.sct_window_days is not None:
             # Dropped once due_on <= as_of - window: from the first date on or after due_on + window.
             window_end = np.where(due < NEVER - m.sct_window_days, due + m.sct_window_days, NEVER)
-            scorable &= t < series.position(window_end)
+            in_window = t < series.position(window_end)
+        else:
+            in_window = np.ones((len(t), len(o)), dtype=bool)
+        # Due, or already FULL: an early partial or due-diligence response waits for the
+        # deadline, so responding early never lowers a score.
+        scorable = (weights > 0) & in_window & ((due_at <= t) | (disclosed_now & ~partial_now))
         # _credit at every (date, request), looked up in a table of _credit over all its inputs.
         table = _credit(m, *np.indices(CREDIT_INPUTS))
         credit = _lookup(
-            table,
-            level_by_deadline,
-            past_due_from <= t,
-            disclosed_now,
-            partial_now,
-            diligence_at <= t,
+            table, level_by_deadline, past_due_from <= t, disclosed_now, partial_now, diligence_now
         )
-        weight = np.where(scorable, weights, 0.0)
-        p[t[:, 0]] = groups.sums(weight * credit)
-        w[t[:, 0]] = groups.sums(weight)
+        blocks.append(
+            _RequestBlock(
+                m, t, weights, scorable, in_window, credit, disclosed_now, partial_now, diligence_now
+            )
+        )
+    return _RequestItems(groups, scopes, scope, due, level_by_deadline, blocks)
+
+
+def _sct_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's SCT sums at every date, (dates × companies): weight × credit and
+    weight of its scorable requests."""
+    items = _request_items(evidence, series)
+    p = np.zeros(series.shape)
+    w = np.zeros(series.shape)
+    for b in items.blocks:
+        weight = np.where(b.scorable, b.weights, 0.0)
+        p[b.t[:, 0]] = items.groups.sums(weight * b.credit)
+        w[b.t[:, 0]] = items.groups.sums(weight)
     return p, w
 
 
-def _fi_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each company's FI sums at every date, (dates × companies): case weight × case score
-    and case weight of its scorable cases. The SQL twin (for explain) is case_facts.sql,
-    finding_facts.sql and case_assessments.sql: keep them in step."""
+@dataclass
+class _CaseItems:
+    """Every case of the companies (in company order: `groups.order`) and its findings,
+    and per version block the cases assessed at the dates of the block (`blocks`)."""
+
+    groups: _Groups
+    opened: np.ndarray
+    """Day number each case opened."""
+    finding_case: np.ndarray
+    """Each finding's case as a position in `groups.order` (-1: none)."""
+    severity: np.ndarray
+    severities: pd.Index
+    evidenced_at: np.ndarray
+    """Each finding's first date with evidence (or verification), as a date position."""
+    verified_at: np.ndarray
+    blocks: list[_CaseBlock]
+
+
+@dataclass
+class _CaseBlock:
+    """The cases assessed at the dates `t` under one version: (dates × cases) arrays
+    and the per-case and per-finding weights."""
+
+    m: params.Methodology
+    t: np.ndarray
+    finding_weights: np.ndarray
+    """Severity weight of each finding (0 where its case or severity is unknown)."""
+    total: np.ndarray
+    case_weight: np.ndarray
+    scorable: np.ndarray
+    ack: np.ndarray
+    access: np.ndarray
+    plan: np.ndarray
+    severity_evidenced: np.ndarray
+    severity_verified: np.ndarray
+    retaliated: np.ndarray
+    case_score: np.ndarray
+
+
+def _case_score(
+    m: params.Methodology,
+    ack: np.ndarray,
+    access: np.ndarray,
+    plan: np.ndarray,
+    severity_evidenced: np.ndarray,
+    severity_verified: np.ndarray,
+    total: np.ndarray,
+    retaliated: np.ndarray,
+) -> np.ndarray:
+    """Case scores from their components (METHODOLOGY.md section 2; SQL:
+    case_assessments.sql): ack points, whether access and a plan are there, the severity
+    weight evidenced and verified, the case's total and whether retaliation is confirmed."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # no findings: not scorable
+        points = (
+            ack
+            + np.where(access, m.access_points, 0.0)
+            + np.where(plan, m.plan_points, 0.0)
+            + m.evidence_points * severity_evidenced / total
+            + m.verified_points * severity_verified / total
+        )
+    if m.retaliation_penalty is None:
+        return np.where(retaliated, 0.0, points)
+    return np.where(retaliated, np.maximum(0.0, points - m.retaliation_penalty), points)
+
+
+def _case_items(evidence: Evidence, series: _Series) -> _CaseItems:
+    """Every case scored at every date (METHODOLOGY.md section 2). The SQL twin (for
+    explain) is case_facts.sql, finding_facts.sql and case_assessments.sql: keep them in
+    step."""
     cases, findings, events = evidence.cases, evidence.findings, evidence.events
     (company,) = _rows(series.companies, cases["company_id"])
     finding_case, event_case = _rows(cases["case_id"], findings["case_id"], events["case_id"])
@@ -486,8 +596,7 @@ def _fi_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarra
     retaliation_at = series.position(retaliation[o])
     ack_days = acknowledged[o] - opened[o]
 
-    p = np.zeros(series.shape)
-    w = np.zeros(series.shape)
+    blocks = []
     for m, t in series.blocks():
         weights = np.array([m.severity_weights.get(s, np.nan) for s in severities] + [np.nan])[severity]
         known = ~np.isnan(weights) & (finding_case >= 0)  # what the joins keep
@@ -499,24 +608,48 @@ def _fi_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarra
         shape = (len(series.days), len(o))
         severity_evidenced = _by_date(evidenced_at, finding_case, weights, shape)[t[:, 0]]
         severity_verified = _by_date(verified_at, finding_case, weights, shape)[t[:, 0]]
-        ack = np.where(ack_days <= m.ack_window_days, m.ack_on_time_points, m.ack_late_points)
-        with np.errstate(invalid="ignore", divide="ignore"):  # no findings: not scorable
-            points = (
-                np.where(acknowledged_at <= t, ack, 0.0)
-                + np.where(access_at <= t, m.access_points, 0.0)
-                + np.where(plan_at <= t, m.plan_points, 0.0)
-                + m.evidence_points * severity_evidenced / total
-                + m.verified_points * severity_verified / total
-            )
-        retaliated = retaliation_at <= t
-        if m.retaliation_penalty is None:
-            case_score = np.where(retaliated, 0.0, points)
-        else:
-            case_score = np.where(retaliated, np.maximum(0.0, points - m.retaliation_penalty), points)
+        ack = np.where(
+            acknowledged_at <= t,
+            np.where(ack_days <= m.ack_window_days, m.ack_on_time_points, m.ack_late_points),
+            0.0,
+        )
+        has_access, has_plan, retaliated = access_at <= t, plan_at <= t, retaliation_at <= t
+        case_score = _case_score(
+            m, ack, has_access, has_plan, severity_evidenced, severity_verified, total, retaliated
+        )
         scorable = (opened_at <= t) & (count > 0)
-        weight = np.where(scorable, case_weight, 0.0)
-        p[t[:, 0]] = case_groups.sums(np.where(scorable, weight * case_score, 0.0))
-        w[t[:, 0]] = case_groups.sums(weight)
+        blocks.append(
+            _CaseBlock(
+                m,
+                t,
+                weights,
+                total,
+                case_weight,
+                scorable,
+                ack,
+                has_access,
+                has_plan,
+                severity_evidenced,
+                severity_verified,
+                retaliated,
+                case_score,
+            )
+        )
+    return _CaseItems(
+        case_groups, opened[o], finding_case, severity, severities, evidenced_at, verified_at, blocks
+    )
+
+
+def _fi_sums(evidence: Evidence, series: _Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each company's FI sums at every date, (dates × companies): case weight × case score
+    and case weight of its scorable cases."""
+    items = _case_items(evidence, series)
+    p = np.zeros(series.shape)
+    w = np.zeros(series.shape)
+    for b in items.blocks:
+        weight = np.where(b.scorable, b.case_weight, 0.0)
+        p[b.t[:, 0]] = items.groups.sums(np.where(b.scorable, weight * b.case_score, 0.0))
+        w[b.t[:, 0]] = items.groups.sums(weight)
     return p, w
 
 

@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring import params
+from scoring import narrative, params
 
 SCORES = ("sct", "fi", "overall")
 
@@ -205,7 +205,8 @@ def delta(now: float | None, before: float | None) -> str | None:
     """Change for st.metric ('+2.3'); None when either side is n/a."""
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
-    return f"{now - before:+.1f}"
+    change = narrative.round_half_up(now - before)
+    return f"{change:+.1f}" if change else "0.0"
 
 
 def split_scored(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -311,3 +312,76 @@ def overdue_requests(requests: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     out["Due"] = pd.to_datetime(out["Due"]).dt.strftime("%Y-%m-%d")
     return out.reset_index(drop=True)
+
+
+def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
+    """A company's contracts as shown: affiliate, country, kind, dates without times,
+    'open-ended' for no end date, spend in euros or 'not recorded', the product models."""
+    return pd.DataFrame(
+        {
+            "Affiliate": contracts["affiliate"],
+            "Country": contracts["country"].fillna("—"),
+            "Kind": contracts["kind"].fillna("—").map(lambda k: str(k).capitalize()),
+            "Start": contracts["start_date"].map(narrative.day),
+            "End": contracts["end_date"].map(
+                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else narrative.day(d)
+            ),
+            "Annual spend": contracts["annual_spend_eur"].map(
+                lambda v: "not recorded" if narrative.is_na(v) else f"€ {float(v):,.0f}"
+            ),
+            "Product models": contracts["products"].map(
+                lambda p: (
+                    ", ".join(map(str, p))
+                    if isinstance(p, list | tuple | np.ndarray) and len(p)
+                    else (p if isinstance(p, str) and p else "—")
+                )
+            ),
+        }
+    )
+
+
+ROLE_PLURALS = {"brand": "brands", "contractor": "contractors", "reseller": "resellers"}
+
+
+def peer_context(scores: pd.DataFrame, company_id: str) -> dict[str, object]:
+    """Where a company stands among all scored companies at one date.
+
+    `scores`: one row per company with company_id, role and overall (NaN when n/a) at the
+    date. Returns rank (1 = best overall; ties share a rank; None when the company has no
+    overall score), scored (companies with an overall score), median (their median overall),
+    role, role_scored and role_median (the same among companies of the company's role).
+    """
+    scored = scores[scores["overall"].notna()]
+    own = scores[scores["company_id"] == company_id]
+    role = str(own["role"].iloc[0]) if len(own) else None
+    overall = float(own["overall"].iloc[0]) if len(own) and pd.notna(own["overall"].iloc[0]) else None
+    same_role = scored[scored["role"] == role]
+    return {
+        "rank": None if overall is None else int((scored["overall"] > overall).sum()) + 1,
+        "scored": len(scored),
+        "median": float(scored["overall"].median()) if len(scored) else None,
+        "role": role,
+        "role_scored": len(same_role),
+        "role_median": float(same_role["overall"].median()) if len(same_role) else None,
+    }
+
+
+def peer_sentence(peer: dict[str, object], as_of: date) -> str:
+    """The peer context in one sentence (no names of other companies)."""
+    parts = []
+    if peer["rank"] is not None:
+        parts.append(
+            f"Rank {peer['rank']} of {peer['scored']} scored companies by overall score on {as_of:%Y-%m-%d}."
+        )
+    else:
+        parts.append(
+            f"Not ranked on {as_of:%Y-%m-%d}: no overall score yet ({peer['scored']} companies are scored)."
+        )
+    if peer["median"] is not None:
+        text = f"Median overall: {narrative.one_decimal(peer['median'])} for all scored companies"
+        role = peer["role"]
+        if role and peer["role_median"] is not None:
+            plural = ROLE_PLURALS.get(role, role + "s")
+            text += f", {narrative.one_decimal(peer['role_median'])} for the {peer['role_scored']} scored {plural}"
+        parts.append(text + ".")
+    return " ".join(parts)

@@ -25,6 +25,9 @@ ALL_PAGES = [
     "compare",
     "transparency",
     "improvement",
+    "contracts",
+    "factory",
+    "changes",
     "methodology",
     "data",
     "accounts",
@@ -35,14 +38,27 @@ EXPECTED_PAGES = {
         "overview",
         "company",
         "compare",
+        "contracts",
+        "factory",
+        "changes",
         "transparency",
         "improvement",
         "data",
         "accounts",
         "methodology",
     ],
-    "affiliate": ["overview", "company", "compare", "transparency", "improvement", "methodology"],
-    "company": ["company", "transparency", "improvement", "methodology"],
+    "affiliate": [
+        "overview",
+        "company",
+        "compare",
+        "contracts",
+        "factory",
+        "changes",
+        "transparency",
+        "improvement",
+        "methodology",
+    ],
+    "company": ["company", "contracts", "factory", "transparency", "improvement", "methodology"],
 }
 
 
@@ -54,6 +70,7 @@ def rendered_text(at: AppTest) -> str:
     """Everything a person could read on the page: text elements, tables, charts, widget options."""
     parts: list[str] = []
     for kind in (
+        "text",
         "title",
         "header",
         "subheader",

@@ -268,3 +268,43 @@ def test_db_path_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert store.db_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv("CPT_DB")
     assert store.db_path() == ROOT / "data" / "cpt.duckdb"
+
+
+LEVERAGE = """
+    WITH made AS (SELECT DISTINCT d.factory_id, r.company_id, r.product_model_id
+                  FROM disclosures d JOIN disclosure_requests r USING (request_id)
+                  JOIN factories f USING (factory_id) WHERE f.tier = 'final_assembly'),
+         bought AS (SELECT DISTINCT m.factory_id, m.company_id, k.affiliate_id
+                    FROM made m JOIN contract_products cp USING (product_model_id)
+                    JOIN contracts k USING (contract_id))
+    SELECT factory_id, count(DISTINCT company_id) AS companies, count(DISTINCT affiliate_id) AS affiliates,
+           bool_or(affiliate_id = (SELECT affiliate_id FROM users WHERE username = 'demo-affiliate')) AS demo
+    FROM bought GROUP BY factory_id
+"""
+
+
+def test_demo_world_makes_collective_leverage_visible(con: duckdb.DuckDBPyConnection) -> None:
+    """Several affiliates buy products made at one factory that two companies disclosed, and the
+    demo affiliate is one of them, with several contracts of its own, some of them current."""
+    shared = con.execute(
+        f"SELECT count(*) FROM ({LEVERAGE}) WHERE companies >= 2 AND affiliates >= 3 AND demo"  # noqa: S608
+    ).fetchone()[0]
+    assert shared >= 1
+    [(contracts, current)] = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE start_date <= current_date AND end_date >= current_date)"
+        " FROM contracts JOIN users USING (affiliate_id) WHERE username = 'demo-affiliate'"
+    ).fetchall()
+    assert contracts >= 4 and current >= 2
+
+
+def test_some_demo_factories_have_coordinates_near_their_city(con: duckdb.DuckDBPyConnection) -> None:
+    [(located, total, lat_lo, lat_hi, lon_lo, lon_hi)] = con.execute(
+        "SELECT count(latitude), count(*), min(latitude), max(latitude), min(longitude), max(longitude) FROM factories"
+    ).fetchall()
+    assert 0.4 * total < located < 0.9 * total  # optional: some have none
+    assert -90 <= lat_lo and lat_hi <= 90 and -180 <= lon_lo and lon_hi <= 180
+    far = con.execute(
+        "SELECT count(*) FROM (SELECT city, max(latitude) - min(latitude) AS spread FROM factories GROUP BY city)"
+        " WHERE spread > 0.2"
+    ).fetchone()[0]
+    assert far == 0

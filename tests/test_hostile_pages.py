@@ -24,6 +24,10 @@ PAGES = [
     ("improvement", {}),
     ("improvement", {"company": "CO0011"}),
     ("methodology", {}),
+    ("contracts", {}),
+    ("factory", {}),
+    ("factory", {"factory": "FA00017"}),
+    ("changes", {"since": "2024-12-31"}),
     ("data", {}),
     ("accounts", {}),
 ]

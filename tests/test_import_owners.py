@@ -11,6 +11,8 @@ from data.cli import main
 from tests.import_world import WORLD, file_state, new_db, tables_content, write_files
 
 EVENTS = "event_id,case_id,finding_id,event_type,event_date,note\n"
+EXPECTATIONS = "expectation_id,affiliate_id,company_id,what,target,due_on,note,set_by,set_on\n"
+EXPECTATION = "X1,AF1,CO1,overall,60,2027-01-01,,demo-admin,2024-06-01\n"
 
 # (owning reference, files, the error expected on stderr)
 MOVES: list[tuple[str, dict[str, str], str]] = [
@@ -71,6 +73,21 @@ MOVES: list[tuple[str, dict[str, str], str]] = [
         "events.csv:2: finding_id: event 'EV2' belongs to finding 'FN1' in the database; "
         "this row would move it to finding 'FN3'",
     ),
+    (
+        "expectations.company_id",
+        {"expectations.csv": EXPECTATIONS + EXPECTATION.replace("AF1,CO1", "AF1,CO2")},
+        "expectations.csv:2: company_id: expectation 'X1' belongs to company 'CO1' in the database; "
+        "this row would move it to company 'CO2'",
+    ),
+    (
+        "expectations.affiliate_id",
+        {
+            "affiliates.csv": "affiliate_id,name,country,kind\nAF2,Region of Ostmark,NL,region\n",
+            "expectations.csv": EXPECTATIONS + EXPECTATION.replace("AF1,CO1", "AF2,CO1"),
+        },
+        "expectations.csv:2: affiliate_id: expectation 'X1' belongs to affiliate 'AF1' in the database; "
+        "this row would move it to affiliate 'AF2'",
+    ),
 ]
 
 
@@ -79,6 +96,8 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("owners")
     db = new_db(folder / "world.duckdb")
     assert main(["import", "--db", str(db), *write_files(folder / "csv", WORLD)]) == 0
+    expectation = write_files(folder / "expectation", {"expectations.csv": EXPECTATIONS + EXPECTATION})
+    assert main(["import", "--db", str(db), *expectation]) == 0
     return db
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,75 @@ def test_good_upload_previews_then_applies_and_is_audited(writable_demo_app: Pat
     at = apptest.open_page("data", role="admin", db=writable_demo_app)
     good = b"company_id,name,role,hq_country\nNEW1,Quillmere Devices,brand,NL\nCO0001,Auroline Systems,brand,DE\n"
     at.file_uploader(key="uploads").set_value([("companies.csv", good, "text/csv")]).run()
+    assert not at.exception
+    assert at.button(key="apply").disabled  # not before the preview is shown
+    at.button(key="preview").click().run()
     preview = at.dataframe[0].value
     assert preview.to_dict("records") == [
         {"table": "companies", "inserted": 1, "replaced": 1, "unchanged": 0}
     ]
+    changes = at.dataframe[1].value
+    assert changes[["table", "key", "column"]].values.tolist()[0][:2] == ["companies", "CO0001"]
+    assert not at.button(key="apply").disabled
     at.button(key="apply").click().run()
     assert not at.exception
-    assert "Imported. Every page now shows the new data." in [s.value for s in at.success]
-    at.run()  # the next run reads the published file
+    assert "Imported. The summary of what changed:" in [s.value for s in at.success]
+    summary = "\n".join(t.value for t in at.text)
+    assert "companies: 1 inserted, 1 replaced, 0 unchanged" in summary
+    assert "will count from the next quarter end" in summary
+    # the preview and the Apply button are gone; the uploader is empty again
+    assert not [b for b in at.button if b.key in ("apply", "preview")]
+    assert len(at.dataframe) == 1  # only the audit log
     log = at.dataframe[-1].value
-    assert log.iloc[0]["action"] == "import" and log.iloc[0]["who"].startswith("dashboard:demo-admin")
+    assert list(log.columns) == ["When", "Who", "Action", "Files", "Rows", "Score changes"]
+    assert log.iloc[0]["Action"] == "import" and log.iloc[0]["Who"].startswith("dashboard:demo-admin")
+    assert log.iloc[0]["Files"] == "companies.csv"
+    assert log.iloc[0]["Rows"] == "companies: 1 inserted, 1 replaced"
+    assert "Download the audit log (CSV)" in [b.proto.label for b in at.get("download_button")]
+    assert not at.json  # the raw records only behind the toggle
+    at.toggle(key="audit_raw").set_value(True).run()
+    raw = json.loads(at.json[0].proto.body)
+    assert raw[0]["action"] == "import" and '"sha256"' in raw[0]["detail"]
+
+
+def test_preview_shows_score_changes_with_band_changes(writable_demo_app: Path) -> None:
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
+    events = "event_id,case_id,finding_id,event_type,event_date,note\nEVNEW1,CS00001,FN000003,verified,2026-05-01,\n"
+    # renamed and semicolon-separated: read as events all the same
+    at.file_uploader(key="uploads").set_value(
+        [("export (2).csv", events.replace(",", ";").encode(), "text/csv")]
+    ).run()
+    assert not at.exception
+    notes = [t.value for t in at.text]
+    assert "export (2).csv: read as semicolon-separated" in notes
+    assert "export (2).csv: read as table events (its header matches that table's columns)" in notes
+    at.button(key="preview").click().run()
+    scores = at.dataframe[-1].value  # no audit log yet: the score changes come last
+    assert list(scores.columns) == ["company", "SCT", "FI", "overall", "band", "band changes"]
+    assert scores["company"].tolist() == ["CO0001"]
+    assert " → " in scores.iloc[0]["FI"]
+
+
+@pytest.mark.parametrize("data", [b",,,\n", b"\n\n", b"company_id,,role\n,,\nX,,\n"])
+def test_malformed_upload_is_a_list_of_problems(writable_demo_app: Path, data: bytes) -> None:
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
+    at.file_uploader(key="uploads").set_value([("companies.csv", data, "text/csv")]).run()
+    assert not at.exception
+    assert "problems found: nothing will be written" in at.error[0].value
+
+
+def test_unexpected_error_is_logged_not_shown(writable_demo_app: Path, monkeypatch, caplog) -> None:
+    from data import importer
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise IndexError("list index out of range at /srv/cpt/data/importer.py")
+
+    monkeypatch.setattr(importer, "validate_files", broken)
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
+    at.file_uploader(key="uploads").set_value([("companies.csv", b"a\n", "text/csv")]).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The files could not be checked because of an unexpected error (it has been logged)."
+    ]
+    assert "IndexError" in caplog.text
+    assert all("/srv/cpt" not in str(getattr(e, "value", "")) for e in at.main)

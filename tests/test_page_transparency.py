@@ -41,6 +41,7 @@ def test_all_companies(demo_env: Path) -> None:
         "Due disclosure requests by level at each quarter end",
         "Factories disclosed over time (cumulative, distinct)",
         "Disclosed factories by producing country",
+        "Disclosed factories by country: open findings",  # the factory map (issue 14)
     ]
     expected = summary(demo_env, None)
     metrics = {m.label: m.value for m in at.metric}

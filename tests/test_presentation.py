@@ -236,8 +236,9 @@ def small() -> pseudonyms.Pseudonyms:
     for cid, name in PUNCTUATED.items():
         con.execute("INSERT INTO companies VALUES (?, ?, 'brand', 'VN')", [cid, name])
     con.execute("INSERT INTO companies VALUES ('C4', '**Bold** [x](y)', 'brand', 'US')")
-    con.execute("INSERT INTO factories VALUES ('F1', 'Hushbook, Pro 14 Plant', '1 Road, Hai Phong', "
-                "'Hai Phong', 'VN', 'components', 'battery')")  # fmt: skip
+    con.execute("INSERT INTO factories (factory_id, legal_name, address, city, country, tier, component_type) "
+                "VALUES ('F1', 'Hushbook, Pro 14 Plant', '1 Road, Hai Phong', 'Hai Phong', 'VN', 'components', "
+                "'battery')")  # fmt: skip
     con.execute("INSERT INTO product_models VALUES ('P1', 'C1', 'Hushbook, Pro 14', 'laptop')")
     return pseudonyms.build(con.cursor(), key="k")
 
@@ -250,7 +251,7 @@ def test_names_are_swapped_by_id_whatever_their_punctuation(small: pseudonyms.Ps
         "factory_id": ["F1", "F1", None], "factory": ["Hushbook, Pro 14 Plant"] * 2 + [None],
         "country": ["VN", "VN", None], "city": ["Hai Phong", None, "Hai Phong"], "title": ["x", None, "y"],
         "scope": ["components", "final_assembly", "components"], "score": [1.5, None, 3.0],
-        "mystery": ["Foxhollow, Inc.", "b", "c"],
+        "mystery": ["Foxhollow, Inc.", "b", "c"], "factories": [3, 0, 12],
     })  # fmt: skip
     out = small.frame(frame)
     c1, c2, c3 = (small.name("company", c) for c in ("C1", "C2", "C3"))
@@ -266,6 +267,7 @@ def test_names_are_swapped_by_id_whatever_their_punctuation(small: pseudonyms.Ps
     assert out["scope"].tolist() == ["components", "final_assembly", "components"]  # vocabulary stays
     assert out["score"].tolist()[::2] == [1.5, 3.0]
     assert out["mystery"].tolist() == [pseudonyms.HIDDEN] * 3  # an undeclared text column: hidden
+    assert out["factories"].tolist() == [3, 0, 12]  # a count named like a list of names stays a count
     text = out.to_csv()
     assert not any(n in text for n in [*PUNCTUATED.values(), "Hushbook", "Hai Phong", "C1", "F1"])
     assert all(small.resolve(h) == c for h, c in zip(out["company_id"], ["C1", "C2", "C3"], strict=True))
@@ -346,6 +348,14 @@ def test_pseudonyms_are_the_same_on_every_page_and_rerun(demo_app: Path) -> None
     assert board.set_index("company_id").at[k.replace(" ", "-"), "Company"] == k
     improvement = apptest.open_page("improvement", present="1", company="CO0011")
     assert k in payload(improvement)
+
+
+@pytest.mark.parametrize("page", ["overview", "transparency", "improvement"])
+def test_numbers_are_the_same_with_and_without_presentation_mode(demo_app: Path, page: str) -> None:
+    plain = apptest.open_page(page)
+    shown = apptest.open_page(page, present="1")
+    assert [(m.label, m.value) for m in shown.metric] == [(m.label, m.value) for m in plain.metric]
+    assert pseudonyms.HIDDEN not in " ".join(str(m.value) for m in shown.metric)
 
 
 def test_company_page_says_region_not_country_or_id(demo_app: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,12 +13,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
 import scoring
 from charts import report, trajectory
 from data import exports, queries
+from scoring import narrative
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = "CO0011"  # Kelvaro Networks: open findings, a retaliation case
@@ -42,9 +45,13 @@ def build(
         why = scoring.explain(evidence, COMPANY, as_of, methodology)
         findings = queries.open_findings(cur, COMPANY, as_of)
         events = queries.company_evidence_events(cur, COMPANY)
+        names = narrative.Names.from_frame(queries.company_names(cur, COMPANY))
     upto = series[series["as_of"] <= as_of.isoformat()]
     fig = trajectory.trajectory(upto, f"{name}: scores", events)
-    return report.build_company_report(name, COMPANY, why, upto, findings, methodology, fictional=True), fig
+    built = report.build_company_report(
+        name, COMPANY, why, upto, findings, methodology, fictional=True, evidence=evidence, names=names
+    )
+    return built, fig
 
 
 def pdf_pages(payload: bytes) -> list[str]:
@@ -116,3 +123,78 @@ def test_briefing_is_one_page(demo_db: Path, no_browser: None) -> None:
     text = pages[0]
     assert "Market engagement briefing" in text and "As of 2026-09-30" in text and "Methodology v2" in text
     assert exports.CONFIDENTIAL in text and "Kelvaro Networks" in text and "70.2" in text
+
+
+RAW = re.compile(
+    r"\b(?:CO\d{4}|FA\d{5}|PM\d{4}-\d+|RQ\d{6}|CS\d{5}|FN\d{6}|EV\d{7})\b|final_assembly|compliance_findings"
+    r"|\bPARTIAL\b|DUE_DILIGENCE|\bNone\b|\bnan\b|00:00:00"
+)
+
+
+def test_pdf_report_speaks_in_words(demo_db: Path, no_browser: None) -> None:
+    data, fig = build(demo_db, date(2024, 12, 31), "in-force")
+    text = "\n".join(pdf_pages(report.company_report_pdf(data, fig)))
+    assert "Why this score" in text and "disclosure requests counted" in text
+    assert not RAW.findall(text), RAW.findall(text)[:5]
+
+
+BRIEFING = pd.DataFrame(
+    {"company_id": ["CO0001", "CO0011", "CO0007"], "Company": ["Auroline Systems", "Kelvaro Networks", "Galvotek"],
+     "SCT": [84.15, 84.14999, 62.25], "FI": [58.27, 19.39, float("nan")], "Overall": [70.22, 23.89, 62.25],
+     "Band": ["Good", "Insufficient", "Good"]}
+)  # fmt: skip
+
+
+def briefing_pages(no_browser: None) -> list[str]:
+    companies = [
+        report.BriefingCompany(company_id=c, name=n, sct=s, fi=f, overall=o, band=b,
+                               why=[f"Why {n}"], points=pd.DataFrame({"Topic": ["Retaliation"], "Point": [f"Ask {n}"]}))
+        for c, n, s, f, o, b in BRIEFING.itertuples(index=False)
+    ]  # fmt: skip
+    return report.briefing_pdf(BRIEFING, date(2026, 9, 30), "v2", None, fictional=True, companies=companies)
+
+
+def test_briefing_has_a_summary_then_one_page_per_company(no_browser: None) -> None:
+    pages = pdf_pages(briefing_pages(no_browser))
+    assert len(pages) == 4
+    assert "Market engagement briefing" in pages[0] and all(n in pages[0] for n in BRIEFING["Company"])
+    for page, name in zip(pages[1:], BRIEFING["Company"], strict=True):
+        assert (
+            name in page and f"Ask {name}" in page and "Talking points" in page and "Why this score" in page
+        )
+        assert exports.CONFIDENTIAL in page
+
+
+def test_briefing_rounds_as_the_screen_does(no_browser: None) -> None:
+    from ui import controls
+
+    summary_page = pdf_pages(briefing_pages(no_browser))[0]
+    for value in (84.15, 84.14999, 62.25, 58.27, 19.39):
+        assert controls.fmt_score(value) in summary_page
+    assert controls.fmt_score(84.14999) == "84.1" and controls.fmt_score(84.15) == "84.2"
+    assert controls.fmt_score(62.25) == "62.3"  # half-up on an exact tie, on screen and in the PDF
+    assert "n/a" in summary_page  # Galvotek's FI
+
+
+def _fill_colours(payload: bytes) -> set[str]:
+    """The fill colours (PDF 'r g b rg' operators) drawn on the first page, as #rrggbb."""
+    page = PdfReader(io.BytesIO(payload)).pages[0]
+    stream = page.get_contents().get_data().decode("latin-1")
+    return {
+        "#{:02X}{:02X}{:02X}".format(*(round(float(v) * 255) for v in m.groups()))
+        for m in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg", stream)
+    }
+
+
+def test_briefing_marks_each_company_with_its_chart_colour(no_browser: None) -> None:
+    from charts import theme
+
+    colours = theme.company_colours(list(BRIEFING["company_id"]))
+    assert len(set(colours.values())) == 3
+    assert set(colours.values()) <= _fill_colours(briefing_pages(no_browser))
+    fig = trajectory.compare(
+        pd.DataFrame({"company_id": list(BRIEFING["company_id"]), "as_of": [pd.Timestamp("2026-09-30")] * 3,
+                      "overall": [70.2, 23.9, 62.3]}),
+        dict(zip(BRIEFING["company_id"], BRIEFING["Company"], strict=True)), list(BRIEFING["company_id"]),
+    )  # fmt: skip
+    assert [t.line.color for t in fig.data] == [colours[c] for c in BRIEFING["company_id"]]

@@ -302,3 +302,32 @@ def test_together_combines_actions_on_one_case() -> None:
     # all of them together: 10 + 15 + 20 + 25 + 30 = 100 - 50 (f0's evidence counted once)
     steps = together(got, evidence)
     assert steps[-1] == pytest.approx(0.5 * 100 + 0.5 * 50)
+
+
+def test_actions_start_from_the_scores(example: scoring.Evidence) -> None:
+    """Each row's score after minus its gain is the company's score()."""
+    for methodology in ("in-force", "v2"):
+        got = scoring.actions(example, "EX", D("2021-12-31"), methodology)
+        row = scoring.score(example, [D("2021-12-31")], methodology, ["EX"]).iloc[0]
+        for col in ("sct", "fi", "overall"):
+            assert np.allclose(got[f"{col}_after"] - got[f"{col}_gain"], row[col], rtol=0, atol=1e-9)
+
+
+def test_actions_on_demo_companies_equal_naive() -> None:
+    import duckdb
+
+    import data.demo
+    from data.store import create_schema
+
+    con = duckdb.connect()
+    create_schema(con)
+    data.demo.fill_demo(con, scale=1)
+    evidence = scoring.load_evidence(con)
+    con.close()
+    as_of = scoring.series_dates(evidence)[-1]
+    for company in sorted(evidence.companies["company_id"])[:2]:
+        own = evidence.restrict([company])  # the naive copies stay small
+        assert_same_actions(own, company, as_of, "in-force")
+        assert_same_actions(own, company, D("2022-03-31"), "v1")
+        got = scoring.actions(evidence, company, as_of)  # from the whole evidence: the same list
+        pd.testing.assert_frame_equal(got, scoring.actions(own, company, as_of))

@@ -58,13 +58,19 @@ EXPIRED = {
     "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
 }
 
+# My contracts and Factory: every signed-in role; what each sees is scoped in data/contract_queries.py.
+CONTRACT_PAGES = frozenset({"contracts", "factory"})
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),
     "admin": frozenset(
         {"overview", "company", "compare", "transparency", "improvement", "methodology", "data", "accounts"}
-    ),
-    "affiliate": frozenset({"overview", "company", "compare", "transparency", "improvement", "methodology"}),
-    "company": frozenset({"company", "transparency", "improvement", "methodology"}),
+    )
+    | CONTRACT_PAGES
+    | {"changes"},
+    "affiliate": frozenset({"overview", "company", "compare", "transparency", "improvement", "methodology"})
+    | CONTRACT_PAGES
+    | {"changes"},
+    "company": frozenset({"company", "transparency", "improvement", "methodology"}) | CONTRACT_PAGES,
 }
 
 

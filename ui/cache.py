@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import demo, pseudonyms, queries, store
+from data import contract_queries, demo, pseudonyms, queries, store
 from scoring import params, summary
 from ui import auth, present, series_cache
 
@@ -36,7 +36,9 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
     The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable.
+    company) outside the scope raises NotAvailable. A `viewer` argument is always replaced by
+    the signed-in account's (data.contract_queries.Viewer: contracts confidentiality), whatever
+    the caller passed.
 
     In presentation mode (see ui/present.py) handles in `*_id`/`*_ids` arguments are turned
     back into real ids before the cache, and the result comes back disguised (pseudonyms,
@@ -61,6 +63,8 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
             if "company_ids" in bound.arguments:
                 ids = bound.arguments["company_ids"]
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
+            if "viewer" in bound.arguments:
+                bound.arguments["viewer"] = contract_queries.viewer_of(auth.user())
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
             token = _depth.set(_depth.get() + 1)
@@ -237,8 +241,12 @@ def company_filters(version: object, company_ids: tuple[str, ...] | None = None)
 
 
 @scoped()
-def company_contracts(version: object, company_id: str) -> pd.DataFrame:
-    return queries.company_contracts(reader().cursor(), company_id)
+def company_contracts(
+    version: object, company_id: str, viewer: contract_queries.Viewer | None = None
+) -> pd.DataFrame:
+    """The company's contracts; other affiliates' contracts as buyer names only (contracts
+    confidentiality: data.contract_queries.company_contracts)."""
+    return contract_queries.company_contracts(reader().cursor(), viewer, company_id)
 
 
 @scoped(after=queries.label_evidence_events)
@@ -249,3 +257,88 @@ def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
 @scoped()
 def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
     return queries.open_findings(reader().cursor(), company_id, as_of)
+
+
+def real_id(version: object, company_id: str) -> str:
+    """A company id as the evidence has it (presentation mode passes handles around)."""
+    return str(pseudonym_map(version).resolve(company_id)) if present.is_on() else company_id
+
+
+def _undisguised(func: Callable, *args):
+    """A scoped query's result with real ids and names (for text built from several results:
+    names are swapped by `company_names`, so nothing real is shown)."""
+    token = _depth.set(_depth.get() + 1)
+    try:
+        return func(*args)
+    finally:
+        _depth.reset(token)
+
+
+def plain_explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
+    """`explanation` with real ids, for the explanations in words (scoring.narrative)."""
+    return _undisguised(explanation, version, real_id(version, company_id), as_of, methodology)
+
+
+def plain_evidence(version: object, company_id: str) -> scoring.Evidence:
+    return _undisguised(evidence, version, (real_id(version, company_id),))
+
+
+@st.cache_data(show_spinner=False)
+def _company_names(version: object, company_id: str) -> pd.DataFrame:
+    return queries.company_names(reader().cursor(), company_id)
+
+
+def company_names(version: object, company_id: str) -> pd.DataFrame:
+    """Factory and product model names of one company, keyed by their real ids (the scoring
+    evidence's), with the names as presentation mode shows them (pseudonyms when it is on)."""
+    company_id = real_id(version, company_id)
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    frame = _company_names(version, company_id)
+    if not present.is_on():
+        return frame
+    names = pseudonym_map(version)
+    return frame.assign(
+        legal_name=[names.name("factory", f) for f in frame["factory_id"]],
+        product_model=[names.name("product", p) for p in frame["product_model_id"]],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame:
+    """Every company's overall score and role at one date (for aggregates only)."""
+    cur = reader().cursor()
+    scores = scoring.score(scoring.load_evidence(cur), [as_of], methodology)
+    roles = queries.companies(cur)[["company_id", "role"]]
+    return scores[["company_id", "overall"]].merge(roles, on="company_id", how="left")
+
+
+def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
+    """The company's rank and the medians of all scored companies and of its role at `as_of`
+    (aggregates only: no other company's name or score leaves this function)."""
+    company_id = real_id(version, company_id)
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    return summary.peer_context(_peer_scores(version, methodology, as_of), company_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _actions(version: object, company_id: str, as_of: date, methodology: str) -> tuple[pd.DataFrame, object]:
+    ev = evidence(version, (company_id,))
+    listed = scoring.actions(ev, company_id, as_of, methodology)
+    overall = scoring.score(ev, [as_of], methodology)["overall"].iloc[0]
+    return listed, scoring.next_band(listed, float(overall), ev)
+
+
+def improvement_actions(
+    version: object, company_id: str, as_of: date, methodology: str
+) -> tuple[pd.DataFrame, object] | None:
+    """The company's improvement actions at `as_of` (METHODOLOGY.md section 4) and the
+    shortest set that reaches the next band; None where the scoring module has none.
+    Ids stay real (names are looked up with `company_names`)."""
+    company_id = real_id(version, company_id)
+    if not auth.restrict((company_id,)):
+        raise NotAvailable(company_id)
+    if not hasattr(scoring, "actions"):
+        return None
+    return _undisguised(_actions, version, company_id, as_of, methodology)

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring import narrative
 from ui.text import md
 
 METHODOLOGY_LABELS = {
@@ -130,7 +131,7 @@ def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 
 
 def fmt_score(value: float | None) -> str:
     """One decimal; 'n/a' for not applicable (never 0)."""
-    return "n/a" if value is None or pd.isna(value) else f"{value:.1f}"
+    return narrative.one_decimal(value)
 
 
 def band_of(value: float | None) -> str:

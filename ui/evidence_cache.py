@@ -51,7 +51,21 @@ def factories_disclosed_by_quarter(
     return q.factories_disclosed_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+def _by_country(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of one country (or, in presentation mode, region) and tier added up, most first."""
+    if frame.empty:
+        return frame
+    out = frame.groupby(["country", "tier"], as_index=False, sort=False, dropna=False)["factories"].sum()
+    total = out.groupby("country", dropna=False)["factories"].transform("sum")
+    return (
+        out.assign(_t=total)
+        .sort_values(["_t", "country"], ascending=[False, True], kind="stable")
+        .drop(columns="_t")
+        .reset_index(drop=True)
+    )
+
+
+@cache.scoped(max_entries=64, after=_by_country)
 def factories_by_country(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.factories_by_country(_cur(), _ids(company_ids), until)
 

@@ -46,7 +46,10 @@ from ui import auth
 PARAM = "present"
 KEY = "present_toggle"
 STAFF_PAGES = frozenset({"data", "accounts"})
-URL_ID_PARAMS = {"company": "company"}  # query parameter -> entity kind (comma-separated lists)
+URL_ID_PARAMS = {
+    "company": "company",
+    "factory": "factory",
+}  # query parameter -> entity kind (comma-separated lists)
 
 # Constant CSS (no data in it): larger text that still fits a 1280×720 projector.
 STYLE = """

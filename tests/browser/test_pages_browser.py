@@ -14,7 +14,8 @@ from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["overview", "company", "compare", "transparency", "improvement", "methodology"]
+PAGES = ["overview", "company", "compare", "transparency", "improvement", "methodology", "contracts", "factory",
+         "changes"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,0 +1,116 @@
+"""The factory map: disclosed factories by producing country (choropleth) and, where a factory
+has coordinates, a point for it. DataFrame in, Figure out.
+
+Plotly draws its base map from a world topojson that it fetches from the internet unless
+told otherwise. The app serves the file itself (static/topojson/, `TOPOJSON_URL`), and pages
+pass `config=map_config()` to st.plotly_chart, so the map draws offline.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import pycountry
+
+from charts import theme
+
+# Relative to the page's URL: Streamlit serves static/ at app/static/ (server.enableStaticServing).
+TOPOJSON_URL = "app/static/topojson/"
+COLOUR_BY = {
+    "open_findings": ("Open findings", "Reds"),
+    "affiliates_buying": ("Affiliates buying", "Blues"),
+    "factories": ("Factories disclosed", "Greens"),
+}
+
+
+def map_config() -> dict[str, object]:
+    """The st.plotly_chart config that makes the map load its shapes from the app."""
+    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
+
+
+def alpha3(code: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=str(code))
+    return country.alpha_3 if country else None
+
+
+def by_country(factories: pd.DataFrame) -> pd.DataFrame:
+    """Per producing country (from one row per factory with country, open_findings and
+    affiliates_buying): factories, open findings (sum) and affiliates buying (the largest
+    number at one factory there: affiliates are not added up across factories)."""
+    frame = factories.copy()
+    for column in ("open_findings", "affiliates_buying"):
+        if column not in frame:
+            frame[column] = 0
+    out = (
+        frame.groupby("country", as_index=False)
+        .agg(
+            factories=("country", "size"),
+            open_findings=("open_findings", "sum"),
+            affiliates_buying=("affiliates_buying", "max"),
+        )
+        .sort_values("country")
+    )
+    out["iso3"] = out["country"].map(alpha3)
+    return out[out["iso3"].notna()].reset_index(drop=True)
+
+
+def factory_map(factories: pd.DataFrame, colour: str = "open_findings", points: bool = True) -> go.Figure:
+    """Choropleth of `colour` per country plus a point per factory with coordinates (when
+    `points`; presentation mode leaves them out, coordinates being as telling as an address)."""
+    label, scale = COLOUR_BY[colour]
+    countries = by_country(factories)
+    names = [html.escape(theme_country(c)) for c in countries["country"]]
+    fig = go.Figure(
+        go.Choropleth(
+            locations=countries["iso3"],
+            locationmode="ISO-3",
+            z=countries[colour],
+            text=names,
+            customdata=countries[["factories", "open_findings", "affiliates_buying"]].to_numpy(),
+            colorscale=scale,
+            marker_line_color="white",
+            colorbar={"title": {"text": label}},
+            hovertemplate="%{text}<br>Factories disclosed: %{customdata[0]}<br>Open findings: %{customdata[1]}"
+            "<br>Most affiliates buying at one factory: %{customdata[2]}<extra></extra>",
+            name=label,
+        )
+    )
+    if points and {"latitude", "longitude"} <= set(factories.columns):
+        located = factories[factories["latitude"].notna() & factories["longitude"].notna()]
+        if len(located):
+            fig.add_trace(
+                go.Scattergeo(
+                    lat=located["latitude"],
+                    lon=located["longitude"],
+                    text=[html.escape(str(n)) for n in located["legal_name"]],
+                    mode="markers",
+                    marker={"size": 6, "color": theme.SCORE_COLOURS["overall"], "opacity": 0.7},
+                    hovertemplate="%{text}<extra></extra>",
+                    name="Factory with coordinates",
+                )
+            )
+    fig.update_geos(
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#bdbdbd",
+        showland=True,
+        landcolor="#f5f5f5",
+        showframe=False,
+        fitbounds="locations",
+        resolution=110,
+    )
+    fig.update_layout(
+        title={"text": f"Disclosed factories by country: {label.lower()}", "x": 0, "xanchor": "left"},
+        margin={"l": 0, "r": 0, "t": 50, "b": 0},
+        font={"family": theme.FONT},
+        showlegend=False,
+        height=420,
+    )
+    return fig
+
+
+def theme_country(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=str(code))
+    return f"{getattr(country, 'common_name', country.name)} ({code})" if country else str(code)

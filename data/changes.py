@@ -1,0 +1,173 @@
+"""What changed, for an affiliate, since a quarter end (issue 14, item 5).
+
+It concerns the affiliate's contracted companies (contracts running at some time between
+`since` and `until`) and the factories behind the product models it buys (disclosed for a
+request about one of them). Kinds of change, one row each:
+
+* band change and score change of 5 points or more (SCT, FI, overall): the company's scores
+  at `since` against those at the last quarter end `scores_until` (methodology in force);
+* new case (with its findings): a monitoring case opened after `since`, of a contracted
+  company or at a factory behind the affiliate's products;
+* newly overdue: a request about a contracted product model whose deadline fell after
+  `since` and that had no response (no disclosure, no due diligence) by its deadline;
+* remediation verified and retaliation confirmed: events after `since` in those cases.
+
+Dates are after `since` and on or before `until` (today). The viewer rule is the contracts
+rule: an affiliate its own, staff the affiliate they choose; a company nothing here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from data.contract_queries import Viewer
+
+SCORE_STEP = 5.0
+KINDS = (
+    "band change",
+    "score change",
+    "new case",
+    "newly overdue",
+    "remediation verified",
+    "retaliation confirmed",
+)
+COLUMNS = ["date", "kind", "company", "factory", "product_model", "change", "company_id", "factory_id",
+           "product_model_id", "item_id"]  # fmt: skip
+_SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
+
+_SCOPE = """
+WITH mine AS (
+    SELECT k.* FROM contracts k
+    WHERE k.affiliate_id = $affiliate AND k.start_date <= $until AND (k.end_date IS NULL OR k.end_date > $since)
+      AND ($role = 'admin' OR ($role = 'affiliate' AND k.affiliate_id = $aff))
+),
+models AS (SELECT DISTINCT cp.product_model_id FROM mine JOIN contract_products cp USING (contract_id)),
+my_companies AS (SELECT DISTINCT company_id FROM mine),
+my_factories AS (
+    SELECT DISTINCT d.factory_id FROM disclosures d JOIN disclosure_requests r USING (request_id)
+    WHERE r.product_model_id IN (SELECT product_model_id FROM models) AND d.disclosed_on <= $until
+),
+my_cases AS (
+    SELECT c.* FROM cases c
+    WHERE c.company_id IN (SELECT company_id FROM my_companies) OR c.factory_id IN (SELECT factory_id FROM my_factories)
+)"""
+
+
+_EVIDENCE = """
+    SELECT c.opened_on AS date, 'new case' AS kind, co.name AS company, f.legal_name AS factory,
+           'Monitoring case opened with ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id)
+           || ' finding(s): ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'critical')
+           || ' critical, ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'major')
+           || ' major' AS change, NULL AS product_model,
+           c.company_id, c.factory_id, NULL AS product_model_id, c.case_id AS item_id
+    FROM my_cases c JOIN companies co USING (company_id) JOIN factories f USING (factory_id)
+    WHERE c.opened_on > $since AND c.opened_on <= $until
+    UNION ALL
+    SELECT r.due_on, 'newly overdue', co.name, NULL,
+           'No response by the deadline to the ' || replace(r.scope, '_', ' ') || ' request', p.name,
+           r.company_id, NULL, r.product_model_id, r.request_id
+    FROM disclosure_requests r JOIN companies co USING (company_id) JOIN product_models p USING (product_model_id)
+    WHERE r.product_model_id IN (SELECT product_model_id FROM models) AND r.due_on > $since AND r.due_on < $until
+      AND NOT EXISTS (SELECT 1 FROM disclosures d WHERE d.request_id = r.request_id AND d.disclosed_on <= r.due_on)
+      AND NOT EXISTS (SELECT 1 FROM due_diligence g WHERE g.request_id = r.request_id AND g.recorded_on <= r.due_on)
+    UNION ALL
+    SELECT e.event_date, CASE e.event_type WHEN 'verified' THEN 'remediation verified' ELSE 'retaliation confirmed' END,
+           co.name, f.legal_name,
+           CASE e.event_type WHEN 'verified'
+                THEN 'Remediation verified: ' || replace(x.code_area, '_', ' ') || ' (' || x.severity || ')'
+                ELSE 'Retaliation against workers confirmed' END, NULL,
+           c.company_id, c.factory_id, NULL, e.event_id
+    FROM events e JOIN my_cases c USING (case_id) JOIN companies co ON co.company_id = c.company_id
+    JOIN factories f ON f.factory_id = c.factory_id LEFT JOIN findings x ON x.finding_id = e.finding_id
+    WHERE e.event_type IN ('verified', 'retaliation_confirmed') AND e.event_date > $since AND e.event_date <= $until
+    ORDER BY 1 DESC, 2, 3, 10
+    """
+
+
+def contracted_companies(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, affiliate_id: str, since: date, until: date
+) -> list[str]:
+    sql = _SCOPE + "\nSELECT company_id FROM my_companies ORDER BY company_id"
+    return [r[0] for r in cur.execute(sql, _params(viewer, affiliate_id, since, until)).fetchall()]
+
+
+def _params(viewer: Viewer, affiliate_id: str, since: date, until: date) -> dict[str, object]:
+    p = viewer.params()
+    return {"role": p["role"], "aff": p["aff"], "affiliate": affiliate_id, "since": since, "until": until}
+
+
+def evidence_changes(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, affiliate_id: str, since: date, until: date
+) -> pd.DataFrame:
+    """New cases, newly overdue requests, verified remediation and retaliation (see module doc)."""
+    sql = _SCOPE + _EVIDENCE
+    return cur.execute(sql, _params(viewer, affiliate_id, since, until)).df()
+
+
+def score_changes(
+    series: pd.DataFrame, companies: list[str], names: dict[str, str], since: date, until: date
+) -> pd.DataFrame:
+    """Band changes and score changes of SCORE_STEP points or more between the quarter ends
+    `since` and `until` (rows of scoring's quarterly series)."""
+    frame = series[series["company_id"].isin(companies)].copy()
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    before = frame[frame["as_of"] == since].set_index("company_id")
+    after = frame[frame["as_of"] == until].set_index("company_id")
+    rows = []
+    for company in companies:
+        if company not in after.index:
+            continue
+        now = after.loc[company]
+        then = before.loc[company] if company in before.index else None
+        old_band = then["band"] if then is not None and isinstance(then["band"], str) else "n/a"
+        new_band = now["band"] if isinstance(now["band"], str) else "n/a"
+        if old_band != new_band:
+            rows.append(
+                (
+                    until,
+                    "band change",
+                    names.get(company, company),
+                    None,
+                    None,
+                    f"Band: {old_band} → {new_band}",
+                    company,
+                    None,
+                    None,
+                    None,
+                )
+            )
+        for key, label in _SCORE_NAMES.items():
+            a = None if then is None or pd.isna(then[key]) else float(then[key])
+            b = None if pd.isna(now[key]) else float(now[key])
+            if a is not None and b is not None and abs(b - a) >= SCORE_STEP:
+                rows.append((until, "score change", names.get(company, company), None, None,
+                             f"{label}: {a:.1f} → {b:.1f} ({b - a:+.1f})", company, None, None, None))  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def what_changed(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    affiliate_id: str,
+    series: pd.DataFrame,
+    since: date,
+    scores_until: date,
+    until: date,
+) -> pd.DataFrame:
+    """Every change (COLUMNS), newest first; scores compared at `since` and `scores_until`."""
+    companies = contracted_companies(cur, viewer, affiliate_id, since, until)
+    names = dict(cur.execute("SELECT company_id, name FROM companies").fetchall())
+    scores = score_changes(series, companies, names, since, scores_until) if scores_until > since else None
+    events = evidence_changes(cur, viewer, affiliate_id, since, until)
+    events["date"] = pd.to_datetime(events["date"]).dt.date
+    frames = [f for f in (scores, events[COLUMNS]) if f is not None and len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    out["order"] = out["kind"].map({k: i for i, k in enumerate(KINDS)})
+    return (
+        out.sort_values(["date", "order"], ascending=[False, True])
+        .drop(columns="order")
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,66 @@
+"""What changed: for an affiliate, since a chosen quarter end, the changes that concern its
+contracted companies and the factories behind its products."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import scoring
+from data import changes, exports
+from ui import auth, cache, links, nav, present
+from ui import contract_cache as cc
+from ui.text import md
+
+nav.through_app("changes")
+
+version = cache.db_version()
+today = date.today()
+user = auth.user()
+presenting = present.is_on()
+
+st.title("What changed")
+last = scoring.last_quarter_end()
+series = cache.series(version, "in-force")
+ends = sorted({pd.Timestamp(d).date() for d in series["as_of"].unique()}, reverse=True)
+options = [d for d in ends if d < last] or [last]
+if user.role == "admin":
+    affiliates = cache.affiliates(version)
+    names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
+    affiliate = st.selectbox("Affiliate", list(names), format_func=names.get, key="changes_affiliate")
+else:
+    affiliate = user.affiliate_id
+wanted = st.query_params.get("since")
+default = next((d for d in options if d.isoformat() == wanted), options[0])
+since = st.selectbox("Since the quarter end", options, index=options.index(default), key="changes_since",
+                     format_func=lambda d: f"{d:%Y-%m-%d}")  # fmt: skip
+st.caption(
+    f"Changes after {since:%Y-%m-%d} for your contracted companies and the factories behind the products you buy: "
+    f"band changes and score changes of {changes.SCORE_STEP:.0f} points or more (at {last:%Y-%m-%d}, the last "
+    f"quarter end, against {since:%Y-%m-%d}), new cases and their findings, requests newly overdue, remediation "
+    f"verified and retaliation confirmed (up to {today:%Y-%m-%d})."
+)
+
+found = cc.what_changed(version, affiliate, since, last, today)
+counts = found["kind"].value_counts()
+m = st.columns(len(changes.KINDS))
+for column, kind in zip(m, changes.KINDS, strict=True):
+    column.metric(kind.capitalize(), int(counts.get(kind, 0)))
+if found.empty:
+    st.info(
+        md("Nothing changed since {} for your contracted companies and their factories.", f"{since:%Y-%m-%d}")
+    )
+    st.stop()
+shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
+    [] if presenting else ["item_id"]
+)
+table = found.copy()
+table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
+st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=True, width="stretch", column_config={
+    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
+    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
+    "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
+})  # fmt: skip
+header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
+st.download_button("Download changes (CSV)", exports.to_csv(found[shown], header), key="changes_csv",
+                   file_name=f"cpt-changes-since-{since:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip

@@ -1,0 +1,258 @@
+"""Expectations: recorded through the publish path, scoped like contracts, assessed as met /
+on track / behind / missed against the quarterly scores, drawn on the trajectory, and kept
+through export -> import."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+import scoring
+from charts import trajectory
+from data import contract_queries, expectations, store
+from data.cli import main
+from tests import apptest
+from tests.import_world import WORLD, new_db, tables_content, write_files
+
+HEAD = "expectation_id,affiliate_id,company_id,what,target,due_on,note,set_by,set_on\n"
+
+
+def test_an_expectation_recorded_survives_export_and_import(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, db)
+    eid = expectations.add(db, affiliate_id="AF001", company_id="CO0001", what="overall", target="72.5",
+                           due_on=date(2027, 6, 30), note="Before the renewal, = not a formula", who="demo-admin")  # fmt: skip
+    assert main(["export", "--db", str(db), "--out", str(tmp_path / "out")]) == 0
+    assert eid in (tmp_path / "out" / "expectations.csv").read_text(encoding="utf-8")
+    empty = new_db(tmp_path / "empty.duckdb")
+    assert main(["import", "--db", str(empty), str(tmp_path / "out")]) == 0
+    assert tables_content(empty)["expectations"] == tables_content(db)["expectations"]
+    with duckdb.connect(str(empty), read_only=True) as con:
+        row = con.execute("SELECT what, target, due_on, set_by FROM expectations WHERE expectation_id = ?", [eid]).fetchone()  # fmt: skip
+        audit = con.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
+    assert row == ("overall", "72.5", date(2027, 6, 30), "demo-admin") and audit == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'expectation'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("what", "target", "message"),
+    [
+        ("overall", "101", "the target score must be a number from 0 to 100"),
+        ("sct", "high", "the target score must be a number from 0 to 100"),
+        ("band", "Great", "the target band must be one of: Insufficient, Developing, Good, Leading"),
+        ("action", " ", "name the action expected"),
+        ("action", "verify", "name the action expected"),
+        ("stars", "5", "what must be one of"),
+    ],
+)
+def test_bad_expectations_are_refused_before_writing(
+    demo_db: Path, tmp_path: Path, what, target, message
+) -> None:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, db)
+    before = db.stat().st_mtime_ns
+    with pytest.raises(expectations.ExpectationError, match=message):
+        expectations.add(db, affiliate_id="AF001", company_id="CO0001", what=what, target=target,
+                         due_on=date(2027, 1, 1), note=None, who="demo-admin")  # fmt: skip
+    assert db.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("X1,AF1,CO1,overall,120,2027-01-01,,ann,2024-01-01", "expectations.csv:2: target: '120' is not a score from 0 to 100"),
+        ("X1,AF1,CO1,band,Great,2027-01-01,,ann,2024-01-01", "expectations.csv:2: target: 'Great' is not a band"),
+        ("X1,AF1,CO1,stars,5,2027-01-01,,ann,2024-01-01", "expectations.csv:2: what: 'stars' is not allowed"),
+        ("X1,AF1,CO9,sct,50,2027-01-01,,ann,2024-01-01", "expectations.csv:2: company_id"),
+        ("X1,AF1,CO1,sct,50,2027-01-01,,ann,2099-01-01", "expectations.csv:2: set_on: '2099-01-01' lies in the future"),
+    ],
+)  # fmt: skip
+def test_bad_expectation_rows_are_refused_on_import(tmp_path: Path, capsys, row: str, expected: str) -> None:
+    db = new_db(tmp_path / "w.duckdb")
+    assert main(["import", "--db", str(db), *write_files(tmp_path / "csv", WORLD)]) == 0
+    before = tables_content(db)
+    code = main(
+        ["import", "--db", str(db), *write_files(tmp_path / "in", {"expectations.csv": HEAD + row + "\n"})]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and expected in err, err
+    assert "Traceback" not in err and tables_content(db) == before
+
+
+def series_of(values: list[float | None], start: date = date(2024, 3, 31)) -> pd.DataFrame:
+    ends = [pd.Timestamp(start) + pd.offsets.QuarterEnd(i) for i in range(len(values))]
+    bands = [None if v is None else next(b.name for b in scoring.params.BANDS if b.lower <= v < b.upper + 1e-9) for v in values]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "company_id": "C",
+            "as_of": ends,
+            "methodology": "v2",
+            "sct": values,
+            "fi": values,
+            "overall": values,
+            "band": bands,
+        }
+    )
+
+
+def one(what: str, target: str, due_on: date, set_on: date = date(2024, 5, 1)) -> pd.DataFrame:
+    return pd.DataFrame([{"expectation_id": "E", "affiliate": "A", "company_id": "C", "what": what,
+                          "target": target, "due_on": due_on, "set_on": set_on}])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "target", "due_on", "values", "status", "value"),
+    [
+        ("overall", "60", date(2024, 10, 15), [40, 50, 61, 30], "met", "61.0"),  # reached by the due date
+        ("overall", "60", date(2024, 9, 30), [40, 50, 55, 70], "missed", "55.0"),  # reached only after it
+        ("sct", "80", date(2026, 1, 1), [40, 50, 55, 70], "on track", "70.0"),  # rising since set
+        ("fi", "80", date(2026, 1, 1), [40, 50, 45, 40], "behind", "40.0"),  # not risen since set
+        ("band", "Good", date(2026, 1, 1), [40, 50, 55, 20], "behind", "Insufficient"),
+        ("band", "Developing", date(2025, 1, 1), [10, 30, 12, 30], "met", "Developing"),
+        (
+            "band",
+            "Developing",
+            date(2025, 1, 1),
+            [10, 30, 30, 12],
+            "missed",
+            "Insufficient",
+        ),  # judged at the due date
+        ("overall", "50", date(2026, 1, 1), [None, None, None, None], "behind", "n/a"),  # n/a is never 0
+        ("action", "verify:F1", date(2026, 1, 1), [40, 50, 55, 70], "not assessed", ""),
+    ],
+)
+def test_assess(what, target, due_on, values, status, value) -> None:
+    as_of = date(2025, 3, 31)
+    got = expectations.assess(one(what, target, due_on), series_of(values), as_of).iloc[0]
+    assert (got["status"], got["value"]) == (status, value)
+
+
+def test_each_account_sees_its_own_expectations(demo_db: Path) -> None:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        every = expectations.visible(con.cursor(), contract_queries.Viewer("admin"))
+        assert len(every) == con.execute("SELECT count(*) FROM expectations").fetchone()[0] >= 3
+        for role in ("affiliate", "company"):
+            viewer = contract_queries.viewer_of(apptest.demo_user(demo_db, role))
+            mine = expectations.visible(con.cursor(), viewer)
+            if role == "affiliate":
+                assert set(mine["affiliate_id"]) == {viewer.affiliate_id} and len(mine) >= 3
+            else:
+                assert set(mine["company_id"]) <= {viewer.company_id}
+        assert expectations.visible(con.cursor(), contract_queries.Viewer()).empty
+
+
+def test_targets_on_the_trajectory() -> None:
+    fig = trajectory.trajectory(series_of([40, 50, 55, 70]), "t")
+    targets = one("overall", "60", date(2025, 6, 30)).assign(affiliate="City of <b>X</b>")
+    targets = pd.concat([targets, one("band", "Good", date(2025, 9, 30)).assign(affiliate="A"),
+                         one("action", "verify:F1", date(2025, 9, 30)).assign(affiliate="A")])  # fmt: skip
+    trajectory.add_targets(fig, targets)
+    marks = [t for t in fig.data if t.name and t.name.startswith("Target")]
+    assert len(marks) == 1 and list(marks[0].y) == [60.0, 50.0]  # band Good at its lower bound; no action
+    assert "<b>" not in marks[0].text[0] and "&lt;b&gt;" in marks[0].text[0]
+
+
+def test_contracts_page_shows_expectations_and_records_one(writable_demo_app: Path) -> None:
+    me = apptest.demo_user(writable_demo_app, "affiliate")
+    at = apptest.open_page("contracts", role="affiliate")
+    assert not at.exception
+    frame = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        count = con.execute("SELECT count(*) FROM expectations WHERE affiliate_id = ?", [me.affiliate_id]).fetchone()[0]  # fmt: skip
+    assert len(frame) == count
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        evidence = scoring.load_evidence(con.cursor())
+        ids = dict(con.execute("SELECT name, company_id FROM companies").fetchall())
+        ids = dict(con.execute("SELECT name, company_id FROM companies").fetchall())
+    series = scoring.score(evidence, scoring.series_dates(evidence), "in-force")
+    series["as_of"] = pd.to_datetime(series["as_of"]).dt.date
+    as_of = scoring.last_quarter_end()
+    scored = 0
+    for row in frame.itertuples():
+        if row.what not in ("sct", "fi", "overall"):
+            continue
+        company_id, due = ids[row.company], pd.Timestamp(row.due_on).date()
+        history = series[(series["company_id"] == company_id) & (series["as_of"] <= min(due, as_of))]
+        value = history.sort_values("as_of")[row.what].iloc[-1]
+        assert row.value == f"{value:.1f}"
+        if value >= float(row.target):
+            assert row.status == "met"
+        else:
+            assert row.status == "missed" if due <= as_of else row.status in ("on track", "behind")
+        scored += 1
+    assert scored >= 2
+    at.selectbox(key="expectation_what").set_value("band")
+    at.text_input(key="expectation_target").input("Leading")
+    at.button(key="expectation_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Expectation recorded."]
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM expectations WHERE affiliate_id = ?", [me.affiliate_id]).fetchone()[0] == count + 1  # fmt: skip
+        assert con.execute("SELECT set_by, target FROM expectations ORDER BY set_on DESC, expectation_id LIMIT 1").fetchone() is not None  # fmt: skip
+    assert store.list_backups(writable_demo_app)  # written through publish (the old file kept)
+    at.selectbox(key="expectation_what").set_value("band")
+    at.text_input(key="expectation_target").input("Great")
+    at.button(key="expectation_submit").click().run()
+    assert any("Not recorded: the target band must be one of" in e.value for e in at.error)
+
+
+def test_company_page_draws_the_affiliates_targets(demo_app: Path) -> None:
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        company = con.execute(
+            "SELECT company_id FROM expectations WHERE what = 'overall' LIMIT 1"
+        ).fetchone()[0]
+    at = apptest.open_page("company", role="affiliate", company=company)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert any(str(t.get("name", "")).startswith("Target") for t in spec["data"])
+
+
+def test_action_expectations_are_judged_by_their_evidence(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, db)
+    today = date.today()
+    with duckdb.connect(str(db), read_only=True) as con:
+        verified, on = con.execute(
+            "SELECT e.finding_id, e.event_date FROM events e WHERE e.event_type = 'verified' ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        company = con.execute("SELECT k.company_id FROM findings JOIN cases k USING (case_id) WHERE finding_id = ?", [verified]).fetchone()[0]  # fmt: skip
+        open_finding = con.execute(
+            "SELECT f.finding_id FROM findings f JOIN cases k USING (case_id) WHERE k.company_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM events e WHERE e.finding_id = f.finding_id AND e.event_type = 'verified') ORDER BY 1 LIMIT 1",
+            [company],
+        ).fetchone()[0]
+        full = con.execute(
+            "SELECT request_id FROM disclosures WHERE request_id IN (SELECT request_id FROM disclosure_requests"
+            " WHERE company_id = ?) GROUP BY 1 HAVING bool_and(complete) ORDER BY 1 LIMIT 1",
+            [company],
+        ).fetchone()[0]
+    cases = {
+        f"verify:{verified}": (on + timedelta(days=1), "met"),  # verified before the due date
+        f"verify:{open_finding}": (today - timedelta(days=1), "missed"),  # due date passed without it
+        f"submit_evidence:{open_finding}x": (
+            today + timedelta(days=30),
+            "open",
+        ),  # unknown finding, not yet due
+        f"disclose:{full}": (today + timedelta(days=30), "met"),
+    }
+    ids = {}
+    for target, (due, _) in cases.items():
+        ids[expectations.add(db, affiliate_id="AF001", company_id=company, what="action", target=target,
+                             due_on=due, note=None, who="demo-admin")] = target  # fmt: skip
+    with duckdb.connect(str(db), read_only=True) as con:
+        seen = expectations.visible(con.cursor(), contract_queries.Viewer("admin"), company, today)
+    seen = expectations.assess(
+        seen[seen["expectation_id"].isin(ids)], series_of([50]), date(2024, 3, 31), today
+    )
+    assert {ids[r.expectation_id]: r.status for r in seen.itertuples()} == {
+        t: s for t, (_, s) in cases.items()
+    }
+    with pytest.raises(expectations.ExpectationError, match="action:target_id"):
+        expectations.add(db, affiliate_id="AF001", company_id=company, what="action", target="dance:FN1",
+                         due_on=today, note=None, who="demo-admin")  # fmt: skip

@@ -1,0 +1,162 @@
+"""Parts of the Company page that draw explanations in words (the logic is in scoring.narrative).
+
+Everything shown here is text built from names and labels, never raw ids or internal
+codes; data goes into Markdown only escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from charts import report
+from scoring import narrative, summary, talking
+from ui import cache
+from ui.text import md_escape
+
+
+def bullets(lines: list[str]) -> None:
+    """Sentences built from data, as a Markdown list whose every item is escaped."""
+    if lines:
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+
+
+def names(version: object, company_id: str) -> narrative.Names:
+    return narrative.Names.from_frame(cache.company_names(version, company_id))
+
+
+WIDE_TEXT = {"Why": st.column_config.TextColumn("Why", width="large"),
+             "Evidence": st.column_config.TextColumn("Evidence", width="large")}  # fmt: skip
+
+
+def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, noun: str) -> None:
+    if scored.empty:
+        st.info(empty)
+    else:
+        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT)
+    if not left_out.empty:
+        with st.expander(f"Left out of the score ({len(left_out)} {noun}) and why"):
+            st.dataframe(
+                left_out, key=f"left_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT
+            )
+
+
+def why_tabs(version: object, company_id: str, why, methodology: str, previous: date | None) -> list[str]:
+    """'Why this score': requests, cases and the change since the previous quarter end, in words.
+    Returns the change sentences (for the report)."""
+    why = cache.plain_explanation(version, company_id, why.as_of, methodology)
+    evidence = cache.plain_evidence(version, company_id)
+    shown = names(version, company_id)
+    tab_req, tab_case, tab_change = st.tabs(
+        ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
+    )
+    with tab_req:
+        scored, left = narrative.request_table(why, evidence, shown)
+        _table(scored, left, "requests", "n/a: no disclosure request is due or answered yet.", "requests")
+    with tab_case:
+        scored, left = narrative.case_table(why, evidence, shown)
+        st.caption(
+            "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
+            "retaliation (confirmed). Age: days from the report to the assessment date."
+        )
+        _table(scored, left, "cases", "n/a: no monitoring report with findings yet.", "cases")
+    with tab_change:
+        if previous is None:
+            st.info("n/a: this is the first quarter with scores.")
+            return []
+        before = cache.plain_explanation(version, company_id, previous, methodology)
+        rescored = None
+        if before.methodology != why.methodology:
+            rescored = cache.plain_explanation(version, company_id, previous, why.methodology)
+        lines = narrative.change_sentences(why, before, evidence, shown, rescored)
+        st.caption("Each change with the evidence behind it, largest effect first. Choose another quarter end "
+                   "above to explain its change.")  # fmt: skip
+        bullets(lines)
+    return lines
+
+
+def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
+    """The rank and medians line under the scores; returns the figures for the report."""
+    peer = cache.peer_context(version, methodology, as_of, company_id)
+    st.markdown(md_escape(summary.peer_sentence(peer, as_of)))
+    return peer
+
+
+def how_to_improve(version: object, company_id: str, why, methodology: str) -> None:
+    """The 'How to improve' panel: the next band, the shortest set of actions that reaches it,
+    and every open action with what it would add."""
+    st.subheader("How to improve", anchor="how-to-improve")
+    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
+    if found is None:
+        st.info("n/a: improvement actions are not available in this version of the tracker.")
+        return
+    listed, plan = found
+    shown = names(version, company_id)
+    if listed.empty:
+        st.info("No open action would raise the score at this date.")
+        return
+    st.caption(
+        f"What each open action would add if it were done on {why.as_of:%Y-%m-%d}, under methodology "
+        f"{why.methodology}; largest gain in the overall score first."
+    )
+    if plan is not None:
+        bullets_plain = narrative.next_band_sentences(plan, why.overall, shown)
+        st.markdown(md_escape(bullets_plain[0]))
+        st.markdown("\n".join(f"{i}. {md_escape(line)}" for i, line in enumerate(bullets_plain[1:], start=1)))
+    elif why.band == "Leading":
+        st.markdown("Already in the top band, Leading: the actions below raise the score within it.")
+    else:
+        st.markdown(
+            "No set of the open actions reaches the next band on its own; each still raises the score."
+        )
+    top = narrative.action_sentences(listed.head(5), shown)
+    st.markdown("**The five largest gains**")
+    bullets(top)
+    with st.expander(f"Every open action ({len(listed)})"):
+        st.dataframe(narrative.actions_table(listed, shown), key="actions", hide_index=True, width="stretch",
+                     column_config={"What to do": st.column_config.TextColumn("What to do", width="large")})  # fmt: skip
+
+
+def talking_points(version: object, company_id: str, why, methodology: str) -> pd.DataFrame:
+    """The questions for a pre-tender meeting with this company (scoring.talking)."""
+    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
+    actions = found[0] if found is not None else None
+    return talking.talking_points(
+        why, cache.evidence(version, (company_id,)), names(version, company_id), actions
+    )
+
+
+def show_talking_points(points: pd.DataFrame) -> None:
+    if points.empty:
+        st.write("Nothing outstanding on record: ask how the company keeps it that way.")
+        return
+    st.markdown("\n".join(f"- **{md_escape(t)}**: {md_escape(p)}" for t, p in points.itertuples(index=False)))
+
+
+def scoring_report(version: object, company_id: str, name: str, why, upto: pd.DataFrame, methodology: str,
+                   methodology_label: str, peer: str, changes: list[str]) -> report.CompanyReport:  # fmt: skip
+    """The scoring report's content for the page's company, date and methodology."""
+    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
+    actions, plan = found if found is not None else (None, None)
+    return report.build_company_report(
+        name, None, cache.plain_explanation(version, company_id, why.as_of, methodology), upto,
+        cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
+        peer=peer, evidence=cache.plain_evidence(version, company_id), names=names(version, company_id),
+        changes=changes, actions=actions, plan=plan,
+    )  # fmt: skip
+
+
+def briefing_company(version: object, company_id: str, name: str, why, methodology: str,
+                     points: pd.DataFrame) -> report.BriefingCompany:  # fmt: skip
+    """One company's page of the Compare briefing."""
+    peer = cache.peer_context(version, methodology, why.as_of, company_id)
+    strong, weak = summary.strongest_and_weakest(summary.components(why.requests, why.cases))  # labels only
+    return report.BriefingCompany(
+        company_id=company_id, name=name, sct=why.sct, fi=why.fi, overall=why.overall, band=why.band,
+        peer=summary.peer_sentence(peer, why.as_of), strongest=strong, weakest=weak,
+        why=narrative.why_summary(cache.plain_explanation(version, company_id, why.as_of, methodology),
+                                  cache.plain_evidence(version, company_id)),
+        points=points,
+    )  # fmt: skip

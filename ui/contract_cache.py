@@ -1,0 +1,138 @@
+"""Cached, scoped contract queries for My contracts, the Factory page and the factory list.
+
+Same pattern as `ui.cache`: the first argument is the database file's identity. Every
+function has a `viewer` argument that `cache.scoped` fills in from the signed-in account,
+so contracts confidentiality (data/contract_queries.py) holds whatever a page passes, and
+results are cached per viewer. In presentation mode names come back as pseudonyms.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from data import changes
+from data import contract_queries as q
+from data import expectations as x
+from data.contract_queries import Viewer
+from ui import cache
+
+
+def _cur():
+    return cache.reader().cursor()
+
+
+@cache.scoped(max_entries=32)
+def contracts(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.contracts(_cur(), viewer, today)
+
+
+@cache.scoped(max_entries=32)
+def contract_models(version: object, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.contract_models(_cur(), viewer)
+
+
+@cache.scoped(max_entries=32)
+def model_requests(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.model_requests(_cur(), viewer, today)
+
+
+@cache.scoped(max_entries=32)
+def deadlines(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.deadlines(_cur(), viewer, today)
+
+
+@cache.scoped(max_entries=32)
+def model_factories(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.model_factories(_cur(), viewer, today)
+
+
+@cache.scoped(max_entries=32)
+def model_open_cases(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.model_open_cases(_cur(), viewer, today)
+
+
+@cache.scoped(max_entries=64)
+def factory(version: object, factory_id: str, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.factory(_cur(), viewer, factory_id)
+
+
+@cache.scoped(max_entries=64)
+def factory_disclosures(version: object, factory_id: str, viewer: Viewer | None = None) -> pd.DataFrame:
+    return q.factory_disclosures(_cur(), viewer, factory_id)
+
+
+@cache.scoped(max_entries=64)
+def factory_buyers(
+    version: object, factory_id: str, today: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.factory_buyers(_cur(), viewer, factory_id, today)
+
+
+@cache.scoped(max_entries=64)
+def factory_leverage(
+    version: object, factory_id: str, today: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.leverage(_cur(), viewer, today, factory_id)
+
+
+@cache.scoped(max_entries=64)
+def factory_cases(
+    version: object, factory_id: str, today: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.factory_cases(_cur(), viewer, factory_id, today)
+
+
+@cache.scoped(max_entries=64)
+def factory_findings(
+    version: object, factory_id: str, today: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.factory_findings(_cur(), viewer, factory_id, today)
+
+
+@cache.scoped(max_entries=64)
+def factory_remediation(
+    version: object, factory_id: str, until: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.factory_remediation(_cur(), viewer, factory_id, until)
+
+
+@cache.scoped(max_entries=32)
+def factory_list(
+    version: object,
+    today: date,
+    company_ids: tuple[str, ...] | None = None,
+    order: str = "leverage",
+    limit: int = 50,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    return q.factory_list(
+        _cur(), viewer, today, list(company_ids) if company_ids is not None else None, order, limit
+    )
+
+
+@cache.scoped(max_entries=32)
+def expectations(
+    version: object,
+    about_company_id: str | None = None,
+    today: date | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """The expectations the signed-in account may see (about one company, or all); actions
+    judged by their evidence up to `today`."""
+    return x.visible(_cur(), viewer, about_company_id, today or date.today())
+
+
+@cache.scoped(max_entries=32)
+def what_changed(
+    version: object,
+    affiliate_id: str,
+    since: date,
+    scores_until: date,
+    until: date,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """data.changes.what_changed for one affiliate (its own, for an affiliate account)."""
+    series = cache.series(version, "in-force")
+    return changes.what_changed(_cur(), viewer, affiliate_id, series, since, scores_until, until)

@@ -1,0 +1,74 @@
+"""Factory list and factory map, shared by Supplier transparency, My contracts and the Factory page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from charts import map as factory_map_chart
+from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL
+from ui import contract_cache as cc
+from ui import links, present
+
+LIST_LIMIT = 50  # rows of the factory list sent to the browser
+LIST_COLUMNS = {
+    "legal_name": "Legal name",
+    "city": "City",
+    "country": "Country",
+    "tier": "Tier",
+    "companies": "Disclosed by",
+    "affiliates_buying": st.column_config.NumberColumn(
+        "Affiliates buying", help="Affiliates with a current contract for a product model made here"
+    ),
+    "combined_spend_eur": st.column_config.NumberColumn(
+        "Combined annual spend (EUR)",
+        format="€ %d",
+        help=f"Shown as a total over at least {MIN_AFFILIATES_FOR_TOTAL} affiliates",
+    ),
+    "open_findings": "Open findings",
+    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
+}
+
+
+def factory_list(version: object, today: date, scope: tuple[str, ...] | None, key: str) -> None:
+    """The disclosed factories by leverage or by open findings (the first LIST_LIMIT), with links."""
+    order = st.segmented_control(
+        "Sort factories by",
+        ["leverage", "open_findings"],
+        key=f"{key}_order",
+        default="leverage",
+        format_func={"leverage": "Leverage (affiliates buying)", "open_findings": "Open findings"}.get,
+    )
+    listed = cc.factory_list(version, today, scope, order or "leverage", LIST_LIMIT)
+    if listed.empty:
+        st.info("No factory has been disclosed yet.")
+        return
+    listed = links.with_factory_links(listed)
+    columns = [c for c in LIST_COLUMNS if not (present.is_on() and c == "city")]
+    st.dataframe(
+        listed[columns], key=f"{key}_table", hide_index=True, width="stretch", column_config=LIST_COLUMNS
+    )
+    st.caption(
+        f"The first {LIST_LIMIT} disclosed factories. Combined annual spend is shown only as a total over "
+        f"at least {MIN_AFFILIATES_FOR_TOTAL} affiliates."
+    )
+
+
+def factory_map(factories: pd.DataFrame, key: str) -> None:
+    """The offline factory map of `factories` (rows of data.contract_queries.factory_list)."""
+    if factories.empty:
+        return
+    if present.is_on():  # countries show as regions in presentation mode: no country map
+        st.caption("The factory map is not shown in presentation mode (countries are shown as regions).")
+        return
+    colour = st.segmented_control(
+        "Colour countries by",
+        ["open_findings", "affiliates_buying", "factories"],
+        key=f"{key}_colour",
+        default="open_findings",
+        format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
+    )
+    fig = factory_map_chart.factory_map(factories, colour or "open_findings")
+    st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
