@@ -625,13 +625,19 @@ class _World:
         """Optional coordinates: about two factories in three have them, a few kilometres around
         their city's centre (own random stream, so the rest of the world is unchanged)."""
         rng = random.Random(SEED + 5)
-        for row in self.rows["factories"]:
-            lat, lon = CITY_COORDINATES[row["city"]]
+        factories = self.rows["factories"]
+        latitudes: list[float | None] = []
+        longitudes: list[float | None] = []
+        for city in factories.columns["city"]:  # rows are kept as columns: set whole columns
+            lat, lon = CITY_COORDINATES[city]
             if rng.random() < 0.67:
-                row["latitude"] = round(lat + rng.uniform(-0.08, 0.08), 4)
-                row["longitude"] = round(lon + rng.uniform(-0.08, 0.08), 4)
+                latitudes.append(round(lat + rng.uniform(-0.08, 0.08), 4))
+                longitudes.append(round(lon + rng.uniform(-0.08, 0.08), 4))
             else:
-                row["latitude"] = row["longitude"] = None
+                latitudes.append(None)
+                longitudes.append(None)
+        factories.columns["latitude"] = latitudes
+        factories.columns["longitude"] = longitudes
 
     def pooled_buying(self) -> None:
         """Collective leverage made visible (issue 14): the final-assembly factory that most
