@@ -13,6 +13,7 @@ from data import exports, importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, nav
+from ui.text import md
 
 nav.through_app("data")
 log = logging.getLogger("cpt.data_page")
@@ -50,12 +51,14 @@ def _show_preview(plan: importer.ImportPlan) -> None:
         st.caption("Changed cells of the replaced rows (old → new):")
         st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
         if (frames["changes"].groupby("table").size() >= importer.MAX_CHANGED_CELLS).any():
-            st.caption(f"Only the first {importer.MAX_CHANGED_CELLS:,} changed cells of a table are listed.")
+            st.caption(
+                md("Only the first {:,} changed cells of a table are listed.", importer.MAX_CHANGED_CELLS)
+            )
     when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
     if frames["scores"].empty:
-        st.info(f"No company's score at the last quarter end ({when}) changes.")
+        st.info(md("No company's score at the last quarter end ({}) changes.", when))
     else:
-        st.caption(f"Scores at the last quarter end ({when}) that change (band changes highlighted):")
+        st.caption(md("Scores at the last quarter end ({}) that change (band changes highlighted):", when))
         st.dataframe(
             frames["scores"].style.apply(_band_style, axis=1),
             key="import_scores",
@@ -75,7 +78,7 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
             )
             return
     if not applied.applied:
-        st.error(f"The import was refused ({len(applied.errors)} problems); nothing was written:")
+        st.error(md("The import was refused ({} problems); nothing was written:", len(applied.errors)))
         st.text("\n".join(str(p) for p in applied.errors[:20]))
         return
     cache.clear()

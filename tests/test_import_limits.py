@@ -170,7 +170,13 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
-def test_zip_bomb_is_refused_from_the_directory_in_well_under_a_second(
+# The zip-bomb tests prove the workbook is never unpacked (openpyxl is replaced by a function
+# that fails); the time bound is only a hang guard far above the normal few milliseconds and
+# far below the minutes a real unpacking takes, so a loaded CI machine does not make it flaky.
+HANG_GUARD_SECONDS = 20
+
+
+def test_zip_bomb_is_refused_from_the_directory_without_unpacking(
     world_db: Path, zip_bomb: bytes, monkeypatch
 ) -> None:
     assert len(zip_bomb) < 5_000_000
@@ -183,7 +189,7 @@ def test_zip_bomb_is_refused_from_the_directory_in_well_under_a_second(
     started = time.perf_counter()
     plan = validate(world_db, [("book.xlsx", zip_bomb)])
     elapsed = time.perf_counter() - started
-    assert elapsed < 0.5, elapsed
+    assert elapsed < HANG_GUARD_SECONDS, elapsed
     (problem,) = plan.errors
     assert problem.file == "book.xlsx"
     assert "the workbook would unpack to" in problem.problem and "it was not opened" in problem.problem
@@ -194,18 +200,21 @@ def test_high_compression_ratio_is_refused(world_db: Path, zip_bomb: bytes, monk
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
     started = time.perf_counter()
     plan = validate(world_db, [("book.xlsx", zip_bomb)])
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < HANG_GUARD_SECONDS
     (problem,) = plan.errors
     assert "part 'xl/worksheets/sheet1.xml' of the workbook is compressed" in problem.problem
     assert "possible zip bomb" in problem.problem
 
 
-def test_cli_refuses_the_zip_bomb_quickly(world_db: Path, zip_bomb: bytes, tmp_path: Path, capsys) -> None:
+def test_cli_refuses_the_zip_bomb_without_unpacking(
+    world_db: Path, zip_bomb: bytes, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
     (path,) = write_files(tmp_path, {"book.xlsx": zip_bomb})
     state = file_state(world_db)
     started = time.perf_counter()
     assert main(["import", "--db", str(world_db), path]) == 1
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < HANG_GUARD_SECONDS
     err = capsys.readouterr().err
     assert "the workbook would unpack to" in err and "Traceback" not in err
     assert file_state(world_db) == state
