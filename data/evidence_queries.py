@@ -9,8 +9,9 @@ end (default: the last quarter end on or before today, as `scoring.last_quarter_
 Levels follow METHODOLOGY.md section 1: the level of a request at a date `t` uses only
 rows dated on or before `t`:
 
-* FULL: at least one disclosure row, and every such row complete;
-* PARTIAL: at least one disclosure row, and some row incomplete;
+* FULL: at least one factory disclosed, and every factory's state complete (a factory's
+  state is its latest disclosure row for the request, so a partial can be completed later);
+* PARTIAL: at least one factory disclosed, and some factory's state incomplete;
 * DUE_DILIGENCE: no disclosure row but a due-diligence record;
 * NONE: neither.
 """
@@ -44,7 +45,6 @@ _REQUEST_FACTS = """
 request_facts AS (
     SELECT r.request_id, r.company_id, r.scope, r.due_on,
            min(d.disclosed_on) AS first_disclosed_on,
-           min(d.disclosed_on) FILTER (WHERE NOT d.complete) AS first_incomplete_on,
            (SELECT min(g.recorded_on) FROM due_diligence g WHERE g.request_id = r.request_id)
                AS first_due_diligence_on
     FROM scoped_requests r
@@ -138,13 +138,27 @@ def request_levels_by_quarter(
     sql = f"""
     WITH {_UNTIL}, {_REQUESTS}, {_REQUEST_FACTS},
     {_quarters("SELECT min(due_on) FROM scoped_requests")},
+    -- Each disclosure row is a factory's state from its date until the factory's next row.
+    factory_states AS (
+        SELECT d.request_id, d.complete, d.disclosed_on AS since,
+               lead(d.disclosed_on) OVER (PARTITION BY d.request_id, d.factory_id ORDER BY d.disclosed_on)
+                   AS replaced_on
+        FROM disclosures d JOIN scoped_requests r USING (request_id)
+    ),
+    partial_at AS (
+        SELECT DISTINCT q.quarter_end, s.request_id
+        FROM quarters q JOIN factory_states s
+          ON NOT s.complete AND s.since <= q.quarter_end
+         AND (s.replaced_on IS NULL OR s.replaced_on > q.quarter_end)
+    ),
     levelled AS (
         SELECT q.quarter_end,
-               CASE WHEN f.first_incomplete_on <= q.quarter_end THEN 'PARTIAL'
+               CASE WHEN p.request_id IS NOT NULL THEN 'PARTIAL'
                     WHEN f.first_disclosed_on <= q.quarter_end THEN 'FULL'
                     WHEN f.first_due_diligence_on <= q.quarter_end THEN 'DUE_DILIGENCE'
                     ELSE 'NONE' END AS level
         FROM quarters q JOIN request_facts f ON f.due_on <= q.quarter_end
+        LEFT JOIN partial_at p ON p.quarter_end = q.quarter_end AND p.request_id = f.request_id
     ),
     totals AS (SELECT quarter_end, count(*) AS due_requests FROM levelled GROUP BY quarter_end),
     levels AS (SELECT * FROM (VALUES ('FULL', 1), ('PARTIAL', 2), ('DUE_DILIGENCE', 3), ('NONE', 4)) v(level, o))

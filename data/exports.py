@@ -39,10 +39,18 @@ def header_line(what: str, as_of: date, methodology: str | None, generated: date
     )
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def is_formula(text: str) -> bool:
-    """Would a spreadsheet (Excel, LibreOffice, Sheets) read this cell as a formula or DDE?"""
+    """Would a spreadsheet (Excel, LibreOffice, Sheets) read this cell as a formula or DDE?
+
+    A plain number such as a negative longitude ("-106.385") is read as that number, not as
+    a formula, so it is left as it is."""
     if text.startswith(("\t", "\r")):
         return True
+    if _NUMBER.fullmatch(text):
+        return False
     return _LEADING.sub("", text).startswith(FORMULA_STARTS)
 
 

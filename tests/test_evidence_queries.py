@@ -75,6 +75,23 @@ def test_level_shares_per_quarter(con: duckdb.DuckDBPyConnection, quarter: str, 
     assert _levels(df, quarter) == expected
 
 
+def test_a_completed_partial_disclosure_counts_as_full_from_its_completion() -> None:
+    """A factory's state is its latest row (METHODOLOGY.md section 1): R2's F4 was disclosed
+    incomplete on 2021-08-10 and completed on 2021-11-15, so R2 is PARTIAL at 2021-09-30 and
+    FULL from 2021-12-31 on; the shares follow."""
+    w = worked_example_world()
+    w.disclosure("R2", "F4", "2021-11-15", True)
+    c = w.connect()
+    try:
+        df = q.request_levels_by_quarter(c.cursor(), ["EX"], UNTIL)
+    finally:
+        c.close()
+    assert _levels(df, "2021-09-30")["PARTIAL"] == (2, 50.0)
+    assert _levels(df, "2021-12-31") == {
+        "FULL": (2, 50.0), "PARTIAL": (1, 25.0), "DUE_DILIGENCE": (1, 25.0), "NONE": (0, 0.0)
+    }  # fmt: skip
+
+
 def test_level_series_starts_at_first_due_quarter_and_shares_add_up(con: duckdb.DuckDBPyConnection) -> None:
     df = q.request_levels_by_quarter(con.cursor(), ["EX"], UNTIL)
     quarters = sorted(df["quarter_end"].dt.date.unique())

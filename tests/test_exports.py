@@ -20,6 +20,9 @@ from data import exports, pseudonyms
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+1", "'+1+1"),
         ("-2+3", "'-2+3"),
+        ("-106.385", "-106.385"),  # a plain number (a longitude) is a number, not a formula
+        ("+1e5", "+1e5"),
+        ("-1-1", "'-1-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("Company A", "Company A"),
