@@ -101,6 +101,8 @@ def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) ->
     pager = at.selectbox(key="links_page")
     assert pager.options[0] == f"1–200 of {len(every):,}"
     table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
+    assert table["factory_page"].str.startswith("factory?factory=").all()  # each row links its factory
+    table = table.drop(columns="factory_page")
     assert table.reset_index(drop=True).equals(every.head(200).reset_index(drop=True))
     pager.set_value(2).run()
     table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
