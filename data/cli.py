@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +36,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     store.create_database(path, fill, force=args.force)
     what = f"demo data (scale {args.scale})" if args.demo else "an empty schema"
     print(f"created {path} with {what}")
+    _warm(path)
     return 0
+
+
+def _warm(path: Path) -> None:
+    """Score the new file's series now, so the dashboard's first page is not the one to wait."""
+    from data import series_cache
+
+    started = time.monotonic()
+    if series_cache.warm(path):
+        print(
+            f"scored every company's quarterly series for the dashboard ({time.monotonic() - started:.1f} s)"
+        )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -124,6 +137,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(line)
         if not args.dry_run:
             print(importer.effective_date_message(plan.as_of))
+    if not args.dry_run:
+        _warm(path)
     return 0
 
 

@@ -100,7 +100,7 @@ def add(
             [who, f"{expectation_id}: {affiliate_id} expects {what} {target} of {company_id} by {due_on}"],
         )
 
-    store.publish(path, change)
+    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
     return expectation_id
 
 

@@ -166,7 +166,7 @@ def rotate_key(path: Path, *, who: str) -> None:
             [who, "new presentation key: every pseudonym changes"],
         )
 
-    store.publish(path, change)
+    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
 
 
 # ---------------------------------------------------------------- the mapping

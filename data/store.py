@@ -156,13 +156,19 @@ def create_database(
 
 
 def publish(
-    path: Path, change: Callable[[duckdb.DuckDBPyConnection], T], *, keep: int = DEFAULT_BACKUPS
+    path: Path,
+    change: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    keep: int = DEFAULT_BACKUPS,
+    scores_unchanged: bool = False,
 ) -> T:
     """Apply `change` to a copy of the live file in one transaction, then swap it in.
 
     `change` gets a read-write connection inside an open transaction; if it raises,
     nothing is published and the live file is untouched. The previous live file is
-    kept in `<db>.backups/` (the newest `keep` of them).
+    kept in `<db>.backups/` (the newest `keep` of them). `scores_unchanged` (a change that
+    writes no evidence: accounts, expectations, the presentation key) keeps the score
+    series saved beside the file (data/series_cache.py) for the new file.
     """
     if not path.exists():
         raise StoreError(f"database {path} does not exist; create it with `python -m data init`")
@@ -180,8 +186,13 @@ def publish(
             except BaseException:
                 con.close()
                 raise
+            before = file_identity(path)
             _keep_backup(path, keep)
             os.replace(tmp, path)
+            if scores_unchanged:
+                from data import series_cache
+
+                series_cache.carry_over(path, before, file_identity(path))
             return result
         finally:
             _remove(tmp)
@@ -279,7 +290,8 @@ def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> 
             _remove(tmp)
 
 
-def _identity(path: Path) -> tuple[int, int]:
+def file_identity(path: Path) -> tuple[int, int]:
+    """What tells one published file from the next: its inode and modification time."""
     st = os.stat(path)
     return (st.st_ino, st.st_mtime_ns)
 
@@ -305,7 +317,7 @@ class Reader:
             raise StoreError(
                 f"database {self.path} does not exist; create it with `python -m data init --demo`"
             )
-        self._identity = _identity(self.path)
+        self._identity = file_identity(self.path)
         self._con = duckdb.connect(str(self.path), read_only=True)
 
     @property
@@ -315,7 +327,7 @@ class Reader:
     def refresh(self) -> bool:
         """Reopen if the live file was replaced; True when it was."""
         with self._lock:
-            if _identity(self.path) == self._identity:
+            if file_identity(self.path) == self._identity:
                 return False
             # Close first: DuckDB shares one instance per file path within a process, so
             # opening before closing would hand back the replaced file's instance.

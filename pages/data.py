@@ -9,7 +9,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from data import exports, importer, queries, store, templates
+from data import exports, importer, queries, series_cache, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, nav
@@ -82,6 +82,11 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
         st.text("\n".join(str(p) for p in applied.errors[:20]))
         return
     cache.clear()
+    with st.spinner("Scoring every company for the dashboard's pages…"):
+        try:
+            series_cache.warm(store.db_path())
+        except Exception:  # only a cold first page: the import itself is done
+            log.exception("scoring the new series failed")
     summary = [
         f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
         for t, c in applied.counts.items()

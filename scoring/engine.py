@@ -176,6 +176,33 @@ def score(
     evidence = evidence.restrict(company_ids)
     if grid.empty or evidence.companies.empty:
         return _empty_scores()
+    if len(evidence.companies) > BATCH_COMPANIES:
+        # Companies are scored independently: a batch at a time bounds the (dates × items)
+        # arrays, which at scale 1000 would otherwise take about a gigabyte at once.
+        return pd.concat(
+            [_score_all(part, grid) for part in _batches(evidence, BATCH_COMPANIES)], ignore_index=True
+        )
+    return _score_all(evidence, grid)
+
+
+BATCH_COMPANIES = 2000
+"""Companies scored at once by `score()`; the series is the same for any batch size."""
+
+
+def _batches(evidence: Evidence, size: int) -> Iterator[Evidence]:
+    """The evidence split into groups of `size` companies in company_id order."""
+    companies = evidence.companies["company_id"].sort_values(kind="stable").astype("str").to_numpy()
+    batch_of = {company: i // size for i, company in enumerate(companies)}
+    tables = evidence.tables()
+    numbers = {name: df["company_id"].map(batch_of).to_numpy() for name, df in tables.items()}
+    for batch in range((len(companies) + size - 1) // size):
+        yield Evidence(
+            **{name: df[numbers[name] == batch].reset_index(drop=True) for name, df in tables.items()}
+        )
+
+
+def _score_all(evidence: Evidence, grid: pd.DataFrame) -> pd.DataFrame:
+    """`score()` of every company of `evidence` at once."""
     # Company numbers in company_id order: the output needs no sort.
     companies = evidence.companies["company_id"].sort_values(kind="stable").reset_index(drop=True)
     series = _Series(grid, companies)

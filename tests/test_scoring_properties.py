@@ -285,3 +285,17 @@ def test_explain_matches_score_on_demo_world(demo_evidence: scoring.Evidence) ->
             for a, b in ((x.sct, row["sct"]), (x.fi, row["fi"]), (x.overall, row["overall"])):
                 assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-9)
             assert len(x.requests) == (demo_evidence.disclosure_requests["company_id"] == company).sum()
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v2"])
+@pytest.mark.parametrize("batch", [1, 3, 7])
+def test_scoring_in_batches_of_companies_gives_the_same_series(
+    demo_evidence: scoring.Evidence, methodology: str, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large worlds are scored a batch of companies at a time (to bound memory): the same frame."""
+    dates = scoring.series_dates(demo_evidence)
+    whole = scoring.score(demo_evidence, dates, methodology)
+    monkeypatch.setattr(engine, "BATCH_COMPANIES", batch)
+    batched = scoring.score(demo_evidence, dates, methodology)
+    assert len(demo_evidence.companies) > batch
+    pd.testing.assert_frame_equal(batched, whole)

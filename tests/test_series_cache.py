@@ -1,4 +1,4 @@
-"""Every company's series kept on disk beside the database file (ui/series_cache.py)."""
+"""Every company's series kept on disk beside the database file (data/series_cache.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import scoring
+from data import series_cache
 from tests import apptest
-from ui import series_cache
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +77,55 @@ def test_a_new_server_reads_the_scores_from_disk(
     again = apptest.open_page("overview", role="admin")
     assert not again.exception, [e.value for e in again.exception]
     pd.testing.assert_frame_equal(again.dataframe[0].value, first.dataframe[0].value)
+
+
+def _saved(db: Path) -> list[str]:
+    return sorted(p.name for p in db.parent.glob(f"{db.name}.series-*.parquet"))
+
+
+def test_init_and_import_save_the_series_for_the_new_file(tmp_path: Path, capsys) -> None:
+    """A new server's first page after `init` or an import reads the series, it does not score it."""
+    from data import cli, store
+
+    db = tmp_path / "cpt.duckdb"
+    assert cli.main(["init", "--demo", "--db", str(db)]) == 0
+    assert "scored every company's quarterly series for the dashboard" in capsys.readouterr().out
+    saved = _saved(db)
+    assert saved == [series_cache.cache_path(db, store.file_identity(db), "in-force").name]
+    back = series_cache.load(db, store.file_identity(db), "in-force")
+    with duckdb.connect(str(db), read_only=True) as con:
+        evidence = scoring.load_evidence(con)
+    pd.testing.assert_frame_equal(back, scoring.score(evidence, scoring.series_dates(evidence)))
+    assert series_cache.warm(db) is False  # already saved: nothing scored
+
+
+def test_a_publish_without_new_evidence_keeps_the_saved_series(tmp_path: Path) -> None:
+    """Adding an account, an expectation or a new presentation key changes no score:
+    the saved series follows the new file instead of being scored again."""
+    from data import accounts, demo, pseudonyms, store
+
+    db = tmp_path / "cpt.duckdb"
+    store.create_database(db, demo.fill_demo)
+    assert series_cache.warm(db) is True
+    before = series_cache.load(db, store.file_identity(db), "in-force")
+    accounts.add_user(db, "new-affiliate", "a long enough passphrase 1", "affiliate",
+                      affiliate_id="AF001", who="test")  # fmt: skip
+    pseudonyms.rotate_key(db, who="test")
+    assert series_cache.load(db, store.file_identity(db), "in-force", peek=True) is True
+    assert series_cache.warm(db) is False
+    pd.testing.assert_frame_equal(series_cache.load(db, store.file_identity(db), "in-force"), before)
+    assert len(_saved(db)) == 1
+
+
+def test_an_import_makes_a_new_series(tmp_path: Path) -> None:
+    from data import demo, store
+
+    db = tmp_path / "cpt.duckdb"
+    store.create_database(db, demo.fill_demo)
+    series_cache.warm(db)
+    first = store.file_identity(db)
+    store.publish(db, lambda con: con.execute("DELETE FROM due_diligence"))
+    assert series_cache.load(db, store.file_identity(db), "in-force", peek=True) is None
+    assert series_cache.warm(db) is True
+    assert _saved(db) == [series_cache.cache_path(db, store.file_identity(db), "in-force").name]
+    assert store.file_identity(db) != first

@@ -18,9 +18,9 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import contract_queries, demo, pseudonyms, queries, store
+from data import contract_queries, demo, pseudonyms, queries, series_cache, store
 from scoring import params, summary
-from ui import auth, present, series_cache
+from ui import auth, present
 
 
 class NotAvailable(Exception):

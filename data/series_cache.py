@@ -10,6 +10,12 @@ and every server process (a restart, a second replica) reads it back instead of
 scoring again. A replaced file (an import publishes a new one) has another identity,
 so an old file is never read; files of older identities are removed when a new one
 is written. A directory that cannot be written only means no disk cache.
+
+The files are also made when a file is published, so the first page after a restart or
+an import is warm: `warm()` scores the in-force series of a new file (`python -m data
+init` and `import`), and a publish that leaves the evidence as it was (accounts,
+expectations, the presentation key) renames the files to the new identity
+(`carry_over()`) instead of scoring again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from scoring import params
 
 _DTYPES = b"cpt_dtypes"
 SCORING = Path(__file__).resolve().parent.parent / "scoring"
@@ -74,6 +82,41 @@ def load(
         elif str(scores[column].dtype) != dtype:
             scores[column] = scores[column].astype(dtype)
     return scores
+
+
+def carry_over(db: str | Path, before: object, after: object) -> None:
+    """Give the series files of identity `before` the identity `after` (same evidence)."""
+    for methodology in (params.IN_FORCE, *params.VERSIONS):
+        old, new = cache_path(db, before, methodology), cache_path(db, after, methodology)
+        if old is not None and new is not None and old != new:
+            with contextlib.suppress(OSError):
+                os.replace(old, new)
+
+
+def warm(db: str | Path, methodology: str = params.IN_FORCE) -> bool:
+    """Score every company of the file at `db` and save the series, unless it is saved
+    already. True when a series was scored. Companies are scored in batches, so the peak
+    memory stays about that of reading the evidence."""
+    import duckdb
+
+    import scoring
+    from data import store
+
+    path = Path(db)
+    identity = store.file_identity(path)
+    if load(path, identity, methodology, peek=True):
+        return False
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if store.file_identity(path) != identity:  # replaced meanwhile: the next reader scores it
+            return False
+        evidence = scoring.load_evidence(con)
+    finally:
+        con.close()
+    scores = scoring.score(evidence, scoring.series_dates(evidence), methodology)
+    del evidence
+    save(path, identity, methodology, scores)
+    return True
 
 
 def save(db: str | Path, identity: object, methodology: str, scores: pd.DataFrame) -> None:
