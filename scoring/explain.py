@@ -101,17 +101,21 @@ def _request_reason(row: pd.Series, m: params.Methodology) -> str:
     )
 
 
-def _request_evidence(request_id: str, evidence: Evidence, as_of: pd.Timestamp) -> str:
+def _request_evidence(evidence: Evidence, as_of: pd.Timestamp) -> dict[str, str]:
+    """What each request of `evidence` had received by `as_of`, in words (one pass per table)."""
+    parts: dict[str, list[str]] = {}
     disclosures = evidence.disclosures
-    rows = disclosures[(disclosures["request_id"] == request_id) & (disclosures["disclosed_on"] <= as_of)]
-    parts = [
-        f"{r.factory_id} {'complete' if r.complete else 'incomplete'} {_day(r.disclosed_on)}"
-        for r in rows.sort_values(["disclosed_on", "factory_id"]).itertuples()
-    ]
+    rows = disclosures[disclosures["disclosed_on"] <= as_of].sort_values(
+        ["disclosed_on", "factory_id"], kind="stable"
+    )
+    for r in rows.itertuples():
+        parts.setdefault(r.request_id, []).append(
+            f"{r.factory_id} {'complete' if r.complete else 'incomplete'} {_day(r.disclosed_on)}"
+        )
     dd = evidence.due_diligence
-    dd_rows = dd[(dd["request_id"] == request_id) & (dd["recorded_on"] <= as_of)]
-    parts += [f"due diligence {_day(r.recorded_on)}" for r in dd_rows.sort_values("recorded_on").itertuples()]
-    return "; ".join(parts) or "no response"
+    for r in dd[dd["recorded_on"] <= as_of].sort_values("recorded_on", kind="stable").itertuples():
+        parts.setdefault(r.request_id, []).append(f"due diligence {_day(r.recorded_on)}")
+    return {request: "; ".join(texts) for request, texts in parts.items()}
 
 
 def _case_reason(row: pd.Series, m: params.Methodology) -> str:
@@ -153,7 +157,8 @@ def explain(
     requests["credit"] = requests["credit"].where(scored, np.nan)
     requests["points"] = requests["weight"] * requests["credit"]
     requests["late_factor_applied"] = requests["late_factor_applied"].fillna(False).astype(bool) & scored
-    requests["evidence"] = [_request_evidence(r, own, ts) for r in requests["request_id"]]
+    said = _request_evidence(own, ts)
+    requests["evidence"] = [said.get(r, "no response") for r in requests["request_id"]]
     requests["reason"] = [_request_reason(r, m) for _, r in requests.iterrows()]
 
     # Cases: severity summary, findings and events dated on or before as_of.
