@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from data import sessions
+from ui import warmup
 
 COOKIE_PATH = "/"
 
@@ -62,6 +63,7 @@ async def clear_cookie(request: Request) -> Response:
 
 
 sessions.HTTP_COOKIE_ROUTES = True
+warmup.start()  # imports and Plotly's first figure, before the first visitor asks for them
 app = st.App(
     "app.py",
     routes=[
