@@ -16,10 +16,12 @@ pass over every page (and its peak, VmHWM), and N simultaneous signed-in session
 (median and worst settled time, errors, server CPU seconds per flow from
 /proc/<pid>/stat).
 
---app-dir runs the server from another checkout (e.g. `git worktree add /tmp/base
-<commit>`) so the page before a change can be measured on the same database as a
-baseline. Results go to the "Browser: <label>" section of bench/RESULTS.md. The
-targets (DESIGN.md, issue 15) are recorded, not asserted.
+--baseline REV measures the same pages and sessions, in the same run and on the same
+databases, with the code of git revision REV (checked out once with `git worktree
+add` under --db-dir), at the scales up to --baseline-max-scale: the "before" columns.
+--app-dir runs everything from another checkout instead. Results go to the
+"Browser: <label>" section of bench/RESULTS.md. The targets (DESIGN.md, issue 15)
+are recorded, not asserted.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ PAGES = {
     "compare": "company=CO0001,CO0007,CO0010",
     "transparency": "",
     "improvement": "",
+    "contracts": "",
+    "changes": "",
+    "accounts": "",
 }
 PAYLOAD_BUDGET = 1_000_000  # bytes per page load at scale 40
 
@@ -326,69 +331,96 @@ def fmt_s(values: list[float]) -> str:
     return "never" if m == float("inf") else f"{m:.2f} s"
 
 
-def report(label: str, args, per_scale: dict, sessions: list[dict], load: tuple[float, float]) -> str:
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(
+    label: str,
+    args,
+    per_scale: dict,
+    sessions: list[dict],
+    load: tuple[float, float],
+    before: dict | None = None,
+    sessions_before: list[dict] | None = None,
+) -> str:
     now = datetime.now(UTC)
+    before = before or {}
+    base = f" beside the baseline {args.baseline} (same run, same databases)" if args.baseline else ""
     lines = [
-        f"Measured {now:%Y-%m-%d %H:%M} UTC by `bench/bench_browser.py` ({label}); headless Chromium "
-        f"({CHROMIUM}) signed in as {USER}; {os.cpu_count()} cores, Python {platform.python_version()}. "
-        f"The machine was shared with other work while measuring (load average {load[0]:.1f} at the start, "
-        f"{load[1]:.1f} at the end), so times are noisy; the websocket bytes and the server's CPU seconds "
-        f"per page load (from /proc/<pid>/stat) depend far less on the load. Median of {args.repeat}; cold = "
-        "first visit on a fresh server (signed in on the Data page first), warm = the same page again.",
+        f"Measured {now:%Y-%m-%d %H:%M} UTC by `bench/bench_browser.py` ({label}){base}; headless Chromium "
+        f"({CHROMIUM}) signed in as {USER}; {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end. Median of {args.repeat}; "
+        "cold = first visit on a fresh server (signed in on the Data page first; the series saved beside "
+        "the database file is read, as on any restart), warm = the same page again. Settled = the app "
+        "root's script state is notRunning, every chart is drawn and the DOM has been quiet for 300 ms "
+        "(the time of the last change is reported). Server CPU = the server process's CPU seconds for "
+        "the page load (from /proc/<pid>/stat).",
         "",
     ]
     for scale, (data, mem, note) in per_scale.items():
+        prev, prev_mem = before.get(scale, ({}, None))
         lines += [
             f"Scale {scale}" + (f" (database {note})" if note else "") + ":",
             "",
-            "| page | warm | cold | websocket warm | websocket cold | server CPU warm | server CPU cold | targets |",
-            "|---|---|---|---|---|---|---|---|",
+            "| page | warm | cold | websocket warm | websocket cold | server CPU warm | server CPU cold | targets |"
+            + (" before: warm / cold / websocket cold |" if prev else ""),
+            "|---|---|---|---|---|---|---|---|" + ("---|" if prev else ""),
         ]
         for name, rec in data.items():
-            warm, cold = statistics.median(rec["warm"]), statistics.median(rec["cold"])
-            wb, cb = statistics.median(rec["warm_bytes"]), statistics.median(rec["cold_bytes"])
+            warm, cold = _median(rec["warm"]), _median(rec["cold"])
+            wb, cb = _median(rec["warm_bytes"]), _median(rec["cold_bytes"])
             if scale <= 40:
                 ok = warm < 1.5 and cold < 3 and max(wb, cb) < PAYLOAD_BUDGET
                 verdict = "met" if ok else "MISSED"
             else:
                 verdict = "met" if warm < 5 else "MISSED"
-            cpu = {
-                k: f"{statistics.median(rec[k]):.2f} s" if rec.get(k) else "–"
-                for k in ("warm_cpu", "cold_cpu")
-            }
-            lines.append(
-                f"| {name} | {fmt_s(rec['warm'])} | {fmt_s(rec['cold'])} | {wb / 1e3:.0f} kB | {cb / 1e3:.0f} kB "
+            cpu = {k: f"{_median(rec[k]):.2f} s" if rec.get(k) else "–" for k in ("warm_cpu", "cold_cpu")}
+            row = (
+                f"| {name} | {fmt_s(rec['warm'])} | {fmt_s(rec['cold'])} | {wb / 1e3:,.0f} kB | {cb / 1e3:,.0f} kB "
                 f"| {cpu['warm_cpu']} | {cpu['cold_cpu']} | {verdict} |"
             )
+            if prev:
+                p = prev.get(name)
+                row += (
+                    f" {fmt_s(p['warm'])} / {fmt_s(p['cold'])} / {_median(p['cold_bytes']) / 1e3:,.0f} kB |"
+                    if p
+                    else " – |"
+                )
+            lines.append(row)
         if mem:
             limit = 600 if scale <= 40 else 2048
             lines += [
                 "",
                 f"Server memory after one pass over these pages: {mem[0]:.0f} MB resident, peak {mem[1]:.0f} MB "
-                f"(target < {limit} MB: {'met' if mem[1] < limit else 'MISSED'}).",
+                f"(target < {limit} MB: {'met' if mem[1] < limit else 'MISSED'})"
+                + (f"; before: {prev_mem[0]:.0f} MB, peak {prev_mem[1]:.0f} MB." if prev_mem else "."),
             ]
         lines.append("")
     lines.append(
         "Targets: settled < 1.5 s warm and < 3 s cold and websocket < 1 MB per page at scale ≤ 40; "
         "< 5 s warm at scale 1000."
     )
-    if sessions:
+    for title, rows in (("", sessions), (f" (baseline {args.baseline})", sessions_before or [])):
+        if not rows:
+            continue
         lines += [
             "",
-            f"Simultaneous sessions at scale {args.sessions_scale} (one Chromium, one context each, on one "
-            "server whose caches were filled by one flow first): each signs in, opens the overview, then a "
-            "company page. Settled times of those two pages:",
+            f"Simultaneous sessions at scale {args.sessions_scale}{title} (one Chromium, one context each, on "
+            "one server whose caches were filled by one flow first): each signs in, opens the overview, then "
+            "a company page. Settled times of those two pages:",
             "",
             "| sessions | median | worst | errors | server CPU per flow | wall | server RSS after | target |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for r in sessions:
+        for r in rows:
             errors = len(r["errors"])
             target = "met" if r["worst"] < 10 and not errors else "MISSED"
             lines.append(
                 f"| {r['n']} | {r['median']:.2f} s | {r['worst']:.2f} s | {errors} | {r['cpu_per_flow']:.2f} s "
                 f"| {r['wall']:.1f} s | {r['rss']:.0f} MB | {target} |"
             )
+    if sessions:
         lines += ["", "Target: 25 sessions with a worst settled time < 10 s and no error."]
     return "\n".join(lines)
 
@@ -401,8 +433,11 @@ async def amain(args) -> str:
 
     load_start = os.getloadavg()[0]
     per_scale = {}
+    before: dict = {}
     sessions: list[dict] = []
+    sessions_before: list[dict] = []
     app_dir = Path(args.app_dir).resolve()
+    base_dir = checkout(args.baseline, Path(args.db_dir), log) if args.baseline else None
     async with async_playwright() as p:
         for scale in args.scale:
             db, note = database(scale, Path(args.db_dir), log)
@@ -410,11 +445,33 @@ async def amain(args) -> str:
             data = await page_runs(p, db, app_dir, args.repeat, args.timeout, log)
             mem = await memory_pass(p, db, app_dir, args.timeout) if not args.no_memory else None
             per_scale[scale] = (data, mem, note)
+            if base_dir is not None and scale <= args.baseline_max_scale:
+                log(f"scale {scale}: pages, baseline {args.baseline}")
+                base = await page_runs(p, db, base_dir, args.repeat, args.timeout, log)
+                base_mem = await memory_pass(p, db, base_dir, args.timeout) if not args.no_memory else None
+                before[scale] = (base, base_mem)
         if args.sessions:
             db, _ = database(args.sessions_scale, Path(args.db_dir), log)
             log(f"scale {args.sessions_scale}: sessions {args.sessions}")
             sessions = await sessions_run(p, db, app_dir, args.sessions, args.timeout, log)
-    return report(args.label, args, per_scale, sessions, (load_start, os.getloadavg()[0]))
+            if base_dir is not None:
+                log(f"scale {args.sessions_scale}: sessions {args.sessions}, baseline {args.baseline}")
+                sessions_before = await sessions_run(p, db, base_dir, args.sessions, args.timeout, log)
+    return report(
+        args.label, args, per_scale, sessions, (load_start, os.getloadavg()[0]), before, sessions_before
+    )
+
+
+def checkout(rev: str, where: Path, log) -> Path:
+    """A worktree of git revision `rev` (the baseline's code), made once and reused."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()  # fmt: skip
+    path = where / f"cpt-bench-baseline-{sha}"
+    if not (path / "app.py").exists():
+        subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), sha], cwd=ROOT,
+                       check=True, capture_output=True)  # fmt: skip
+        log(f"baseline {rev} ({sha}) checked out in {path}")
+    return path
 
 
 def main() -> int:
@@ -426,12 +483,17 @@ def main() -> int:
     parser.add_argument("--db-dir", default="/tmp")
     parser.add_argument("--app-dir", default=str(ROOT))
     parser.add_argument("--label", default="this version")
+    parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV (the page before)")
+    parser.add_argument("--baseline-max-scale", type=int, default=40)
     parser.add_argument(
         "--timeout", type=float, default=240, help="seconds before a page counts as never settled"
     )
+    parser.add_argument("--pages", nargs="+", choices=list(PAGES), help="only these pages (default: all)")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
+    for name in set(PAGES) - set(args.pages or PAGES):
+        del PAGES[name]
     if not os.path.exists(CHROMIUM):
         print(f"bench_browser: no Chromium at {CHROMIUM}; skipped")
         return 0
