@@ -379,7 +379,9 @@ def report(
     lines = [
         f"Measured {now:%Y-%m-%d %H:%M} UTC by `bench/bench_browser.py` ({label}){base}; headless Chromium "
         f"({CHROMIUM}) signed in as {USER}; {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end. Median of {args.repeat}; "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end. Median of {args.repeat}"
+        + (f" ({args.repeat_large} above scale 40)" if args.repeat_large else "")
+        + "; "
         "cold = first visit on a fresh server (signed in on the Data page first; the series saved beside "
         "the database file is read, as on any restart), warm = the same page again (a reload), warm by "
         f"link = from the {LINK_FROM} page, a click on the page's sidebar link (how people move between "
@@ -474,7 +476,8 @@ async def amain(args) -> str:
         for scale in args.scale:
             db, note = database(scale, Path(args.db_dir), log)
             log(f"scale {scale}: pages")
-            data = await page_runs(p, db, app_dir, args.repeat, args.timeout, log)
+            repeat = args.repeat if scale <= 40 or args.repeat_large is None else args.repeat_large
+            data = await page_runs(p, db, app_dir, repeat, args.timeout, log)
             mem = await memory_pass(p, db, app_dir, args.timeout) if not args.no_memory else None
             per_scale[scale] = (data, mem, note)
             if base_dir is not None and scale <= args.baseline_max_scale:
@@ -510,6 +513,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 40])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat-large", type=int, help="repetitions at scales above 40 (default: --repeat)")
     parser.add_argument("--sessions", type=int, nargs="*", default=[10, 25])
     parser.add_argument("--sessions-scale", type=int, default=40)
     parser.add_argument("--db-dir", default="/tmp")
