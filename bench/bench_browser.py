@@ -375,7 +375,12 @@ def report(
 ) -> str:
     now = datetime.now(UTC)
     before = before or {}
-    base = f" beside the baseline {args.baseline} (same run, same databases)" if args.baseline else ""
+    base = (
+        f" beside the baseline {args.baseline} (same run, same databases, median of "
+        f"{args.baseline_repeat or args.repeat})"
+        if args.baseline
+        else ""
+    )
     lines = [
         f"Measured {now:%Y-%m-%d %H:%M} UTC by `bench/bench_browser.py` ({label}){base}; headless Chromium "
         f"({CHROMIUM}) signed in as {USER}; {os.cpu_count()} cores, Python {platform.python_version()}; "
@@ -482,7 +487,7 @@ async def amain(args) -> str:
             per_scale[scale] = (data, mem, note)
             if base_dir is not None and scale <= args.baseline_max_scale:
                 log(f"scale {scale}: pages, baseline {args.baseline}")
-                base = await page_runs(p, db, base_dir, args.repeat, args.timeout, log)
+                base = await page_runs(p, db, base_dir, args.baseline_repeat or repeat, args.timeout, log)
                 base_mem = await memory_pass(p, db, base_dir, args.timeout) if not args.no_memory else None
                 before[scale] = (base, base_mem)
         if args.sessions:
@@ -521,6 +526,9 @@ def main() -> int:
     parser.add_argument("--label", default="this version")
     parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV (the page before)")
     parser.add_argument("--baseline-max-scale", type=int, default=40)
+    parser.add_argument(
+        "--baseline-repeat", type=int, help="repetitions of the baseline (default: as measured)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=240, help="seconds before a page counts as never settled"
     )
