@@ -1151,15 +1151,17 @@ def _table_ddl(table: Table) -> str:
 
 
 def _company_rows(con: duckdb.DuckDBPyConnection, name: str, companies: list[str]) -> pd.DataFrame:
-    """The rows of table `name` that belong to `companies` (ids bound as a list parameter)."""
-    cols = ", ".join(TABLES[name].column_names)
+    """The rows of table `name` that belong to `companies` (relation API: the ids are a registered
+    frame, semi-joined on the owning column or through the owning table)."""
+    owners = con.from_df(pd.DataFrame({"company_id": pd.Series(companies, dtype=object)}))
     through = _OWNED_THROUGH[name]
     if through is None:
-        where = "list_contains($ids, company_id)"
+        rows = con.table(name).join(owners, "company_id", how="semi")
     else:
         parent, key = through
-        where = f"{key} IN (SELECT {key} FROM {parent} WHERE list_contains($ids, company_id))"  # noqa: S608
-    return con.execute(f"SELECT {cols} FROM {name} WHERE {where}", {"ids": companies}).df()  # noqa: S608
+        keys = con.table(parent).join(owners, "company_id", how="semi").select(duckdb.ColumnExpression(key))
+        rows = con.table(name).join(keys, key, how="semi")
+    return rows.select(*(duckdb.ColumnExpression(c) for c in TABLES[name].column_names)).df()
 
 
 def _staged_copy(

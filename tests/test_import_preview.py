@@ -33,8 +33,11 @@ def cells(db: Path, table: str, keys: list[tuple[str, ...]]) -> dict[tuple[str, 
     t = TABLES[table]
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cols = ", ".join(f"CAST({c} AS VARCHAR)" for c in t.column_names)
-        rows = con.execute(f"SELECT {cols} FROM {table}").fetchall()  # noqa: S608 (names from TABLES)
+        rows = (
+            con.table(table)
+            .select(*(duckdb.ColumnExpression(c).cast(str) for c in t.column_names))
+            .fetchall()
+        )
     finally:
         con.close()
     wanted = set(keys)
