@@ -56,9 +56,24 @@ def by_country(factories: pd.DataFrame) -> pd.DataFrame:
     return out[out["iso3"].notna()].reset_index(drop=True)
 
 
-def factory_map(factories: pd.DataFrame, colour: str = "open_findings", points: bool = True) -> go.Figure:
-    """Choropleth of `colour` per country plus a point per factory with coordinates (when
-    `points`; presentation mode leaves them out, coordinates being as telling as an address)."""
+POINT_LIMIT = 300
+"""Factories drawn as points at most (the first located rows: the list's order, most leverage
+first); the countries are coloured over every factory given. Thousands of points made the
+Supplier transparency page's map 438 kB and slow to draw at scale 40 (bench/RESULTS.md)."""
+
+
+def located_count(factories: pd.DataFrame) -> int:
+    if not {"latitude", "longitude"} <= set(factories.columns):
+        return 0
+    return int((factories["latitude"].notna() & factories["longitude"].notna()).sum())
+
+
+def factory_map(
+    factories: pd.DataFrame, colour: str = "open_findings", points: bool = True, max_points: int | None = None
+) -> go.Figure:
+    """Choropleth of `colour` per country plus a point per factory with coordinates, the first
+    `max_points` (POINT_LIMIT) of them (when `points`; presentation mode leaves them out, coordinates being
+    as telling as an address)."""
     label, scale = COLOUR_BY[colour]
     countries = by_country(factories)
     names = [html.escape(theme_country(c)) for c in countries["country"]]
@@ -79,6 +94,7 @@ def factory_map(factories: pd.DataFrame, colour: str = "open_findings", points: 
     )
     if points and {"latitude", "longitude"} <= set(factories.columns):
         located = factories[factories["latitude"].notna() & factories["longitude"].notna()]
+        located = located.head(POINT_LIMIT if max_points is None else max_points)
         if len(located):
             fig.add_trace(
                 go.Scattergeo(

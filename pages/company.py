@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from charts import report, trajectory
+from charts import report
 from scoring import summary
-from ui import auth, cache, company_view, contract_cache, controls, nav, present
+from ui import auth, cache, company_view, contract_cache, controls, figures, nav, present
 from ui.text import md, md_escape, plain
 
 nav.through_app("company")
@@ -54,11 +54,12 @@ if company_account:  # a company lands on what would raise its score
 
 events = cache.company_evidence_events(version, company_id)
 upto = history[history["as_of"] <= summary.to_timestamp(as_of)]
-fig = trajectory.trajectory(upto, f"{plain(info['name'], 80)}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
-                            events[events["date"] <= summary.to_timestamp(as_of)])  # fmt: skip
-trajectory.add_targets(
-    fig, contract_cache.expectations(version, company_id)
-)  # affiliates' targets (issue 14)
+fig = figures.trajectory(
+    upto,
+    f"{plain(info['name'], 80)}: scores per quarter end ({controls.METHODOLOGY_LABELS[methodology].lower()})",
+    events[events["date"] <= summary.to_timestamp(as_of)],
+    targets=contract_cache.expectations(version, company_id),
+)  # with the affiliates' targets (issue 14)
 if upto[["sct", "fi", "overall"]].notna().any().any():
     st.plotly_chart(fig, key="trajectory", width="stretch")
 else:
@@ -72,23 +73,26 @@ changes = company_view.why_tabs(
 if not company_account:
     company_view.how_to_improve(version, company_id, why, methodology)
 
-st.subheader("What if: the same history under v1 and under v2")
-st.caption(
-    "Rescoring every quarter under one version shows how much of a move comes from the 2022-07-01 methodology change."
-)
-left, right = st.columns(2)
-for col, version_name in ((left, "v1"), (right, "v2")):
-    rescored = cache.company_series(version, version_name, company_id)
-    own = rescored[rescored["as_of"] <= summary.to_timestamp(as_of)]
-    with col:
-        if own[["sct", "fi", "overall"]].notna().any().any():
-            st.plotly_chart(
-                trajectory.trajectory(own, f"Under {version_name} for all dates", height=360),
-                key=f"whatif_{version_name}",
-                width="stretch",
-            )
-        else:
-            st.info("n/a: nothing scorable yet.")
+# Folded, and scored and drawn only when opened (on_change="rerun"): most visits do not open it.
+whatif = st.expander("What if: the same history under v1 and under v2", key="whatif", on_change="rerun")
+with whatif:
+    st.caption(
+        "Rescoring every quarter under one version shows how much of a move comes from the 2022-07-01 methodology change."
+    )
+    if whatif.open:
+        left, right = st.columns(2)
+        for col, version_name in ((left, "v1"), (right, "v2")):
+            rescored = cache.company_series(version, version_name, company_id)
+            own = rescored[rescored["as_of"] <= summary.to_timestamp(as_of)]
+            with col:
+                if own[["sct", "fi", "overall"]].notna().any().any():
+                    st.plotly_chart(
+                        figures.trajectory(own, f"Under {version_name} for all dates", height=360),
+                        key=f"whatif_{version_name}",
+                        width="stretch",
+                    )
+                else:
+                    st.info("n/a: nothing scorable yet.")
 
 st.subheader("Scoring report")
 st.caption("For this company, date and methodology; marked confidential on every page.")

@@ -169,3 +169,55 @@ def test_compare_shows_talking_points_per_company(demo_app: Path) -> None:
     )
     assert "**Improvement action**: " in text and "Will the company commit to it?" in text
     assert not RAW.search(text), RAW.findall(text)[:5]
+
+
+def test_the_what_if_is_folded_and_scored_only_when_opened(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most visits do not open the v1/v2 what-if: it is not scored or drawn until it is opened,
+    and then shows the company's whole history rescored under each version."""
+    import base64
+    import json
+
+    import numpy as np
+
+    import scoring
+    from scoring import engine
+
+    asked: list[str] = []
+    original = engine.score
+
+    def counting(evidence, dates, methodology="in-force", company_ids=None):
+        asked.append(methodology)
+        return original(evidence, dates, methodology, company_ids)
+
+    monkeypatch.setattr(scoring, "score", counting)
+    at = apptest.open_page("company", role="affiliate", company="CO0004")
+    assert not at.exception
+    assert [e.label for e in at.expander if e.label.startswith("What if")] == [
+        "What if: the same history under v1 and under v2"
+    ]
+    assert not [t for t in apptest.chart_titles(at) if t.startswith("Under ")]
+    assert "v1" not in asked and "v2" not in asked
+    at.session_state["whatif"] = True  # the person opens it
+    at.run()
+    assert [t for t in apptest.chart_titles(at) if t.startswith("Under ")] == [
+        "Under v1 for all dates",
+        "Under v2 for all dates",
+    ]
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        evidence = scoring.load_evidence(con, ["CO0004"])
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = spec["layout"]["title"]["text"]
+        if not title.startswith("Under "):
+            continue
+        version = title.split()[1]
+        rescored = original(evidence, scoring.series_dates(evidence), version)
+        drawn = [t for t in spec["data"] if t["name"] == "Overall"][0]["y"]
+        if isinstance(drawn, dict):  # a typed array
+            drawn = np.frombuffer(base64.b64decode(drawn["bdata"]), dtype=drawn["dtype"]).tolist()
+        expected = rescored["overall"].tolist()[: len(drawn)]
+        assert len(drawn) > 4 and np.allclose(
+            np.array(drawn, dtype=float), np.array(expected, dtype=float), equal_nan=True
+        ), version

@@ -338,3 +338,24 @@ def test_factory_map_on_supplier_transparency_equals_sql(demo_app: Path) -> None
     assert not [
         c for c in present.get("plotly_chart") if '"geo"' in c.proto.spec
     ]  # countries are regions there
+
+
+def test_factory_map_points_are_the_most_leveraged_factories_and_countries_count_them_all(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of points made the map heavy: it draws the first POINT_LIMIT located factories
+    of the list (most leverage first), says so, and still colours every country over all."""
+
+    def geo(at) -> dict:
+        [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if '"geo"' in c.proto.spec]
+        return spec
+
+    full = geo(apptest.open_page("transparency", role="affiliate"))
+    assert len(values(full["data"][1]["lat"])) > 5
+    monkeypatch.setattr(charts_map, "POINT_LIMIT", 5)
+    at = apptest.open_page("transparency", role="affiliate")
+    limited = geo(at)
+    assert values(limited["data"][1]["lat"]) == values(full["data"][1]["lat"])[:5]
+    assert limited["data"][0]["z"] == full["data"][0]["z"]  # countries: every factory
+    captions = [c.value for c in at.caption]
+    assert any("the 5 with the most leverage" in c and "drawn as points" in c for c in captions), captions

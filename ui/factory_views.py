@@ -72,3 +72,10 @@ def factory_map(factories: pd.DataFrame, key: str) -> None:
     )
     fig = factory_map_chart.factory_map(factories, colour or "open_findings")
     st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
+    located = factory_map_chart.located_count(factories)
+    if located > factory_map_chart.POINT_LIMIT:
+        st.caption(
+            f"Countries are coloured over all {len(factories):,} disclosed factories; the "
+            f"{factory_map_chart.POINT_LIMIT} with the most leverage of the {located:,} with coordinates "
+            "are drawn as points."
+        )
