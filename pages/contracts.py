@@ -9,7 +9,7 @@ import streamlit as st
 import scoring
 from data import expectations, exports, ical, store
 from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
-from ui import auth, cache, factory_views, links, nav, present
+from ui import auth, cache, controls, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
 
@@ -65,8 +65,15 @@ LABELS = {
 }  # fmt: skip
 
 
-def table(frame, columns: list[str], key: str) -> None:
-    """Only the columns shown reach the browser (no ids, cities or addresses in presentation mode)."""
+ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
+
+
+def table(frame, columns: list[str], key: str, paged: bool = False) -> None:
+    """Only the columns shown reach the browser (no ids, cities or addresses in presentation mode);
+    a long `paged` table a page of ROWS_PER_PAGE rows at a time."""
+    if paged:
+        offset = controls.pager(len(frame), ROWS_PER_PAGE, key=f"{key}_page")
+        frame = frame.iloc[offset : offset + ROWS_PER_PAGE]
     st.dataframe(frame[shown(columns)], key=key, hide_index=True, width="stretch", column_config=LABELS)
 
 
@@ -118,7 +125,7 @@ m[4].metric("Open cases at your factories", int(cases["case_id"].nunique()),
             help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
 
 st.subheader("Contracts")
-table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table")  # fmt: skip
+table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
 behind = cc.factory_list(version, today, None, "leverage", 10_000)
 behind = behind[behind["factory_id"].isin(set(factories["factory_id"]))]
@@ -130,13 +137,14 @@ st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
 if deadlines.empty:
     st.info(md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS))
 else:
-    table(deadlines, ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"], "deadlines_table")  # fmt: skip
+    table(deadlines, ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"], "deadlines_table", paged=True)  # fmt: skip
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
     export = deadlines[shown(["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"])]  # fmt: skip
     d1, d2, _ = st.columns([1, 1, 2])
-    d1.download_button("Download deadlines (CSV)", exports.to_csv(export, header), key="deadlines_csv",
+    # Built on click (every deadline, not only the page shown).
+    d1.download_button("Download deadlines (CSV)", lambda export=export, header=header: exports.to_csv(export, header), key="deadlines_csv",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", ical.deadlines_ics(deadlines, today, with_ids=not presenting),
+    d2.download_button("Add to calendar (.ics)", lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting),
                        key="deadlines_ics", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
                        help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
 
@@ -193,6 +201,9 @@ if st.session_state.pop("expectation_recorded", False):
     st.success("Expectation recorded.")
 
 st.subheader("Contract details")
+if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time
+    st.info("Choose an affiliate above to see the details of one of its contracts.")
+    st.stop()
 labels = {
     row.contract_id: f"{row.company} · {row.start_date:%Y-%m-%d} to {'open' if row.end_date is None or row.end_date != row.end_date else format(row.end_date, '%Y-%m-%d')}"
     + ("" if user.role == "affiliate" else f" · {row.affiliate}")

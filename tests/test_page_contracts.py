@@ -359,3 +359,17 @@ def test_factory_map_points_are_the_most_leveraged_factories_and_countries_count
     assert limited["data"][0]["z"] == full["data"][0]["z"]  # countries: every factory
     captions = [c.value for c in at.caption]
     assert any("the 5 with the most leverage" in c and "drawn as points" in c for c in captions), captions
+
+
+def test_staff_see_contract_details_once_an_affiliate_is_chosen(demo_app: Path) -> None:
+    """Staff see thousands of contracts at scale 40: the details selector lists one affiliate's."""
+    at = apptest.open_page("contracts", role="admin")
+    assert not [s for s in at.selectbox if s.key == "contracts_contract"]
+    assert any("Choose an affiliate above" in i.value for i in at.info)
+    me = apptest.demo_user(demo_app, "affiliate")
+    at.selectbox(key="contracts_affiliate").set_value(me.affiliate_id).run()
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        own = {r[0] for r in con.execute("SELECT contract_id FROM contracts WHERE affiliate_id = ?", [me.affiliate_id]).fetchall()}  # fmt: skip
+    assert set(at.selectbox(key="contracts_contract").options) <= own or len(
+        at.selectbox(key="contracts_contract").options
+    ) == len(own)

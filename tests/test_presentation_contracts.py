@@ -31,8 +31,9 @@ def test_contract_pages_show_nothing_real(demo_app: Path, deferred: dict, role: 
     handle = names_of(demo_app).handle("factory", factory)
     assert f"factory={handle}" in seen["factory"]
     if role == "affiliate":
-        assert any(n.startswith("deadlines_ics") for n in seen) and any(
-            n.startswith("deadlines_csv") for n in seen
+        # both deadline files (built on click) were made and checked
+        assert any(n.startswith("cpt-deadlines-") and n.endswith(".ics") for n in seen) and any(
+            n.startswith("cpt-deadlines-") and n.endswith(".csv") for n in seen
         )
 
 
