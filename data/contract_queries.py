@@ -68,8 +68,11 @@ def viewer_of(user: object | None) -> Viewer:
 _VISIBLE_CONTRACTS = """
 visible_contracts AS (
     SELECT k.* FROM contracts k
-    WHERE $role = 'admin' OR ($role = 'affiliate' AND k.affiliate_id = $aff)
-       OR ($role = 'company' AND k.company_id = $comp)
+    WHERE ($role = 'admin' OR ($role = 'affiliate' AND k.affiliate_id = $aff)
+           OR ($role = 'company' AND k.company_id = $comp))
+      -- a page may narrow (never widen) the view: one affiliate's contracts, or one contract
+      AND (CAST($only_aff AS VARCHAR) IS NULL OR k.affiliate_id = $only_aff)
+      AND (CAST($only_contract AS VARCHAR) IS NULL OR k.contract_id = $only_contract)
 )"""
 # Cases the viewer may see: staff and affiliates every case, a company its own.
 _VISIBLE_CASE = "($role IN ('admin', 'affiliate') OR ($role = 'company' AND {alias}.company_id = $comp))"
@@ -110,7 +113,7 @@ case_status AS (
 
 
 def _run(cur: duckdb.DuckDBPyConnection, sql: str, viewer: Viewer, **params: object) -> pd.DataFrame:
-    values = {**viewer.params(), **params}
+    values = {"only_aff": None, "only_contract": None, **viewer.params(), **params}
     used = {k: v for k, v in values.items() if f"${k}" in sql}
     return cur.execute(sql, used).df()
 
@@ -128,7 +131,9 @@ def _with_company_names(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> 
 # ---------------------------------------------------------------- My contracts
 
 
-def contracts(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
+def contracts(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date, affiliate_id: str | None = None
+) -> pd.DataFrame:
     """The contracts the viewer may see in full: affiliate, company, period, annual spend,
     whether current on `today`, and the product models they cover."""
     sql = f"""
@@ -143,11 +148,17 @@ def contracts(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd
     FROM visible_contracts k JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id)
     ORDER BY current DESC, k.start_date DESC, k.contract_id
     """  # noqa: S608 - constant SQL pieces, values are $parameters
-    return _run(cur, sql, viewer, today=today)
+    return _run(cur, sql, viewer, today=today, only_aff=affiliate_id)
 
 
-def contract_models(cur: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
-    """Product models of the viewer's contracts (one row per contract and model)."""
+def contract_models(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    affiliate_id: str | None = None,
+    contract_id: str | None = None,
+) -> pd.DataFrame:
+    """Product models of the viewer's contracts (one row per contract and model); `affiliate_id`
+    and `contract_id` (here and below) narrow the view to one affiliate's contracts or one contract."""
     sql = f"""
     WITH {_VISIBLE_CONTRACTS}
     SELECT k.contract_id, p.product_model_id, p.name AS product_model, p.category, k.company_id
@@ -155,10 +166,16 @@ def contract_models(cur: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFr
     JOIN product_models p USING (product_model_id)
     ORDER BY k.contract_id, p.name
     """  # noqa: S608
-    return _run(cur, sql, viewer)
+    return _run(cur, sql, viewer, only_aff=affiliate_id, only_contract=contract_id)
 
 
-def model_requests(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
+def model_requests(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    today: date,
+    affiliate_id: str | None = None,
+    contract_id: str | None = None,
+) -> pd.DataFrame:
     """Disclosure requests about the product models of the viewer's contracts, with their
     state on `today`: full / partial (METHODOLOGY.md §1 level: every factory's latest row
     complete, or not), due diligence only, and with no response yet: overdue, due in the
@@ -192,18 +209,20 @@ def model_requests(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) 
     JOIN product_models p USING (product_model_id) JOIN companies c ON c.company_id = r.company_id
     ORDER BY p.name, r.due_on DESC, r.request_id
     """  # noqa: S608
-    return _run(cur, sql, viewer, today=today)
+    return _run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id)
 
 
-def deadlines(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
+def deadlines(
+    cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date, affiliate_id: str | None = None
+) -> pd.DataFrame:
     """Requests about the viewer's contracted product models that are overdue (no response
     after the deadline) or due in the next 90 days (not yet fully answered), soonest first,
     with the viewer's contracts they concern."""
-    requests = model_requests(cur, viewer, today)
+    requests = model_requests(cur, viewer, today, affiliate_id)
     soon = requests["days_to_due"].between(0, HORIZON_DAYS) & (requests["state"] != "full")
     due = requests[(requests["state"] == "overdue") | soon].copy()
     due["deadline"] = due["state"].where(due["state"] == "overdue", "due in the next 90 days")
-    links = contract_models(cur, viewer)
+    links = contract_models(cur, viewer, affiliate_id)
     per_model = links.groupby("product_model_id")["contract_id"].agg(lambda s: ", ".join(sorted(set(s))))
     due["contracts"] = due["product_model_id"].map(per_model)
     columns = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts",
@@ -211,7 +230,13 @@ def deadlines(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd
     return due.sort_values(["due_on", "request_id"])[columns].reset_index(drop=True)
 
 
-def model_factories(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
+def model_factories(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    today: date,
+    affiliate_id: str | None = None,
+    contract_id: str | None = None,
+) -> pd.DataFrame:
     """Factories disclosed for the product models of the viewer's contracts, since when."""
     sql = f"""
     WITH {_VISIBLE_CONTRACTS}, {_MADE_AT},
@@ -222,10 +247,16 @@ def model_factories(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date)
     JOIN product_models p USING (product_model_id)
     ORDER BY p.name, f.tier DESC, f.legal_name
     """  # noqa: S608
-    return _run(cur, sql, viewer, today=today)
+    return _run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id)
 
 
-def model_open_cases(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
+def model_open_cases(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    today: date,
+    affiliate_id: str | None = None,
+    contract_id: str | None = None,
+) -> pd.DataFrame:
     """Open monitoring cases (a finding not yet verified) on `today` at the factories behind the
     viewer's contracted product models: status (furthest stage reached) and age in days."""
     sql = f"""
@@ -239,7 +270,7 @@ def model_open_cases(cur: duckdb.DuckDBPyConnection, viewer: Viewer, today: date
     WHERE s.open_findings > 0 AND {_VISIBLE_CASE.format(alias="s")}
     ORDER BY s.opened_on, s.case_id
     """  # noqa: S608
-    return _run(cur, sql, viewer, today=today)
+    return _run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id)
 
 
 # ---------------------------------------------------------------- buyers and leverage

@@ -89,7 +89,7 @@ if user.role == "admin":
     chosen = st.selectbox("Affiliate", [None, *names], key="contracts_affiliate",
                           format_func=lambda a: "All affiliates" if a is None else names[a])  # fmt: skip
     if chosen is not None:
-        contracts = contracts[contracts["affiliate_id"] == chosen]
+        contracts = cc.contracts(version, today, chosen)
 elif user.role == "company":
     st.caption(
         "Your company's contracts with affiliates, and the requests about the product models they cover."
@@ -102,18 +102,9 @@ if contracts.empty:
     st.info("No contract is recorded for your account.")
     st.stop()
 
-ids = set(contracts["contract_id"])
-models = cc.contract_models(version)
-models = models[models["contract_id"].isin(ids)]
-model_ids = set(models["product_model_id"])
-requests = cc.model_requests(version, today)
-requests = requests[requests["product_model_id"].isin(model_ids)]
-deadlines = cc.deadlines(version, today)
-deadlines = deadlines[deadlines["product_model_id"].isin(model_ids)]
-factories = cc.model_factories(version, today)
-factories = factories[factories["product_model_id"].isin(model_ids)]
-cases = cc.model_open_cases(version, today)
-cases = cases[cases["factory_id"].isin(set(factories["factory_id"]))]
+# Each query is narrowed in SQL to the contracts in view (all of the viewer's, or the chosen
+# affiliate's), and a contract's requests, factories and cases are read when it is chosen below.
+deadlines = cc.deadlines(version, today, chosen)
 
 current = contracts[contracts["current"]]
 m = st.columns(5)
@@ -121,14 +112,14 @@ m[0].metric("Current contracts", f"{len(current)} of {len(contracts)}")
 m[1].metric("Annual spend, current", money(current["annual_spend_eur"].sum(min_count=1)))
 m[2].metric("Overdue requests", int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
 m[3].metric(f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] == DEADLINE_STATES[1]).sum()))
-m[4].metric("Open cases at your factories", int(cases["case_id"].nunique()),
+m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
             help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
 
 st.subheader("Contracts")
 table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
 behind = cc.factory_list(version, today, None, "leverage", 10_000)
-behind = behind[behind["factory_id"].isin(set(factories["factory_id"]))]
+behind = behind[behind["factory_id"].isin(set(cc.factories_behind(version, today, chosen)["factory_id"]))]
 if not behind.empty:
     st.subheader("Where your products are made")
     factory_views.factory_map(behind, "contracts_map")
@@ -215,7 +206,11 @@ products = row["products"] if isinstance(row["products"], (list, tuple, np.ndarr
 st.text(
     f"{row['company']}: annual spend {money(row['annual_spend_eur'])}; product models: {', '.join(map(str, products)) or 'none'}"
 )
-for i, model in enumerate(models[models["contract_id"] == contract_id].itertuples()):
+models = cc.contract_models(version, contract_id=contract_id)
+requests = cc.model_requests(version, today, contract_id)
+factories = cc.model_factories(version, today, contract_id)
+cases = cc.model_open_cases(version, today, contract_id)
+for i, model in enumerate(models.itertuples()):
     with st.container(border=True):
         st.text(f"Product model: {model.product_model} ({model.category})")
         mine = requests[requests["product_model_id"] == model.product_model_id]

@@ -195,3 +195,25 @@ def test_the_cached_layer_takes_the_viewer_from_the_session(demo_app: Path, monk
     got = contract_cache.contracts(cache.db_version(), TODAY, viewer=q.Viewer("admin"))
     with duckdb.connect(str(demo_app), read_only=True) as con:
         assert set(got["contract_id"]) == own_contracts(con, q.viewer_of(user))
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+def test_narrowing_to_an_affiliate_or_a_contract_never_widens_the_view(con, viewers, role) -> None:
+    """My contracts narrows its queries in SQL (staff choosing an affiliate, one contract's
+    details): an account that names another affiliate or another's contract gets nothing more."""
+    viewer = viewers[role]
+    mine = own_contracts(con, viewer)
+    others = sql(con, "SELECT contract_id, affiliate_id FROM contracts ORDER BY contract_id")
+    foreign = [(c, a) for c, a in others if c not in mine]
+    own = [(c, a) for c, a in others if c in mine]
+    cur = con.cursor()
+    for contract_id, affiliate_id in foreign[:3]:
+        assert q.contracts(cur, viewer, TODAY, affiliate_id)["contract_id"].isin(mine).all()
+        assert q.contract_models(cur, viewer, contract_id=contract_id).empty
+        assert q.model_requests(cur, viewer, TODAY, contract_id=contract_id).empty
+        assert q.model_factories(cur, viewer, TODAY, contract_id=contract_id).empty
+        assert q.model_open_cases(cur, viewer, TODAY, contract_id=contract_id).empty
+    for contract_id, affiliate_id in own[:3]:  # and one's own contract is narrowed to exactly it
+        assert set(q.contract_models(cur, viewer, contract_id=contract_id)["contract_id"]) == {contract_id}
+        narrowed = q.contracts(cur, viewer, TODAY, affiliate_id)
+        assert set(narrowed["contract_id"]) == {c for c, a in own if a == affiliate_id}

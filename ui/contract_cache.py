@@ -23,34 +23,70 @@ def _cur():
     return cache.reader().cursor()
 
 
-@cache.scoped(max_entries=32)
-def contracts(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.contracts(_cur(), viewer, today)
+# `affiliate_id` / `contract_id` narrow the viewer's contracts (staff choosing an affiliate, the
+# details of one contract) in SQL: never more than the viewer may see, and only what is shown.
 
 
 @cache.scoped(max_entries=32)
-def contract_models(version: object, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.contract_models(_cur(), viewer)
+def contracts(
+    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.contracts(_cur(), viewer, today, affiliate_id)
 
 
 @cache.scoped(max_entries=32)
-def model_requests(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.model_requests(_cur(), viewer, today)
+def contract_models(
+    version: object,
+    affiliate_id: str | None = None,
+    contract_id: str | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    return q.contract_models(_cur(), viewer, affiliate_id, contract_id)
 
 
 @cache.scoped(max_entries=32)
-def deadlines(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.deadlines(_cur(), viewer, today)
+def model_requests(
+    version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.model_requests(_cur(), viewer, today, contract_id=contract_id)
 
 
 @cache.scoped(max_entries=32)
-def model_factories(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.model_factories(_cur(), viewer, today)
+def deadlines(
+    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.deadlines(_cur(), viewer, today, affiliate_id)
 
 
 @cache.scoped(max_entries=32)
-def model_open_cases(version: object, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
-    return q.model_open_cases(_cur(), viewer, today)
+def model_factories(
+    version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.model_factories(_cur(), viewer, today, contract_id=contract_id)
+
+
+@cache.scoped(max_entries=32)
+def model_open_cases(
+    version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    return q.model_open_cases(_cur(), viewer, today, contract_id=contract_id)
+
+
+@cache.scoped(max_entries=32)
+def factories_behind(
+    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
+    """The distinct factories behind the product models of the contracts in view (factory_id)."""
+    made = q.model_factories(_cur(), viewer, today, affiliate_id)
+    return made[["factory_id"]].drop_duplicates().reset_index(drop=True)
+
+
+@cache.scoped(max_entries=32)
+def open_case_count(
+    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+) -> int:
+    """How many open monitoring cases there are at the factories behind the contracts in view."""
+    return int(q.model_open_cases(_cur(), viewer, today, affiliate_id)["case_id"].nunique())
 
 
 @cache.scoped(max_entries=64)
