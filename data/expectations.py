@@ -178,6 +178,7 @@ def assess(
     out = expectations.copy()
     today = today or date.today()
     statuses, values = [], []
+    series = series[series["company_id"].isin(set(out["company_id"]))]  # only the companies judged
     scores = series.assign(as_of=pd.to_datetime(series["as_of"]).dt.date)
     for row in out.itertuples(index=False):
         if row.what == "action":

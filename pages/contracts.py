@@ -118,8 +118,7 @@ m[4].metric("Open cases at your factories", cc.open_case_count(version, today, c
 st.subheader("Contracts")
 table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
-behind = cc.factory_list(version, today, None, "leverage", 10_000)
-behind = behind[behind["factory_id"].isin(set(cc.factories_behind(version, today, chosen)["factory_id"]))]
+behind = cc.factories_behind(version, today, chosen)
 if not behind.empty:
     st.subheader("Where your products are made")
     factory_views.factory_map(behind, "contracts_map")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
 from data import changes
 from data import contract_queries as q
@@ -27,10 +28,12 @@ def _cur():
 # details of one contract) in SQL: never more than the viewer may see, and only what is shown.
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(st.cache_resource, max_entries=16)
 def contracts(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
+    """Shared, read-only (filter it, never modify it): staff's list is 87,000 contracts at scale
+    1000, too many to copy out of a cache on every run."""
     return q.contracts(_cur(), viewer, today, affiliate_id)
 
 
@@ -74,11 +77,18 @@ def model_open_cases(
 
 @cache.scoped(max_entries=32)
 def factories_behind(
-    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+    version: object,
+    today: date,
+    affiliate_id: str | None = None,
+    limit: int = 10_000,
+    viewer: Viewer | None = None,
 ) -> pd.DataFrame:
-    """The distinct factories behind the product models of the contracts in view (factory_id)."""
-    made = q.model_factories(_cur(), viewer, today, affiliate_id)
-    return made[["factory_id"]].drop_duplicates().reset_index(drop=True)
+    """`factory_list` rows (by leverage, the first `limit`) of the factories behind the product
+    models of the contracts in view: what their map shows."""
+    cur = _cur()
+    made = set(q.model_factories(cur, viewer, today, affiliate_id)["factory_id"])
+    listed = q.factory_list(cur, viewer, today, None, "leverage", limit)
+    return listed[listed["factory_id"].isin(made)].reset_index(drop=True)
 
 
 @cache.scoped(max_entries=32)
