@@ -101,7 +101,7 @@ st.caption(
     "A new key gives every company, factory, affiliate and product another pseudonym, for example "
     "before a webinar whose audience saw an earlier one."
 )
-if cache.pseudonym_map(version).temporary_key:
+if not cache.has_presentation_key(version):
     st.warning(
         "This database has no presentation key yet: pseudonyms change when the server restarts. "
         "Make one with the button below."

@@ -429,3 +429,28 @@ def test_no_real_name_in_the_punctuation_world(
     pages = {**PAGES, "company": {"company": foxhollow[0]} if foxhollow else {"company": "CO0011"}}
     seen = _check_pages(punctuation_db, deferred, "affiliate", pages)
     assert "Inc." not in seen["overview"] and "Marsh" not in seen["improvement"]
+
+
+def test_accounts_page_warns_about_a_missing_key_without_building_pseudonyms(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building every pseudonym takes about 20 s at scale 1000: the Accounts page only reads
+    whether the file has a key."""
+    import streamlit as st
+
+    keyless = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db, keyless)
+    with duckdb.connect(str(keyless)) as con:
+        con.execute("DELETE FROM meta WHERE key = ?", [pseudonyms.KEY_NAME])
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("pseudonyms built for the Accounts page")
+
+    monkeypatch.setattr(pseudonyms, "build", no_build)
+    for db, warned in ((demo_db, False), (keyless, True)):
+        monkeypatch.setenv("CPT_DB", str(db))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = apptest.open_page("accounts", role="admin", db=db)
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("no presentation key" in w.value for w in at.warning) == warned, db.name

@@ -159,6 +159,13 @@ def is_demo(version: object) -> bool:
     return queries.is_demo(reader().cursor())
 
 
+@st.cache_data(show_spinner=False)
+def has_presentation_key(version: object) -> bool:
+    """Whether the file has its own presentation key (without building every pseudonym:
+    that takes about 20 s at scale 1000)."""
+    return pseudonyms.read_key(reader().cursor()) is not None
+
+
 # ---------------------------------------------------------------- scores
 
 
