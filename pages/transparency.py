@@ -102,11 +102,24 @@ else:
             summary["disclosure_rows"],
         )  # fmt: skip
     )
-    st.dataframe(missing, hide_index=True, key="missing_table", column_config={
+    # A page at a time (20,823 factories at scale 1000); the CSV, built on click, has them all.
+    offset = controls.pager(len(missing), LINKS_PER_PAGE, key="missing_page", label="Factories shown")
+    st.dataframe(missing.iloc[offset : offset + LINKS_PER_PAGE], hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
         "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
         "company_ids": None,
     })  # fmt: skip
+    if len(missing) > LINKS_PER_PAGE:
+        missing_columns = present.export_frame(missing.head(0).drop(columns=["company_ids"])).columns
+        st.download_button(
+            f"Download all {len(missing):,} factories without an address (CSV)",
+            lambda missing=missing, columns=missing_columns: exports.to_csv(
+                missing[columns], exports.header_line("factories without an address", until, None)
+            ),
+            file_name=f"factories_without_address_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
+            mime="text/csv",
+            key="missing_csv",
+        )
 
 st.subheader("Product models and their factories")
 # A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.

@@ -112,3 +112,42 @@ def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) ->
 
     header = exports.header_line("product model to factory links", scoring.last_quarter_end(), None)
     assert csv == exports.to_csv(every, header)
+
+
+@pytest.fixture(scope="module")
+def larger_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo world at scale 12: more factories without an address than one page holds."""
+    from data import demo, store
+
+    path = tmp_path_factory.mktemp("scale12") / "scale12.duckdb"
+    store.create_database(path, lambda con: demo.fill_demo(con, scale=12))
+    return path
+
+
+def test_factories_without_an_address_come_a_page_at_a_time_and_the_csv_has_them_all(
+    larger_world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import pandas as pd
+    import streamlit as st
+
+    monkeypatch.setenv("CPT_DB", str(larger_world))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with duckdb.connect(str(larger_world), read_only=True) as con:
+        every = q.factories_missing_address(con.cursor(), None)
+    assert len(every) > 200
+    at = apptest.open_page("transparency", role="affiliate", db=larger_world)
+    assert not at.exception
+    assert at.selectbox(key="missing_page").options[0] == f"1–200 of {len(every):,}"
+    table = next(d for d in at.dataframe if "first_disclosed_on" in d.value.columns).value
+    assert list(table["factory_id"]) == list(every["factory_id"].head(200))
+    at.selectbox(key="missing_page").set_value(1).run()
+    table = next(d for d in at.dataframe if "first_disclosed_on" in d.value.columns).value
+    assert list(table["factory_id"]) == list(every["factory_id"].iloc[200:400])
+    csv = apptest.download(at, "missing_csv").decode("utf-8")
+    assert csv.splitlines()[0].startswith("# CPT factories without an address")
+    rows = pd.read_csv(io.StringIO(csv), comment="#")
+    assert list(rows["factory_id"]) == list(every["factory_id"])
+    assert "company_ids" not in rows.columns
