@@ -191,10 +191,11 @@ BATCH_COMPANIES = 2000
 
 def _batches(evidence: Evidence, size: int) -> Iterator[Evidence]:
     """The evidence split into groups of `size` companies in company_id order."""
-    companies = evidence.companies["company_id"].sort_values(kind="stable").astype("str").to_numpy()
-    batch_of = {company: i // size for i, company in enumerate(companies)}
+    companies = pd.Index(evidence.companies["company_id"].sort_values(kind="stable").astype("str"))
     tables = evidence.tables()
-    numbers = {name: df["company_id"].map(batch_of).to_numpy() for name, df in tables.items()}
+    # each row's company number (-1: a company not in the evidence) in batches of `size`
+    numbers = {name: companies.get_indexer(df["company_id"].astype("str")) for name, df in tables.items()}
+    numbers = {name: np.where(n >= 0, n // size, -1) for name, n in numbers.items()}
     for batch in range((len(companies) + size - 1) // size):
         yield Evidence(
             **{name: df[numbers[name] == batch].reset_index(drop=True) for name, df in tables.items()}

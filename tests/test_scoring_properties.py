@@ -299,3 +299,16 @@ def test_scoring_in_batches_of_companies_gives_the_same_series(
     batched = scoring.score(demo_evidence, dates, methodology)
     assert len(demo_evidence.companies) > batch
     pd.testing.assert_frame_equal(batched, whole)
+
+
+@pytest.mark.parametrize("methodology", ["in-force", "v1", "v2"])
+def test_a_date_of_the_series_scores_as_that_date_alone(
+    demo_evidence: scoring.Evidence, methodology: str
+) -> None:
+    """Peer ranks read the shared series at a quarter end instead of scoring every company again."""
+    dates = scoring.series_dates(demo_evidence)
+    series = scoring.score(demo_evidence, dates, methodology)
+    for as_of in (dates[3], dates[len(dates) // 2], dates[-1]):
+        alone = scoring.score(demo_evidence, [as_of], methodology)
+        at = series[series["as_of"] == pd.Timestamp(as_of)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(at, alone)

@@ -313,9 +313,19 @@ def company_names(version: object, company_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame:
-    """Every company's overall score and role at one date (for aggregates only)."""
+    """Every company's overall score and role at one date (for aggregates only): the shared
+    series' rows at that date when the date is a quarter end of it (in force, or a version
+    already saved), else every company scored at that one date."""
     cur = reader().cursor()
-    scores = scoring.score(scoring.load_evidence(cur), [as_of], methodology)
+    saved = methodology == params.IN_FORCE or series_cache.load(
+        str(store.db_path()), version, methodology, peek=True
+    )
+    every = series.cached(version, methodology) if saved else None
+    at = None if every is None else every[every["as_of"] == pd.Timestamp(as_of)]
+    if at is not None and len(at):
+        scores = at
+    else:
+        scores = scoring.score(scoring.load_evidence(cur), [as_of], methodology)
     roles = queries.companies(cur)[["company_id", "role"]]
     return scores[["company_id", "overall"]].merge(roles, on="company_id", how="left")
 
