@@ -118,10 +118,8 @@ m[4].metric("Open cases at your factories", cc.open_case_count(version, today, c
 st.subheader("Contracts")
 table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
-behind = cc.factories_behind(version, today, chosen)
-if not behind.empty:
-    st.subheader("Where your products are made")
-    factory_views.factory_map(behind, "contracts_map")
+st.subheader("Where your products are made")
+factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
 st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
 if deadlines.empty:

@@ -14,7 +14,7 @@ from ui.text import md
 
 nav.through_app("improvement")
 
-CASES_PER_PAGE = 200  # cases per page of the timeline and the table
+CASES_PER_PAGE = 50  # cases per page of the timeline and the table (a taller timeline drew slowly)
 
 
 def date_col(label: str) -> st.column_config.DateColumn:

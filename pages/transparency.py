@@ -151,4 +151,6 @@ else:
 st.subheader("Factories: collective leverage and open findings")
 today = date.today()
 factory_views.factory_list(version, today, scope, "transparency_factories")
-factory_views.factory_map(cc.factory_list(version, today, scope, "leverage", MAP_LIMIT), "transparency_map")
+factory_views.factory_map(
+    lambda: cc.factory_list(version, today, scope, "leverage", MAP_LIMIT), "transparency_map"
+)

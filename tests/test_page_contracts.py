@@ -310,8 +310,15 @@ def values(array: object) -> list:
     return list(array)
 
 
+def open_map(at):
+    """Open the folded factory map (read and drawn only when opened)."""
+    assert not [c for c in at.get("plotly_chart") if '"geo"' in c.proto.spec]  # folded: not drawn
+    at.session_state["transparency_map_open"] = True
+    return at.run()
+
+
 def test_factory_map_on_supplier_transparency_equals_sql(demo_app: Path) -> None:
-    at = apptest.open_page("transparency", role="affiliate")
+    at = open_map(apptest.open_page("transparency", role="affiliate"))
     [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "open findings" in c.proto.spec and '"geo"' in c.proto.spec]  # fmt: skip
     choropleth, points = spec["data"][0], spec["data"][1]
     with duckdb.connect(str(demo_app), read_only=True) as con:
@@ -350,10 +357,10 @@ def test_factory_map_points_are_the_most_leveraged_factories_and_countries_count
         [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if '"geo"' in c.proto.spec]
         return spec
 
-    full = geo(apptest.open_page("transparency", role="affiliate"))
+    full = geo(open_map(apptest.open_page("transparency", role="affiliate")))
     assert len(values(full["data"][1]["lat"])) > 5
     monkeypatch.setattr(charts_map, "POINT_LIMIT", 5)
-    at = apptest.open_page("transparency", role="affiliate")
+    at = open_map(apptest.open_page("transparency", role="affiliate"))
     limited = geo(at)
     assert values(limited["data"][1]["lat"]) == values(full["data"][1]["lat"])[:5]
     assert limited["data"][0]["z"] == full["data"][0]["z"]  # countries: every factory

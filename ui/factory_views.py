@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -56,26 +57,36 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
     )
 
 
-def factory_map(factories: pd.DataFrame, key: str) -> None:
-    """The offline factory map of `factories` (rows of data.contract_queries.factory_list)."""
-    if factories.empty:
-        return
+def factory_map(
+    factories: pd.DataFrame | Callable[[], pd.DataFrame], key: str, label: str = "Map of these factories"
+) -> None:
+    """The offline factory map of `factories` (rows of data.contract_queries.factory_list, or a
+    callable that reads them), folded: read and drawn only when opened (on_change="rerun"), as
+    a map is the slowest thing a page draws."""
     if present.is_on():  # countries show as regions in presentation mode: no country map
         st.caption("The factory map is not shown in presentation mode (countries are shown as regions).")
         return
-    colour = st.segmented_control(
-        "Colour countries by",
-        ["open_findings", "affiliates_buying", "factories"],
-        key=f"{key}_colour",
-        default="open_findings",
-        format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
-    )
-    fig = factory_map_chart.factory_map(factories, colour or "open_findings")
-    st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
-    located = factory_map_chart.located_count(factories)
-    if located > factory_map_chart.POINT_LIMIT:
-        st.caption(
-            f"Countries are coloured over all {len(factories):,} disclosed factories; the "
-            f"{factory_map_chart.POINT_LIMIT} with the most leverage of the {located:,} with coordinates "
-            "are drawn as points."
+    box = st.expander(label, key=f"{key}_open", on_change="rerun")
+    with box:
+        if not box.open:
+            return
+        frame = factories() if callable(factories) else factories
+        if frame.empty:
+            st.info("No disclosed factory to map.")
+            return
+        colour = st.segmented_control(
+            "Colour countries by",
+            ["open_findings", "affiliates_buying", "factories"],
+            key=f"{key}_colour",
+            default="open_findings",
+            format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
         )
+        fig = factory_map_chart.factory_map(frame, colour or "open_findings")
+        st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
+        located = factory_map_chart.located_count(frame)
+        if located > factory_map_chart.POINT_LIMIT:
+            st.caption(
+                f"Countries are coloured over all {len(frame):,} disclosed factories; the "
+                f"{factory_map_chart.POINT_LIMIT} with the most leverage of the {located:,} with coordinates "
+                "are drawn as points."
+            )

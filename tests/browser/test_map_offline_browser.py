@@ -32,6 +32,8 @@ def test_factory_map_draws_offline(context, server: str, tmp_path: Path, path: s
     sign_in(page, server, "demo-affiliate")
     page.goto(f"{server}{path}")
     wait_for_app(page)
+    page.locator("[data-testid='stExpander'] summary", has_text="Map of these factories").click()  # folded
+    wait_for_app(page)
     geo = page.locator(".js-plotly-plot .geo")
     geo.first.wait_for(timeout=60_000)
     # Base map layers and the choropleth's country shapes are SVG paths inside the geo subplot.
