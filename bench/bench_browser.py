@@ -552,7 +552,7 @@ def checkout(rev: str, where: Path, log) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, nargs="+", default=[1, 40])
+    parser.add_argument("--scale", type=int, nargs="*", default=[1, 40], help="(none: sessions only)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repeat-large", type=int, help="repetitions at scales above 40 (default: --repeat)")
     parser.add_argument("--sessions", type=int, nargs="*", default=[10, 25])
