@@ -111,6 +111,9 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
     )  # fmt: skip
 
 
+CHART_IMAGE_TIMEOUT_S = 60  # drawing the chart for a PDF; past this the PDF shows the table
+
+
 def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[bytes | None, str | None]:
     """PNG of a figure through kaleido and the system Chromium; (None, reason) without one.
 
@@ -124,17 +127,21 @@ def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[b
             "no Chromium on this server to draw the chart, so the quarterly scores are shown as a table",
         )
     os.environ.setdefault("BROWSER_PATH", browser)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpt-chart-image")
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(fig.to_image, format="png", width=width, height=height).result(
-                timeout=120
-            ), None
+        return pool.submit(fig.to_image, format="png", width=width, height=height).result(
+            timeout=CHART_IMAGE_TIMEOUT_S
+        ), None
     except Exception as exc:  # kaleido/browser trouble must not cost the user the report
         log.warning("chart image failed: %r", exc)
         return (
             None,
             f"the chart could not be drawn ({type(exc).__name__}), so the quarterly scores are shown as a table",
         )
+    finally:
+        # Not `with`: leaving a `with` block waits for the thread, so a hung browser would
+        # hold the download forever; the timeout above is the longest a user waits.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _Pdf(FPDF):

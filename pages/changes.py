@@ -62,5 +62,5 @@ st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=Tr
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
 })  # fmt: skip
 header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
-st.download_button("Download changes (CSV)", exports.to_csv(found[shown], header), key="changes_csv",
+st.download_button("Download changes (CSV)", exports.to_csv(found[shown], header), key="changes_csv", on_click="ignore",
                    file_name=f"cpt-changes-since-{since:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip

@@ -102,10 +102,10 @@ scoring_report = company_view.scoring_report(version, company_id, info["name"], 
 r1, r2, _ = st.columns([1, 1, 2])
 r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
-                   key="download_report_pdf")  # fmt: skip
+                   key="download_report_pdf", on_click="ignore")  # fmt: skip
 r2.download_button("Download report (HTML)", lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)),
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.html", mime="text/html",
-                   key="download_report_html")  # fmt: skip
+                   key="download_report_html", on_click="ignore")  # fmt: skip
 
 st.subheader("Contracts with affiliates")
 contracts = cache.company_contracts(version, company_id)

@@ -76,13 +76,13 @@ version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
 d1, d2, d3 = st.columns(3)
-d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison",
+d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison", on_click="ignore",
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
 d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header, "Comparison"),
-                   file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx")  # fmt: skip
+                   file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx", on_click="ignore")  # fmt: skip
 d3.download_button(
     "Download briefing (PDF)",
     lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=cache.is_demo(version),
                                 companies=briefing_pages),
-    file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing",
+    file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing", on_click="ignore",
 )  # fmt: skip

@@ -167,7 +167,11 @@ else:
     if readable is not None:
         st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
         st.download_button(
-            "Download the audit log (CSV)", importer.audit_csv(readable), "cpt-audit-log.csv", key="audit_csv"
+            "Download the audit log (CSV)",
+            importer.audit_csv(readable),
+            "cpt-audit-log.csv",
+            key="audit_csv",
+            on_click="ignore",
         )
     if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
         st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
@@ -179,7 +183,11 @@ with zipfile.ZipFile(bundle, "w") as archive:
         archive.writestr(f"{name}.csv", templates.csv_template(name))
     archive.writestr("cpt-import-template.xlsx", templates.xlsx_template())
 st.download_button(
-    "Download import templates (zip)", bundle.getvalue(), "cpt-import-templates.zip", key="templates"
+    "Download import templates (zip)",
+    bundle.getvalue(),
+    "cpt-import-templates.zip",
+    key="templates",
+    on_click="ignore",
 )
 if st.button("Prepare a full export", key="prepare_export"):
     import tempfile
@@ -192,4 +200,6 @@ if st.button("Prepare a full export", key="prepare_export"):
             for name in TABLES:
                 archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
             archive.writestr("README.txt", exports.export_readme())
-    st.download_button("Download export (zip)", out.getvalue(), "cpt-export.zip", key="export")
+    st.download_button(
+        "Download export (zip)", out.getvalue(), "cpt-export.zip", key="export", on_click="ignore"
+    )

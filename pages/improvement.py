@@ -123,4 +123,5 @@ st.download_button(
     file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",
+    on_click="ignore",
 )

@@ -119,6 +119,7 @@ else:
             file_name=f"factories_without_address_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
             mime="text/csv",
             key="missing_csv",
+            on_click="ignore",
         )
 
 st.subheader("Product models and their factories")
@@ -146,6 +147,7 @@ else:
         file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",
+        on_click="ignore",
     )
 
 st.subheader("Factories: collective leverage and open findings")

@@ -103,6 +103,31 @@ def test_pdf_report_with_the_chart_image(demo_db: Path) -> None:
     assert "no Chromium" not in "\n".join(p.extract_text() for p in reader.pages)
 
 
+def test_a_hung_chart_drawing_costs_the_pdf_its_image_not_the_download(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A browser that never answers: the report falls back to the table after the timeout
+    instead of holding the download (leaving a `with` pool would wait for the thread)."""
+    import threading
+    import time
+
+    import plotly.graph_objects as go
+
+    release = threading.Event()
+    monkeypatch.setenv("BROWSER_PATH", sys.executable)  # "a browser" is there
+    monkeypatch.setattr(report, "CHART_IMAGE_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(go.Figure, "to_image", lambda self, **kw: release.wait(30) and b"")
+    started = time.monotonic()
+    try:
+        png, reason = report.chart_image(go.Figure())
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+    assert png is None and "could not be drawn (TimeoutError)" in reason
+    assert "shown as a table" in reason
+    assert waited < 10, waited  # the timeout, not the hung drawing (30 s)
+
+
 def test_html_report_is_self_contained(demo_db: Path) -> None:
     data, fig = build(demo_db, date(2024, 12, 31), "in-force")
     html = report.company_report_html(data, fig, report.report_tables(data))

@@ -38,33 +38,69 @@ def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+SERVER_LOGS: dict[str, Path] = {}
+
+
+def server_log(url: str, chars: int = 3000) -> str:
+    """The end of the log of the test server at `url` (for a failure message)."""
+    path = SERVER_LOGS.get(url)
+    return path.read_text(errors="replace")[-chars:] if path and path.exists() else "(no server log)"
+
+
+def click_download(pg, button, server: str, timeout_ms: int = 180_000):
+    """Click a download button and return the Download; when none comes, fail with what
+    the user saw (the button's error) and the end of the server's log."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    label = button.inner_text()
+    try:
+        with pg.expect_download(timeout=timeout_ms) as info:
+            button.click()
+        return info.value
+    except PlaywrightTimeout:
+        errors = pg.locator("[data-testid='stDownloadButtonError']").all_inner_texts()
+        pytest.fail(f"no download from {label!r} on {pg.url} in {timeout_ms / 1000:.0f} s; "
+                    f"the page says {errors}; server log:\n{server_log(server)}")  # fmt: skip
+
+
+@contextlib.contextmanager
+def running_server(db: Path) -> Iterator[str]:
+    """The dashboard on `db` on a free port, as `make run` starts it; its log beside `db`
+    (a file: a pipe nobody reads would stall the server once full)."""
+    port = _free_port()
+    env = {**os.environ, "CPT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[url] = db.with_suffix(".server.log")
+    with open(SERVER_LOGS[url], "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
+             f"--server.port={port}", "--server.address=127.0.0.1"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                pytest.fail("the dashboard did not start within 60 s: " + server_log(url))
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 @pytest.fixture(scope="session")
 def server(browser_db: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "CPT_DB": str(browser_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the dashboard did not start within 60 s: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_server(browser_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

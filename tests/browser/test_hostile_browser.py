@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data import exports
-from tests.browser.conftest import ROOT, _free_port, sign_in, wait_for_app
+from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
 from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION, build_hostile_db
 
 pytestmark = pytest.mark.browser
@@ -102,31 +98,8 @@ DOM_CHECK = """() => {
 @pytest.fixture(scope="session")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = build_hostile_db(tmp_path_factory.mktemp("hostile-browser") / "hostile.duckdb")
-    port = _free_port()
-    env = {**os.environ, "CPT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the dashboard did not start within 60 s: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_server(db) as url:
+        yield url
 
 
 class Requests:
@@ -245,24 +218,21 @@ def test_every_download_is_neutralised_and_the_html_report_stays_offline(
     def download_all(count: int) -> None:
         for i in range(count):
             buttons.nth(i).wait_for(timeout=120_000)  # a heavy page draws its buttons last
-            with pg.expect_download(timeout=180_000) as info:
-                buttons.nth(i).click()
-            download = info.value
+            download = click_download(pg, buttons.nth(i), hostile_server)
             target = tmp_path / download.suggested_filename
             download.save_as(target)
             check_download(target.name, target.read_bytes())
             seen.append(target.name)
-            wait_for_app(pg)  # a click reruns the page
+            wait_for_app(pg)
 
     for path, count in DOWNLOAD_PAGES.items():
         open_path(pg, hostile_server, path)
         download_all(count)
     pg.get_by_role("button", name="Prepare a full export").click()
     pg.get_by_role("button", name="Download export (zip)").wait_for(timeout=120_000)
-    with pg.expect_download(timeout=180_000) as info:
-        pg.get_by_role("button", name="Download export (zip)").click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    download = click_download(pg, pg.get_by_role("button", name="Download export (zip)"), hostile_server)
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
     check_download(target.name, target.read_bytes())
     seen.append(target.name)
     html_report = next((tmp_path / n for n in seen if n.endswith(".html")), None)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import click_download, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +54,8 @@ def test_compare_three_companies_and_download_csv(page, server: str, tmp_path: P
     page.goto(f"{server}/compare?company=CO0001,CO0007,CO0010")
     wait_for_app(page)
     page.get_by_text("Download comparison (CSV)").wait_for(timeout=30_000)
-    with page.expect_download() as download:
-        page.get_by_text("Download comparison (CSV)").click()
-    content = Path(download.value.path()).read_text(encoding="utf-8")
+    download = click_download(page, page.get_by_text("Download comparison (CSV)"), server)
+    content = Path(download.path()).read_text(encoding="utf-8")
     page.screenshot(path=str(tmp_path / "compare.png"))
     assert content.startswith("# CPT comparison as of") and "Confidential" in content
     rows = list(csv.DictReader(io.StringIO(content.split("\n", 1)[1])))

@@ -6,18 +6,12 @@ and chart axes stay within the data."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, sign_in, wait_for_app
+from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
 from tests.test_presentation import download_text, leaks, secrets_of
 
 pytestmark = pytest.mark.browser
@@ -34,37 +28,6 @@ def with_present(path: str) -> str:
 def long_prefixes(secrets: list[str]) -> list[str]:
     """Long values may show cut short: their first 40 characters must not show either."""
     return sorted({*secrets, *(s[:40] for s in secrets if len(s) > 40)})
-
-
-@contextlib.contextmanager
-def run_server(db: Path) -> Iterator[str]:
-    """The dashboard on `db` on a free port (for a second world beside the session's server)."""
-    port = _free_port()
-    env = {**os.environ, "CPT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the dashboard did not start within 60 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def settle(pg) -> None:
@@ -129,10 +92,9 @@ def check_world(browser, server: str, db: Path, pages: list[str], tmp_path: Path
             count = pg.locator("[data-testid='stDownloadButton'] button").count()
             for i in range(count):
                 button = pg.locator("[data-testid='stDownloadButton'] button").nth(i)
-                with pg.expect_download(timeout=120_000) as download:
-                    button.click()
-                name = download.value.suggested_filename
-                content = download_text(Path(download.value.path()).read_bytes())
+                download = click_download(pg, button, server)
+                name = download.suggested_filename
+                content = download_text(Path(download.path()).read_bytes())
                 assert leaks(name, secrets) == [], (path, name)
                 found = leaks(content, secrets)
                 assert found == [] and "company_id" not in content, (path, name, found[:5])
@@ -158,7 +120,7 @@ def test_demo_world_shows_no_real_name_id_address_or_city(
 def test_punctuation_world_shows_no_real_name(browser, tmp_path_factory: pytest.TempPathFactory) -> None:
     hostile = pytest.importorskip("tests.hostile_world")
     db = hostile.build_hostile_db(tmp_path_factory.mktemp("punctuation") / "hostile.duckdb")
-    with run_server(db) as url:
+    with running_server(db) as url:
         check_world(browser, url, db, PAGES, tmp_path_factory.mktemp("shots"))
 
 
