@@ -82,12 +82,15 @@ class CompanyReport:
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     changes: list[str] = field(default_factory=list)  # narrative.change_sentences
     improve: list[str] = field(default_factory=list)  # the next band and the largest gains
+    # data.expectations.report_table: what affiliates expect of the company, judged at as_of
+    expectations: pd.DataFrame | None = None
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
                          methodology_label: str, fictional: bool, peer: str = "", *, evidence,
                          names: narrative.Names | None = None, changes: list[str] | None = None,
-                         actions: pd.DataFrame | None = None, plan=None) -> CompanyReport:  # fmt: skip
+                         actions: pd.DataFrame | None = None, plan=None,
+                         expectations: pd.DataFrame | None = None) -> CompanyReport:  # fmt: skip
     """A CompanyReport from the scoring explanation (`scoring.explain`), the company's evidence
     and series, and optionally the change sentences and the improvement actions and plan
     (`scoring.actions`, `scoring.next_band`)."""
@@ -108,6 +111,7 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
         open_findings=narrative.open_findings_table(open_findings),
         overdue_requests=narrative.overdue_table(why, names), fictional=fictional, peer=peer,
         why=narrative.why_summary(why, evidence), changes=list(changes or []), improve=improve,
+        expectations=expectations,
     )  # fmt: skip
 
 
@@ -235,6 +239,16 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
         for line in report.improve:
             pdf.para(line)
         pdf.ln(2)
+    if report.expectations is not None:
+        pdf.heading("What affiliates expect, by when")
+        if report.expectations.empty:
+            pdf.para("None recorded that this account may see.")
+        else:
+            pdf.para(
+                f"Status as of {report.as_of:%Y-%m-%d}: scores and bands at quarter ends under the methodology "
+                "in force; actions by their evidence to date."
+            )
+            pdf.frame(report.expectations, widths=(30, 22, 50, 18, 16, 16, 38))
     pdf.heading("Disclosure requests that count (SCT)")
     req_columns = [
         "Product model",
@@ -265,9 +279,15 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
 
 def report_tables(report: CompanyReport) -> dict[str, pd.DataFrame]:
     """The report's tables for the HTML version."""
-    return {
+    tables = {
         "Why this score: disclosure requests (SCT)": report.requests,
         "Why this score: monitoring cases (FI)": report.cases,
+    }
+    if report.expectations is not None:
+        tables[f"What affiliates expect, by when (status as of {report.as_of:%Y-%m-%d})"] = (
+            report.expectations
+        )
+    return tables | {
         "Open findings": report.open_findings,
         "Overdue disclosure requests": report.overdue_requests,
         "Scores per quarter end": _series_table(report.series),

@@ -26,6 +26,7 @@ series under the methodology in force:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from data.tables import BANDS, EXPECTATION_KINDS
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
 STATUSES = ("met", "on track", "behind", "open", "missed", "not assessed")
+WHAT_LABELS = {"overall": "Overall score", "sct": "SCT score", "fi": "FI score", "band": "Band",
+               "action": "Improvement action"}  # fmt: skip
 
 
 class ExpectationError(ValueError):
@@ -208,3 +211,29 @@ def assess(
     out["status"] = statuses
     out["value"] = values
     return out
+
+
+REPORT_COLUMNS = ["Affiliate", "Expectation", "Target", "Due", "Status", "Value at the date", "Note"]
+
+
+def report_table(assessed: pd.DataFrame, action_words: Callable[[str], str] | None = None) -> pd.DataFrame:
+    """Assessed expectations (`assess`) as a report shows them: words and dates as text; an
+    action's target through `action_words` (scoring.narrative.expected_action_text), so no
+    ids; the earliest due first."""
+    if assessed.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    words = action_words or str
+    return pd.DataFrame(
+        {
+            "Affiliate": assessed["affiliate"],
+            "Expectation": assessed["what"].map(WHAT_LABELS).fillna(assessed["what"]),
+            "Target": [
+                words(t) if w == "action" else t
+                for w, t in zip(assessed["what"], assessed["target"], strict=True)
+            ],
+            "Due": pd.to_datetime(assessed["due_on"]).dt.strftime("%Y-%m-%d"),
+            "Status": assessed["status"],
+            "Value at the date": assessed["value"],
+            "Note": assessed["note"].fillna(""),
+        }
+    ).reset_index(drop=True)

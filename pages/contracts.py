@@ -41,13 +41,7 @@ def money(value: float | None) -> str:
 
 
 DATE = {"format": "YYYY-MM-DD"}
-EXPECTATION_LABELS = {
-    "overall": "Overall score",
-    "sct": "SCT score",
-    "fi": "FI score",
-    "band": "Band",
-    "action": "Improvement action",
-}
+EXPECTATION_LABELS = expectations.WHAT_LABELS
 LABELS = {
     "contract_id": "Contract", "affiliate": "Affiliate", "company": "Company", "start_date": st.column_config.DateColumn("Start", **DATE),
     "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"),

@@ -576,6 +576,30 @@ def action_text(row: Mapping, names: Names) -> str:
     return action.replace("_", " ").capitalize()
 
 
+def expected_action_text(target: object, evidence: Evidence, names: Names) -> str:
+    """An action expectation's target ("verify:FN1", data.expectations) in words, as the
+    improvement actions say it; the target as given when the evidence does not know it."""
+    action, _, target_id = str(target).partition(":")
+    row: dict[str, object] | None = None
+    if action == "disclose":
+        found = evidence.disclosure_requests[evidence.disclosure_requests["request_id"] == target_id]
+        if len(found):
+            r = found.iloc[0]
+            row = {"scope": r["scope"], "product_model_id": r["product_model_id"], "due_on": r["due_on"]}
+    elif action in ("acknowledge", "grant_access", "submit_plan"):
+        found = evidence.cases[evidence.cases["case_id"] == target_id]
+        if len(found):
+            row = {"factory_id": found.iloc[0]["factory_id"], "opened_on": found.iloc[0]["opened_on"]}
+    elif action in ("submit_evidence", "verify"):
+        found = evidence.findings[evidence.findings["finding_id"] == target_id]
+        if len(found):
+            case = evidence.cases[evidence.cases["case_id"] == found.iloc[0]["case_id"]]
+            row = {"severity": found.iloc[0]["severity"], "code_area": found.iloc[0]["code_area"],
+                   "factory_id": case.iloc[0]["factory_id"] if len(case) else None,
+                   "opened_on": case.iloc[0]["opened_on"] if len(case) else None}  # fmt: skip
+    return str(target) if row is None else action_text({"action": action, **row}, names)
+
+
 def gains_text(row: Mapping) -> str:
     """'+4.2 SCT, +1.7 overall' (a score the action does not move is left out)."""
     parts = [

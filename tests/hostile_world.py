@@ -127,6 +127,7 @@ def hostile_world(today: date | None = None) -> dict[str, pd.DataFrame]:
     spoil("findings", "description", every=2)
     spoil("due_diligence", "note")
     spoil("events", "note")
+    spoil("expectations", "note")  # shown on My contracts and in the company report
     events = world["events"]
     retaliation = events["event_type"] == "retaliation_confirmed"
     events.loc[retaliation, "note"] = f"{MD_LINK} {MD_IMAGE} {RED} {HTML_IMAGE} {FORMULAS[0]}"

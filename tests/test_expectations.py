@@ -256,3 +256,161 @@ def test_action_expectations_are_judged_by_their_evidence(demo_db: Path, tmp_pat
     with pytest.raises(expectations.ExpectationError, match="action:target_id"):
         expectations.add(db, affiliate_id="AF001", company_id=company, what="action", target="dance:FN1",
                          due_on=today, note=None, who="demo-admin")  # fmt: skip
+
+
+def test_the_company_report_lists_the_expectations_the_account_may_see(
+    writable_demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scoring report (PDF and HTML) has a table of what affiliates expect of the company,
+    judged at the report's date; an affiliate's report holds only its own expectations."""
+    import io
+
+    from pypdf import PdfReader
+
+    from charts import report
+
+    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+    me = apptest.demo_user(writable_demo_app, "affiliate")
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        company = con.execute(
+            "SELECT company_id FROM expectations WHERE what = 'overall' LIMIT 1"
+        ).fetchone()[0]
+        other = con.execute(
+            "SELECT affiliate_id FROM affiliates WHERE affiliate_id <> ? ORDER BY 1 LIMIT 1",
+            [me.affiliate_id],
+        ).fetchone()[0]
+        mine = con.execute(
+            "SELECT what, target, note FROM expectations WHERE company_id = ? AND affiliate_id = ?",
+            [company, me.affiliate_id],
+        ).fetchall()
+    expectations.add(writable_demo_app, affiliate_id=other, company_id=company, what="sct", target="75",
+                     due_on=date(2027, 6, 30), note="Another buyer's own target, not for you", who="demo-admin")  # fmt: skip
+    assert mine
+
+    at = apptest.open_page("company", role="affiliate", company=company)
+    assert not at.exception
+    html = apptest.download(at, "download_report_html").decode("utf-8")
+    assert "What affiliates expect, by when (status as of " in html
+    for what, target, note in mine:
+        assert (what == "action" or f"<td>{target}</td>" in html) and (note is None or note in html)
+    assert "disclose:" not in html and "<td>Disclose the component factories of " in html  # in words
+    assert "Another buyer" not in html  # another affiliate's expectation stays with it
+    pdf = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(apptest.download(at, "download_report_pdf"))).pages
+    )
+    assert (
+        "What affiliates expect, by when" in pdf
+        and "Improvement action" in pdf
+        and "Another buyer" not in pdf
+    )
+
+    staff = apptest.download(
+        apptest.open_page("company", role="admin", company=company), "download_report_html"
+    )
+    assert "Another buyer's own target, not for you" in staff.decode("utf-8")
+
+
+def test_report_table_reads_as_words() -> None:
+    judged = expectations.assess(
+        pd.concat(
+            [
+                one("overall", "60", date(2024, 10, 15)).assign(note="Before renewal"),
+                one("action", "verify:F1", date(2026, 1, 1)).assign(note=None),
+            ]
+        ),  # fmt: skip
+        series_of([40, 50, 61, 30]),
+        date(2025, 3, 31),
+    )
+    table = expectations.report_table(judged)
+    assert list(table.columns) == expectations.REPORT_COLUMNS
+    assert table.to_dict("records") == [
+        {"Affiliate": "A", "Expectation": "Overall score", "Target": "60", "Due": "2024-10-15", "Status": "met",
+         "Value at the date": "61.0", "Note": "Before renewal"},
+        {"Affiliate": "A", "Expectation": "Improvement action", "Target": "verify:F1", "Due": "2026-01-01",
+         "Status": "not assessed", "Value at the date": "", "Note": ""},
+    ]  # fmt: skip
+    assert list(expectations.report_table(judged.head(0)).columns) == expectations.REPORT_COLUMNS
+    worded = expectations.report_table(judged, lambda target: f"words for {target}")
+    assert list(worded["Target"]) == ["60", "words for verify:F1"]  # only an action's target
+
+
+def test_an_expected_action_reads_as_the_improvement_actions_say_it(demo_db: Path) -> None:
+    from scoring import narrative
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        evidence = scoring.load_evidence(con.cursor()).restrict(["CO0011"])
+        names = narrative.Names.from_frame(names_frame(con, "CO0011"))
+    request = evidence.disclosure_requests.iloc[0]
+    case = evidence.cases.iloc[0]
+    finding = evidence.findings.iloc[0]
+    factory = names.factory(case["factory_id"])
+    opened = f"(report opened {pd.Timestamp(case['opened_on']):%Y-%m-%d})"
+    text = lambda target: narrative.expected_action_text(target, evidence, names)  # noqa: E731
+    assert text(f"disclose:{request['request_id']}").startswith("Disclose the ")
+    assert names.product_model(request["product_model_id"]) in text(f"disclose:{request['request_id']}")
+    assert (
+        text(f"acknowledge:{case['case_id']}") == f"Acknowledge the monitoring report on {factory} {opened}"
+    )
+    assert text(f"grant_access:{case['case_id']}") == f"Give monitors access to {factory} {opened}"
+    assert text(f"submit_plan:{case['case_id']}") == f"Submit a remediation plan for {factory} {opened}"
+    on_case = evidence.cases[evidence.cases["case_id"] == finding["case_id"]].iloc[0]
+    assert names.factory(on_case["factory_id"]) in text(f"verify:{finding['finding_id']}")
+    assert text(f"verify:{finding['finding_id']}").startswith("Have the remediation of the ")
+    assert text(f"submit_evidence:{finding['finding_id']}").startswith("Submit remediation evidence for the ")
+    assert text("verify:NO-SUCH-FINDING") == "verify:NO-SUCH-FINDING"  # as given when unknown
+    assert text("polish:CS1") == "polish:CS1"
+
+
+def names_frame(con: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
+    from data import queries
+
+    return queries.company_names(con.cursor(), company_id)
+
+
+def test_hostile_expectation_notes_stay_text_in_the_report(
+    hostile_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes are free text: escaped in the HTML report, cut to fit in the PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    from charts import report
+    from tests.hostile_world import HTML_LINK, SCRIPT
+
+    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+    with duckdb.connect(str(hostile_app), read_only=True) as con:
+        company, note = con.execute(
+            "SELECT company_id, note FROM expectations WHERE note LIKE '%<script>%' LIMIT 1"
+        ).fetchone()
+    at = apptest.open_page("company", role="admin", company=company)
+    assert not at.exception
+    html = apptest.download(at, "download_report_html").decode("utf-8")
+    assert SCRIPT in note and SCRIPT not in html and HTML_LINK not in html
+    assert "&lt;script&gt;" in html  # the note is there, as text
+    pdf = PdfReader(io.BytesIO(apptest.download(at, "download_report_pdf")))
+    assert "What affiliates expect, by when" in "\n".join(p.extract_text() for p in pdf.pages)
+
+
+def test_presentation_mode_report_shows_expectations_without_names_or_ids(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While presenting, the report's expectations name the affiliate by its pseudonym, hide
+    the notes and any target that names a real request, case or finding."""
+    from charts import report
+    from data.pseudonyms import HIDDEN
+    from tests.test_presentation import download_text, leaks, secrets_of
+
+    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        company, notes = con.execute(
+            "SELECT company_id, list(note) FROM expectations WHERE what = 'action' GROUP BY 1 LIMIT 1"
+        ).fetchone()
+    at = apptest.open_page("company", role="affiliate", present="1", company=company)
+    assert not at.exception
+    secrets = secrets_of(demo_app) + [n for n in notes if n]
+    for key in ("download_report_html", "download_report_pdf"):
+        text = download_text(apptest.download(at, key))
+        assert "What affiliates expect, by when" in text, key
+        assert leaks(text, secrets) == [], (key, leaks(text, secrets)[:5])
+    assert HIDDEN in download_text(apptest.download(at, "download_report_html"))

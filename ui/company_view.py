@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from charts import report
-from scoring import narrative, summary, talking
-from ui import cache
+from data import expectations
+from scoring import narrative, params, summary, talking
+from ui import cache, contract_cache
 from ui.text import md_escape
 
 
@@ -140,11 +141,18 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
     """The scoring report's content for the page's company, date and methodology."""
     found = cache.improvement_actions(version, company_id, why.as_of, methodology)
     actions, plan = found if found is not None else (None, None)
+    evidence, shown = cache.plain_evidence(version, company_id), names(version, company_id)
+    expected = contract_cache.expectations(version, company_id)  # those the account may see
+    judged = expectations.assess(
+        expected, cache.company_series(version, params.IN_FORCE, company_id), why.as_of
+    )
     return report.build_company_report(
         name, None, cache.plain_explanation(version, company_id, why.as_of, methodology), upto,
         cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
-        peer=peer, evidence=cache.plain_evidence(version, company_id), names=names(version, company_id),
-        changes=changes, actions=actions, plan=plan,
+        peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
+        expectations=expectations.report_table(
+            judged, lambda target: narrative.expected_action_text(target, evidence, shown)
+        ),
     )  # fmt: skip
 
 
