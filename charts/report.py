@@ -348,6 +348,7 @@ class BriefingCompany:
     weakest: str | None = None
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     points: pd.DataFrame | None = None  # scoring.talking.talking_points: Topic, Point
+    expectations: list[str] = field(default_factory=list)  # data.expectations.briefing_lines
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -401,6 +402,11 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
     if company.why:
         pdf.heading("Why this score", 12)
         for line in company.why:
+            pdf.para(line)
+        pdf.ln(2)
+    if company.expectations:
+        pdf.heading("What affiliates expect, by when", 12)
+        for line in company.expectations:
             pdf.para(line)
         pdf.ln(2)
     pdf.heading("Talking points for the meeting", 12)

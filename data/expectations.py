@@ -237,3 +237,20 @@ def report_table(assessed: pd.DataFrame, action_words: Callable[[str], str] | No
             "Note": assessed["note"].fillna(""),
         }
     ).reset_index(drop=True)
+
+
+def briefing_lines(table: pd.DataFrame, limit: int = 5) -> list[str]:
+    """A `report_table` as short lines for the one-page briefing: "Overall score 60 by
+    2027-06-27: on track (51.3)", an action by its words alone, the affiliate named when
+    there are several; at most `limit` lines (the earliest due), then how many more."""
+    several = table["Affiliate"].nunique() > 1
+    lines = []
+    for row in table.head(limit).to_dict("records"):
+        value = row["Value at the date"]
+        action = row["Expectation"] == WHAT_LABELS["action"]
+        what = row["Target"] if action else f"{row['Expectation']} {row['Target']}"
+        line = f"{what} by {row['Due']}: {row['Status']}" + (f" ({value})" if value else "")
+        lines.append(f"{line}; {row['Affiliate']}" if several else line)
+    if len(table) > limit:
+        lines.append(f"... and {len(table) - limit} more (the company report lists them all).")
+    return lines

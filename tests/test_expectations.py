@@ -414,3 +414,50 @@ def test_presentation_mode_report_shows_expectations_without_names_or_ids(
         assert "What affiliates expect, by when" in text, key
         assert leaks(text, secrets) == [], (key, leaks(text, secrets)[:5])
     assert HIDDEN in download_text(apptest.download(at, "download_report_html"))
+
+
+def test_briefing_lines_are_short_and_name_the_affiliate_only_when_several() -> None:
+    table = pd.DataFrame(
+        [["A", "Overall score", "60", "2027-06-27", "on track", "51.3", "n"],
+         ["A", "Improvement action", "Disclose the component factories of X", "2027-01-28", "open", "not done", ""],
+         ["A", "Band", "Good", "2026-08-31", "missed", "Developing", ""]],
+        columns=expectations.REPORT_COLUMNS,
+    )  # fmt: skip
+    assert expectations.briefing_lines(table) == [
+        "Overall score 60 by 2027-06-27: on track (51.3)",
+        "Disclose the component factories of X by 2027-01-28: open (not done)",
+        "Band Good by 2026-08-31: missed (Developing)",
+    ]
+    two = table.assign(Affiliate=["A", "B", "A"])
+    assert expectations.briefing_lines(two, limit=2) == [
+        "Overall score 60 by 2027-06-27: on track (51.3); A",
+        "Disclose the component factories of X by 2027-01-28: open (not done); B",
+        "... and 1 more (the company report lists them all).",
+    ]
+    assert expectations.briefing_lines(table.head(0)) == []
+
+
+def test_the_briefing_page_of_a_company_says_what_is_expected_of_it(
+    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from charts import report
+
+    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+    with duckdb.connect(str(demo_app), read_only=True) as con:
+        company, count = con.execute(
+            "SELECT company_id, count(*) FROM expectations GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
+        other = con.execute(
+            "SELECT company_id FROM companies WHERE company_id NOT IN (SELECT company_id FROM expectations) "
+            "ORDER BY 1 LIMIT 1"
+        ).fetchone()[0]
+    at = apptest.open_page("compare", role="affiliate", company=f"{company},{other}")
+    assert not at.exception
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(apptest.download(at, "download_briefing"))).pages]
+    assert len(pages) == 3  # the summary, then one page per company
+    assert "What affiliates expect, by when" in pages[1] and "What affiliates expect" not in pages[2]
+    assert pages[1].count(" by 20") >= count and "Overall score 60 by " in pages[1]

@@ -142,18 +142,23 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
     found = cache.improvement_actions(version, company_id, why.as_of, methodology)
     actions, plan = found if found is not None else (None, None)
     evidence, shown = cache.plain_evidence(version, company_id), names(version, company_id)
-    expected = contract_cache.expectations(version, company_id)  # those the account may see
-    judged = expectations.assess(
-        expected, cache.company_series(version, params.IN_FORCE, company_id), why.as_of
-    )
     return report.build_company_report(
         name, None, cache.plain_explanation(version, company_id, why.as_of, methodology), upto,
         cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
         peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
-        expectations=expectations.report_table(
-            judged, lambda target: narrative.expected_action_text(target, evidence, shown)
-        ),
+        expectations=expected(version, company_id, why.as_of),
     )  # fmt: skip
+
+
+def expected(version: object, company_id: str, as_of: date) -> pd.DataFrame:
+    """What affiliates expect of the company (those the account may see: an affiliate its own),
+    judged at `as_of`, as text (data.expectations.report_table)."""
+    found = contract_cache.expectations(version, company_id)
+    judged = expectations.assess(found, cache.company_series(version, params.IN_FORCE, company_id), as_of)
+    evidence, shown = cache.plain_evidence(version, company_id), names(version, company_id)
+    return expectations.report_table(
+        judged, lambda target: narrative.expected_action_text(target, evidence, shown)
+    )
 
 
 def briefing_company(version: object, company_id: str, name: str, why, methodology: str,
@@ -166,5 +171,5 @@ def briefing_company(version: object, company_id: str, name: str, why, methodolo
         peer=summary.peer_sentence(peer, why.as_of), strongest=strong, weakest=weak,
         why=narrative.why_summary(cache.plain_explanation(version, company_id, why.as_of, methodology),
                                   cache.plain_evidence(version, company_id)),
-        points=points,
+        points=points, expectations=expectations.briefing_lines(expected(version, company_id, why.as_of)),
     )  # fmt: skip
