@@ -4,6 +4,7 @@ through export -> import."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from datetime import date, timedelta
@@ -12,13 +13,25 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 import scoring
-from charts import trajectory
+from charts import report, trajectory
 from data import contract_queries, expectations, store
 from data.cli import main
 from tests import apptest
 from tests.import_world import WORLD, new_db, tables_content, write_files
+
+
+@pytest.fixture
+def no_chart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs without the kaleido chart (drawn elsewhere: tests/test_reports.py)."""
+    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+
+
+def pdf_pages(payload: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages]
+
 
 HEAD = "expectation_id,affiliate_id,company_id,what,target,due_on,note,set_by,set_on\n"
 
@@ -259,17 +272,10 @@ def test_action_expectations_are_judged_by_their_evidence(demo_db: Path, tmp_pat
 
 
 def test_the_company_report_lists_the_expectations_the_account_may_see(
-    writable_demo_app: Path, monkeypatch: pytest.MonkeyPatch
+    writable_demo_app: Path, no_chart: None
 ) -> None:
     """The scoring report (PDF and HTML) has a table of what affiliates expect of the company,
     judged at the report's date; an affiliate's report holds only its own expectations."""
-    import io
-
-    from pypdf import PdfReader
-
-    from charts import report
-
-    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
     me = apptest.demo_user(writable_demo_app, "affiliate")
     with duckdb.connect(str(writable_demo_app), read_only=True) as con:
         company = con.execute(
@@ -295,9 +301,7 @@ def test_the_company_report_lists_the_expectations_the_account_may_see(
         assert (what == "action" or f"<td>{target}</td>" in html) and (note is None or note in html)
     assert "disclose:" not in html and "<td>Disclose the component factories of " in html  # in words
     assert "Another buyer" not in html  # another affiliate's expectation stays with it
-    pdf = "\n".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(apptest.download(at, "download_report_pdf"))).pages
-    )
+    pdf = "\n".join(pdf_pages(apptest.download(at, "download_report_pdf")))
     assert (
         "What affiliates expect, by when" in pdf
         and "Improvement action" in pdf
@@ -367,18 +371,10 @@ def names_frame(con: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame
     return queries.company_names(con.cursor(), company_id)
 
 
-def test_hostile_expectation_notes_stay_text_in_the_report(
-    hostile_app: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_hostile_expectation_notes_stay_text_in_the_report(hostile_app: Path, no_chart: None) -> None:
     """Notes are free text: escaped in the HTML report, cut to fit in the PDF."""
-    import io
-
-    from pypdf import PdfReader
-
-    from charts import report
     from tests.hostile_world import HTML_LINK, SCRIPT
 
-    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
     with duckdb.connect(str(hostile_app), read_only=True) as con:
         company, note = con.execute(
             "SELECT company_id, note FROM expectations WHERE note LIKE '%<script>%' LIMIT 1"
@@ -388,20 +384,19 @@ def test_hostile_expectation_notes_stay_text_in_the_report(
     html = apptest.download(at, "download_report_html").decode("utf-8")
     assert SCRIPT in note and SCRIPT not in html and HTML_LINK not in html
     assert "&lt;script&gt;" in html  # the note is there, as text
-    pdf = PdfReader(io.BytesIO(apptest.download(at, "download_report_pdf")))
-    assert "What affiliates expect, by when" in "\n".join(p.extract_text() for p in pdf.pages)
+    assert "What affiliates expect, by when" in "\n".join(
+        pdf_pages(apptest.download(at, "download_report_pdf"))
+    )
 
 
 def test_presentation_mode_report_shows_expectations_without_names_or_ids(
-    demo_app: Path, monkeypatch: pytest.MonkeyPatch
+    demo_app: Path, no_chart: None
 ) -> None:
     """While presenting, the report's expectations name the affiliate by its pseudonym, hide
     the notes and any target that names a real request, case or finding."""
-    from charts import report
     from data.pseudonyms import HIDDEN
     from tests.test_presentation import download_text, leaks, secrets_of
 
-    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
     with duckdb.connect(str(demo_app), read_only=True) as con:
         company, notes = con.execute(
             "SELECT company_id, list(note) FROM expectations WHERE what = 'action' GROUP BY 1 LIMIT 1"
@@ -437,16 +432,7 @@ def test_briefing_lines_are_short_and_name_the_affiliate_only_when_several() -> 
     assert expectations.briefing_lines(table.head(0)) == []
 
 
-def test_the_briefing_page_of_a_company_says_what_is_expected_of_it(
-    demo_app: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import io
-
-    from pypdf import PdfReader
-
-    from charts import report
-
-    monkeypatch.setattr(report, "chart_image", lambda fig, **kw: (None, "no chart in this test"))
+def test_the_briefing_page_of_a_company_says_what_is_expected_of_it(demo_app: Path, no_chart: None) -> None:
     with duckdb.connect(str(demo_app), read_only=True) as con:
         company, count = con.execute(
             "SELECT company_id, count(*) FROM expectations GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
@@ -457,7 +443,7 @@ def test_the_briefing_page_of_a_company_says_what_is_expected_of_it(
         ).fetchone()[0]
     at = apptest.open_page("compare", role="affiliate", company=f"{company},{other}")
     assert not at.exception
-    pages = [p.extract_text() for p in PdfReader(io.BytesIO(apptest.download(at, "download_briefing"))).pages]
+    pages = pdf_pages(apptest.download(at, "download_briefing"))
     assert len(pages) == 3  # the summary, then one page per company
     assert "What affiliates expect, by when" in pages[1] and "What affiliates expect" not in pages[2]
     assert pages[1].count(" by 20") >= count and "Overall score 60 by " in pages[1]
