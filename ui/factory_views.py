@@ -58,11 +58,11 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
 
 
 def factory_map(
-    factories: pd.DataFrame | Callable[[], pd.DataFrame], key: str, label: str = "Map of these factories"
+    factories: Callable[[], pd.DataFrame], key: str, label: str = "Map of these factories"
 ) -> None:
-    """The offline factory map of `factories` (rows of data.contract_queries.factory_list, or a
-    callable that reads them), folded: read and drawn only when opened (on_change="rerun"), as
-    a map is the slowest thing a page draws."""
+    """The offline factory map of the factories `factories()` reads (rows of
+    data.contract_queries.factory_list), folded: read and drawn only when opened
+    (on_change="rerun"), as a map is the slowest thing a page draws."""
     if present.is_on():  # countries show as regions in presentation mode: no country map
         st.caption("The factory map is not shown in presentation mode (countries are shown as regions).")
         return
@@ -70,7 +70,7 @@ def factory_map(
     with box:
         if not box.open:
             return
-        frame = factories() if callable(factories) else factories
+        frame = factories()
         if frame.empty:
             st.info("No disclosed factory to map.")
             return
