@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 
 from charts.theme import company_colours
-from data.exports import CONFIDENTIAL
+from data.exports import CONFIDENTIAL, one_line
 from scoring import narrative
 
 log = logging.getLogger("cpt.report")
@@ -30,7 +29,6 @@ log = logging.getLogger("cpt.report")
 _LATIN = str.maketrans({"−": "-", "–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Text from the data is cut to fit (issue 11, item 10): a table row taller than a page makes
 # fpdf2 raise, and a 4,000-character name would fill pages. Cut with "...", wrapped by fpdf2.
 CELL_LIMIT = 120  # one table cell
@@ -39,7 +37,10 @@ TEXT_LIMIT = 1000  # a paragraph
 
 
 def latin(text: object) -> str:
-    text = _CONTROL.sub("", str(text).translate(_LATIN))
+    """Text for the PDF: one line without control characters (`exports.one_line`: line breaks
+    become spaces; bare CR, NEL, U+2028/U+2029, C0/C1 controls and bidi formatting are dropped),
+    in Latin-1."""
+    text = one_line(text).translate(_LATIN)
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -448,4 +449,13 @@ def briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Fig
     pdf.set_auto_page_break(auto=True, margin=18)
     for company in companies or []:
         _company_page(pdf, company, colours.get(company.company_id))
+    return bytes(pdf.output())
+
+
+def notice_pdf(text: str) -> bytes:
+    """A one-page PDF that says `text` (a download refused or postponed: ui/downloads.py)."""
+    pdf = _Pdf("CPT download", False)
+    pdf.add_page()
+    pdf.heading("CPT download", 14)
+    pdf.para(text)
     return bytes(pdf.output())

@@ -8,7 +8,8 @@ Contracts are confidential (DESIGN.md, "Access control"), so every query here ta
   buyers of a company or factory, and their combined annual spend only as a total over
   at least three affiliates (`MIN_AFFILIATES_FOR_TOTAL`);
 * a company sees its own contracts, the factories it disclosed and its own cases, never
-  another company's;
+  another company's, also where one of its contracts covers another company's product
+  model (a reseller contract: `_OWN_COMPANY` on requests, factories behind a model, cases);
 * a signed-out viewer sees nothing.
 
 The dashboard fills the viewer in from the session (ui/contract_cache.py), never from
@@ -74,6 +75,9 @@ visible_contracts AS (
       AND (CAST($only_aff AS VARCHAR) IS NULL OR k.affiliate_id = $only_aff)
       AND (CAST($only_contract AS VARCHAR) IS NULL OR k.contract_id = $only_contract)
 )"""
+# Rows about one company (a request, a factory disclosed for a model) the viewer may see:
+# staff and affiliates every company's, a company its own only, whatever contract it holds.
+_OWN_COMPANY = "($role IN ('admin', 'affiliate') OR ($role = 'company' AND {alias}.company_id = $comp))"
 # Cases the viewer may see: staff and affiliates every case, a company its own.
 _VISIBLE_CASE = "($role IN ('admin', 'affiliate') OR ($role = 'company' AND {alias}.company_id = $comp))"
 # Factories the viewer may see: staff and affiliates all, a company those it disclosed.
@@ -193,7 +197,7 @@ def model_requests(
                EXISTS (SELECT 1 FROM due_diligence g WHERE g.request_id = r.request_id
                        AND g.recorded_on <= $today) AS due_diligence
         FROM disclosure_requests r LEFT JOIN latest l USING (request_id)
-        WHERE r.product_model_id IN (SELECT product_model_id FROM models)
+        WHERE r.product_model_id IN (SELECT product_model_id FROM models) AND {_OWN_COMPANY.format(alias="r")}
         GROUP BY r.request_id
     )
     SELECT r.request_id, r.company_id, c.name AS company, r.product_model_id, p.name AS product_model,
@@ -245,6 +249,7 @@ def model_factories(
            f.country, f.tier, m.since
     FROM made_at m JOIN models USING (product_model_id) JOIN factories f USING (factory_id)
     JOIN product_models p USING (product_model_id)
+    WHERE {_OWN_COMPANY.format(alias="m")}
     ORDER BY p.name, f.tier DESC, f.legal_name
     """  # noqa: S608
     return _run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id)
@@ -262,7 +267,8 @@ def model_open_cases(
     sql = f"""
     WITH {_VISIBLE_CONTRACTS}, {_MADE_AT}, {_CASE_STATUS},
     models AS (SELECT DISTINCT cp.product_model_id FROM visible_contracts JOIN contract_products cp USING (contract_id)),
-    factories_behind AS (SELECT DISTINCT factory_id FROM made_at JOIN models USING (product_model_id))
+    factories_behind AS (SELECT DISTINCT factory_id FROM made_at m JOIN models USING (product_model_id)
+                         WHERE {_OWN_COMPANY.format(alias="m")})
     SELECT s.case_id, s.factory_id, f.legal_name AS factory, s.company_id, c.name AS company, s.opened_on,
            s.status, s.age_days, s.findings, s.open_findings, s.retaliation
     FROM case_status s JOIN factories_behind USING (factory_id) JOIN factories f USING (factory_id)

@@ -6,8 +6,11 @@ date, the methodology version applied (or that the table holds evidence, not sco
 the day it was generated and the confidentiality line. Every text cell (and column
 name) that a spreadsheet would read as a formula is made inert with a leading
 apostrophe: one starting with =, +, -, @, a tab or a carriage return, also after
-leading spaces or control characters (`" =1+1"`, `"\x00=1"`). Control characters that
-a worksheet cannot hold are replaced by U+FFFD.
+leading spaces or control characters (`" =1+1"`, `"\x00=1"`). Control characters are
+removed from every text cell (`one_line`: line breaks and tabs become a space; other C0 and
+C1 controls, bare carriage returns, NEL, the Unicode line and paragraph separators and
+bidirectional formatting characters are dropped), so a cell is one line of text; the same
+helper cleans calendar (data/ical.py) and PDF (charts/report.py) text.
 """
 
 from __future__ import annotations
@@ -26,8 +29,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EVIDENCE = "not applicable (evidence records, not scores)"
 # What may stand before a formula character and still let a spreadsheet read a formula.
 _LEADING = re.compile(r"^[\s\x00-\x1f\x7f\u00a0\u200b-\u200d\u2060\ufeff]*")
-# XML 1.0 (xlsx) cannot hold these; openpyxl refuses them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Line breaks of any kind (CR, LF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR) and tabs: one space.
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+# Other C0/C1 controls, DEL, and invisible or bidirectional formatting characters: dropped.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def one_line(value: object) -> str:
+    """The text of `value` as one line without control characters (see the module docstring):
+    for every text a download writes (CSV, Excel, calendar, PDF)."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", "" if value is None else str(value)))
 
 
 def header_line(what: str, as_of: date, methodology: str | None, generated: date | None = None) -> str:
@@ -78,7 +89,7 @@ def neutralise(value: object) -> object:
     if not isinstance(value, str):
         return value
     formula = _guarded(value)
-    value = _ILLEGAL.sub("\ufffd", value)
+    value = one_line(value)
     return "'" + value if formula or _guarded(value) else value
 
 
@@ -100,7 +111,7 @@ def to_csv(frame: pd.DataFrame, header: str) -> bytes:
     """CSV with one leading `# header` line (UTF-8). Every text cell is quoted, so a line break
     or a lone carriage return inside a name stays inside its cell (no injected rows)."""
     body = _clean(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
-    return ("# " + header.replace("\r", " ").replace("\n", " ") + "\n" + body).encode("utf-8")
+    return ("# " + one_line(header) + "\n" + body).encode("utf-8")
 
 
 def to_xlsx(frame: pd.DataFrame, header: str, sheet: str = "CPT") -> bytes:
@@ -108,7 +119,7 @@ def to_xlsx(frame: pd.DataFrame, header: str, sheet: str = "CPT") -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
-    ws["A1"] = header
+    ws["A1"] = one_line(header)
     ws["A1"].font = Font(bold=True)
     clean = _clean(frame)
     ws.append([])

@@ -56,27 +56,6 @@ def company_filters(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | Non
     ).df()
 
 
-def company_contracts(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
-    """The company's contracts with affiliates and the product models they cover (lists of
-    names with the matching lists of ids, in name order)."""
-    return cur.execute(
-        """
-        SELECT k.affiliate_id, a.name AS affiliate, a.country, a.kind, k.contract_id, k.start_date,
-               k.end_date, k.annual_spend_eur,
-               coalesce((SELECT list(p.name ORDER BY p.name, p.product_model_id) FROM contract_products cp
-                         JOIN product_models p USING (product_model_id)
-                         WHERE cp.contract_id = k.contract_id), []) AS products,
-               coalesce((SELECT list(p.product_model_id ORDER BY p.name, p.product_model_id)
-                         FROM contract_products cp JOIN product_models p USING (product_model_id)
-                         WHERE cp.contract_id = k.contract_id), []) AS product_model_ids
-        FROM contracts k JOIN affiliates a USING (affiliate_id)
-        WHERE k.company_id = $company
-        ORDER BY k.start_date DESC, a.name
-        """,
-        {"company": company_id},
-    ).df()
-
-
 def company_evidence_events(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
     """Dated evidence to annotate a trajectory: requests due, reports opened, remediation verified,
     retaliation confirmed. Columns: date, kind, request_id, scope, case_id, finding_id (ids, so

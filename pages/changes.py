@@ -8,7 +8,7 @@ import streamlit as st
 
 import scoring
 from data import changes, exports
-from ui import auth, cache, links, nav, present
+from ui import auth, cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
 
@@ -62,5 +62,5 @@ st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=Tr
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
 })  # fmt: skip
 header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
-st.download_button("Download changes (CSV)", exports.to_csv(found[shown], header), key="changes_csv", on_click="ignore",
+st.download_button("Download changes (CSV)", downloads.deferred(lambda: exports.to_csv(found[shown], header), "csv"), key="changes_csv", on_click="ignore",
                    file_name=f"cpt-changes-since-{since:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip

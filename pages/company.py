@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import report
 from scoring import summary
-from ui import auth, cache, company_view, contract_cache, controls, figures, nav, present
+from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain
 
 nav.through_app("company")
@@ -100,10 +100,10 @@ scoring_report = company_view.scoring_report(version, company_id, info["name"], 
                                              controls.METHODOLOGY_LABELS[methodology],
                                              summary.peer_sentence(peer, as_of), changes)  # fmt: skip
 r1, r2, _ = st.columns([1, 1, 2])
-r1.download_button("Download report (PDF)", lambda: report.company_report_pdf(scoring_report, fig),
+r1.download_button("Download report (PDF)", downloads.deferred(lambda: report.company_report_pdf(scoring_report, fig), "pdf"),
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.pdf", mime="application/pdf",
                    key="download_report_pdf", on_click="ignore")  # fmt: skip
-r2.download_button("Download report (HTML)", lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)),
+r2.download_button("Download report (HTML)", downloads.deferred(lambda: report.company_report_html(scoring_report, fig, report.report_tables(scoring_report)), "html"),
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.html", mime="text/html",
                    key="download_report_html", on_click="ignore")  # fmt: skip
 

@@ -5,7 +5,7 @@ import streamlit as st
 from charts import report, trajectory
 from data import exports
 from scoring import summary
-from ui import cache, company_view, controls, nav, present
+from ui import cache, company_view, controls, downloads, nav, present
 from ui.text import md, md_escape
 
 nav.through_app("compare")
@@ -75,14 +75,15 @@ briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), exp
 version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = exports.header_line("comparison", as_of, version_applied)
+fictional = cache.is_demo(version)  # read in this run: the PDF is built outside it
 d1, d2, d3 = st.columns(3)
-d1.download_button("Download comparison (CSV)", exports.to_csv(export, header), key="download_comparison", on_click="ignore",
+d1.download_button("Download comparison (CSV)", downloads.deferred(lambda: exports.to_csv(export, header), "csv"), key="download_comparison", on_click="ignore",
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Download comparison (Excel)", exports.to_xlsx(export, header, "Comparison"),
+d2.download_button("Download comparison (Excel)", downloads.deferred(lambda: exports.to_xlsx(export, header, "Comparison"), "xlsx"),
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx", on_click="ignore")  # fmt: skip
 d3.download_button(
     "Download briefing (PDF)",
-    lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=cache.is_demo(version),
-                                companies=briefing_pages),
+    downloads.deferred(lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=fictional,
+                                                   companies=briefing_pages), "pdf"),
     file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing", on_click="ignore",
 )  # fmt: skip

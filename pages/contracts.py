@@ -9,7 +9,7 @@ import streamlit as st
 import scoring
 from data import expectations, exports, ical, store
 from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
-from ui import auth, cache, controls, factory_views, links, nav, present
+from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
 
@@ -124,9 +124,9 @@ else:
     export = deadlines[shown(["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"])]  # fmt: skip
     d1, d2, _ = st.columns([1, 1, 2])
     # Built on click (every deadline, not only the page shown).
-    d1.download_button("Download deadlines (CSV)", lambda export=export, header=header: exports.to_csv(export, header), key="deadlines_csv", on_click="ignore",
+    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: exports.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting),
+    d2.download_button("Add to calendar (.ics)", downloads.deferred(lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
                        help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
 

@@ -12,7 +12,7 @@ import streamlit as st
 from data import exports, importer, queries, series_cache, store, templates
 from data.export import export_tables
 from data.tables import TABLES
-from ui import auth, cache, nav
+from ui import auth, cache, downloads, nav
 from ui.text import md
 
 nav.through_app("data")
@@ -168,7 +168,7 @@ else:
         st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
         st.download_button(
             "Download the audit log (CSV)",
-            importer.audit_csv(readable),
+            downloads.deferred(lambda: importer.audit_csv(readable), "csv"),
             "cpt-audit-log.csv",
             key="audit_csv",
             on_click="ignore",
@@ -184,7 +184,7 @@ with zipfile.ZipFile(bundle, "w") as archive:
     archive.writestr("cpt-import-template.xlsx", templates.xlsx_template())
 st.download_button(
     "Download import templates (zip)",
-    bundle.getvalue(),
+    downloads.deferred(bundle.getvalue, "zip"),
     "cpt-import-templates.zip",
     key="templates",
     on_click="ignore",
@@ -201,5 +201,9 @@ if st.button("Prepare a full export", key="prepare_export"):
                 archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
             archive.writestr("README.txt", exports.export_readme())
     st.download_button(
-        "Download export (zip)", out.getvalue(), "cpt-export.zip", key="export", on_click="ignore"
+        "Download export (zip)",
+        downloads.deferred(out.getvalue, "zip"),
+        "cpt-export.zip",
+        key="export",
+        on_click="ignore",
     )

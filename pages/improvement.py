@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from charts import improvement as charts
 from data import exports
-from ui import cache, controls, nav, present
+from ui import cache, controls, downloads, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
 
@@ -119,7 +119,7 @@ columns = present.export_frame(
 ).columns  # as the page shows them
 st.download_button(
     f"Download all {total:,} cases (CSV)",
-    lambda: exports.to_csv(all_cases()[columns], header),
+    downloads.deferred(lambda: exports.to_csv(all_cases()[columns], header), "csv"),
     file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",

@@ -9,7 +9,7 @@ from charts import theme, trajectory
 from data import exports
 from data.tables import CATEGORIES, ROLES
 from scoring import params, summary
-from ui import auth, cache, contract_cache, controls, nav, present
+from ui import auth, cache, contract_cache, controls, downloads, nav, present
 from ui.text import md
 
 nav.through_app("overview")
@@ -104,9 +104,9 @@ export = present.export_frame(summary.board_export(table))
 header = exports.header_line("leaderboard", as_of, board["methodology"].iloc[0])
 d1, d2, _ = st.columns([1, 1, 3])
 # Built on click (the Excel file was a third of a warm run): the callables hold this run's table.
-d1.download_button("Download leaderboard (CSV)", lambda: exports.to_csv(export, header), key="download_leaderboard", on_click="ignore",
+d1.download_button("Download leaderboard (CSV)", downloads.deferred(lambda: exports.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Download leaderboard (Excel)", lambda: exports.to_xlsx(export, header, "Leaderboard"),
+d2.download_button("Download leaderboard (Excel)", downloads.deferred(lambda: exports.to_xlsx(export, header, "Leaderboard"), "xlsx"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:

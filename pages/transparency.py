@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from charts import transparency as charts
 from data import exports
-from ui import cache, controls, factory_views, nav, present
+from ui import cache, controls, downloads, factory_views, nav, present
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
 from ui import links as factory_links
@@ -113,8 +113,11 @@ else:
         missing_columns = present.export_frame(missing.head(0).drop(columns=["company_ids"])).columns
         st.download_button(
             f"Download all {len(missing):,} factories without an address (CSV)",
-            lambda missing=missing, columns=missing_columns: exports.to_csv(
-                missing[columns], exports.header_line("factories without an address", until, None)
+            downloads.deferred(
+                lambda missing=missing, columns=missing_columns: exports.to_csv(
+                    missing[columns], exports.header_line("factories without an address", until, None)
+                ),
+                "csv",
             ),
             file_name=f"factories_without_address_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
             mime="text/csv",
@@ -143,7 +146,7 @@ else:
     header = exports.header_line("product model to factory links", until, None)
     st.download_button(
         f"Download all {total_links:,} product model → factory links (CSV)",
-        lambda: exports.to_csv(all_links()[columns], header),
+        downloads.deferred(lambda: exports.to_csv(all_links()[columns], header), "csv"),
         file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",

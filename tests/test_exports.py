@@ -24,7 +24,7 @@ from data import exports, pseudonyms
         ("+1e5", "+1e5"),
         ("-1-1", "'-1-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
+        ("\t=1", "' =1"),  # guarded; the tab, a control character, becomes a space (issue 20)
         ("Company A", "Company A"),
         ("▼ 1.0", "▼ 1.0"),
         (-1.5, -1.5),

@@ -20,7 +20,7 @@ import streamlit as st
 import scoring
 from data import contract_queries, demo, pseudonyms, queries, series_cache, store
 from scoring import params, summary
-from ui import auth, present
+from ui import auth, downloads, present
 
 
 class NotAvailable(Exception):
@@ -81,19 +81,27 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
         def later(*args, **kwargs) -> Callable[[], object]:
             """The same query as a callable for a download built on click: the account's scope
             and presentation mode are settled now (the callable runs outside the script run),
-            and the result is not cached (a full download is needed once, not kept)."""
+            and the result is not cached (a full download is needed once, not kept). When it
+            runs, this tab's session is checked again (`downloads.check`: the session record and
+            the account's current row; a changed role or organisation ends the session, so the
+            scope settled here is still the account's); an ended one raises
+            downloads.SessionEnded, which `downloads.deferred` turns into a refusal file."""
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
+            token = downloads.session_token()
             names = pseudonym_map(bound.arguments["version"]) if present.is_on() else None
             if names is not None:
                 present.resolve_arguments(bound.arguments, names)
             if "company_ids" in bound.arguments:
                 ids = bound.arguments["company_ids"]
                 bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
+            if "viewer" in bound.arguments:
+                bound.arguments["viewer"] = contract_queries.viewer_of(auth.user())
             if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
                 raise NotAvailable(bound.arguments["company_id"])
 
             def run() -> object:
+                downloads.check(token)  # raises downloads.SessionEnded: nothing is read
                 result = func(*bound.args, **bound.kwargs)
                 if names is not None:
                     result = present.disguise(result, names)
