@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from bench.results import replace_section  # noqa: E402
-from data import importer, store  # noqa: E402
+from data import importer, writes  # noqa: E402
 
 TARGET_S = 10.0
 N_COMPANIES = 50
@@ -95,7 +95,7 @@ def main() -> int:
     try:
         files = generate(work / "csv", args.rows)
         base = work / "base.duckdb"
-        store.create_database(base)
+        writes.create(base)
         parents = [
             (str(files[n]), files[n].read_bytes()) for n in ("companies", "factories", "disclosure_requests")
         ]

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 
 from bench.results import replace_section  # noqa: E402
-from data import demo, store  # noqa: E402
+from data import demo, writes  # noqa: E402
 from tests import apptest  # noqa: E402
 
 PAGES = {
@@ -127,8 +127,8 @@ def main() -> int:
     memory = None
     with tempfile.TemporaryDirectory() as tmp:
         dbs = {"demo": Path(tmp) / "demo.duckdb", f"scale {args.scale}": Path(tmp) / "large.duckdb"}
-        store.create_database(dbs["demo"], demo.fill_demo)
-        store.create_database(dbs[f"scale {args.scale}"], lambda con: demo.fill_demo(con, scale=args.scale))
+        writes.create(dbs["demo"], demo.fill_demo)
+        writes.create(dbs[f"scale {args.scale}"], lambda con: demo.fill_demo(con, scale=args.scale))
         times = {
             (label, page): time_page(db, page, params, args.repeat)
             for label, db in dbs.items()

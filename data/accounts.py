@@ -17,7 +17,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from data import store
+from data import writes
 
 ROLES = ("admin", "affiliate", "company")
 DEMO_PASSWORD = "cpt-demo"
@@ -125,7 +125,7 @@ def add_user(path: Path, username: str, password: str, role: str, company_id: st
         insert_user(con, username, password, role, company_id, affiliate_id)
         _audit(con, who, "user add", f"{username} ({role})")
 
-    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
+    writes.publish(path, change)
 
 
 def remove_user(path: Path, username: str, *, who: str) -> None:
@@ -134,7 +134,7 @@ def remove_user(path: Path, username: str, *, who: str) -> None:
             raise AccountError(f"no account named {username!r}")
         _audit(con, who, "user remove", username)
 
-    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
+    writes.publish(path, change)
 
 
 def set_password(path: Path, username: str, password: str, *, who: str) -> None:
@@ -149,7 +149,7 @@ def set_password(path: Path, username: str, password: str, *, who: str) -> None:
             raise AccountError(f"no account named {username!r}")
         _audit(con, who, "user passwd", username)
 
-    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
+    writes.publish(path, change)
 
 
 def list_users(cur: duckdb.DuckDBPyConnection) -> list[dict]:

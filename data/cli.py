@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from data import store
+from data import store, writes
 
 
 class CliError(Exception):
@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.scale < 1:
         raise CliError("--scale must be a whole number of at least 1")
     fill = (lambda con: demo.fill_demo(con, scale=args.scale)) if args.demo else None
-    store.create_database(path, fill, force=args.force)
+    writes.create(path, fill, force=args.force)
     what = f"demo data (scale {args.scale})" if args.demo else "an empty schema"
     print(f"created {path} with {what}")
     _warm(path)
@@ -41,14 +41,52 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _warm(path: Path) -> None:
-    """Score the new file's series now, so the dashboard's first page is not the one to wait."""
+    """Say whether the new file's series is saved (the write path scored it before the swap;
+    a file published by an older version is scored here), so the dashboard's first page is
+    not the one to wait."""
     from data import series_cache
 
     started = time.monotonic()
-    if series_cache.warm(path):
+    series_cache.warm(path)
+    print(f"scored every company's quarterly series for the dashboard ({time.monotonic() - started:.1f} s)")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Score the evidence again and compare it with the series saved beside the file."""
+    from data import series_cache
+
+    path = _existing_db(args)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        result = series_cache.check(con, path)
+    finally:
+        con.close()
+    if result.difference is not None:
         print(
-            f"scored every company's quarterly series for the dashboard ({time.monotonic() - started:.1f} s)"
+            f"error: the saved score series differs from the evidence: {result.difference}", file=sys.stderr
         )
+        if not args.repair:
+            print("run `python -m data check --repair` to score it again", file=sys.stderr)
+        else:
+            series_cache.save(path, result.key, "in-force", _fresh(path))
+            print("repaired: the saved series was scored again from the evidence")
+            return 0
+        return 1
+    if result.saved:
+        print(f"ok: the saved score series of {path.name} equals a fresh scoring of its evidence")
+    else:
+        print(f"ok: no score series is saved for {path.name}; the dashboard scores the evidence itself")
+    return 0
+
+
+def _fresh(path: Path):
+    from data import series_cache
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return series_cache.score_file(con)
+    finally:
+        con.close()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -173,7 +211,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             raise CliError(f"no backup named {args.backup!r}; see `python -m data restore --list`")
         chosen = matches[0]
     keep = store.DEFAULT_BACKUPS if args.keep is None else args.keep
-    store.restore_backup(path, chosen, keep=max(keep, 1))
+    writes.restore(path, chosen, keep=max(keep, 1))
     print(f"restored {path} from {chosen.name} (the replaced file is kept as a backup)")
     return 0
 
@@ -264,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("backup", nargs="?", metavar="BACKUP_NAME", help="the backup file name to restore")
     p.add_argument("--keep", type=int, metavar="N", help="backups to keep (default: $CPT_BACKUPS or 5)")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "check", help="check that the saved score series equals a fresh scoring of the evidence"
+    )
+    _add_db(p)
+    p.add_argument("--repair", action="store_true", help="score the series again where it differs")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
         "users", help="manage dashboard accounts (passwords are read, never passed as arguments)"

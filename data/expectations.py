@@ -6,7 +6,9 @@ METHODOLOGY.md section 4). Written through the one-writer publish path (`add`), 
 and imported like the evidence tables.
 
 Who sees which (the same rule as contracts): staff every expectation; an affiliate its own;
-a company the expectations about itself.
+a company the expectations about itself. Who set one is shown as the organisation, never as
+a sign-in name (`visible`: the affiliate's name, or "CPT staff"); the username stays in the
+table and the audit log, for staff.
 
 Status at a quarter end `as_of` (`assess`), for scores and bands, reading the quarterly
 series under the methodology in force:
@@ -35,7 +37,7 @@ import pandas as pd
 
 from data import store
 from data.contract_queries import Viewer
-from data.tables import BANDS, EXPECTATION_KINDS
+from data.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
 
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
@@ -88,8 +90,13 @@ def add(
     who: str,
     today: date | None = None,
 ) -> str:
-    """Record one expectation (published atomically, with an audit log entry); its id."""
+    """Record one expectation (published atomically, with an audit log entry); its id. A note
+    longer than MAX_TEXT_LENGTH characters is refused (ExpectationError), as the importer does."""
     target = check(what, target, due_on)
+    if note is not None and len(note) > MAX_TEXT_LENGTH:
+        raise ExpectationError(
+            f"the note is {len(note):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed in note"
+        )
     expectation_id = f"EX{uuid.uuid4().hex[:12].upper()}"
     set_on = today or date.today()
 
@@ -134,15 +141,19 @@ END"""
 def visible(
     cur: duckdb.DuckDBPyConnection, viewer: Viewer, company_id: str | None = None, as_of: date | None = None
 ) -> pd.DataFrame:
-    """The expectations the viewer may see (of one company, or all), with names; for an action
+    """The expectations the viewer may see (of one company, or all), with names (`set_by`: the
+    organisation that set it, not the account); for an action
     expectation, `action_done`: whether its evidence exists by the due date or `as_of` (default
     today), whichever is earlier (null for other kinds or an action this tracker does not know)."""
     params = {**viewer.params(), "company": company_id, "as_of": as_of or date.today()}
     sql = f"""
         SELECT x.expectation_id, x.affiliate_id, a.name AS affiliate, x.company_id, c.name AS company,
-               x.what, x.target, x.due_on, x.note, x.set_by, x.set_on,
+               x.what, x.target, x.due_on, x.note,
+               -- the organisation that set it, never a username (issue 20, item 9)
+               CASE WHEN u.role = 'admin' THEN 'CPT staff' ELSE a.name END AS set_by, x.set_on,
                CASE WHEN x.what = 'action' THEN {_ACTION_DONE} END AS action_done
-        FROM expectations x JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id),
+        FROM expectations x JOIN affiliates a USING (affiliate_id) JOIN companies c USING (company_id)
+             LEFT JOIN users u ON u.username = x.set_by,
              LATERAL (SELECT least(x.due_on, $as_of::DATE) AS judged_on) j
         WHERE ($company IS NULL OR x.company_id = $company)
           AND ($role = 'admin' OR ($role = 'affiliate' AND x.affiliate_id = $aff)

@@ -69,7 +69,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import exports, store
+from data import exports, writes
 from data.tables import FINDING_EVENT_TYPES, TABLE_NAMES, TABLES, Table
 from data.validate import Problem, check_header, emit, normalise_table
 
@@ -1341,7 +1341,7 @@ def apply_import(
         return checked
 
     try:
-        plan = store.publish(Path(path), change, keep=store.DEFAULT_BACKUPS if keep is None else keep)
+        plan = writes.publish(Path(path), change, keep=keep)
         plan.applied = True
     except ImportRejected as rejected:
         plan = rejected.plan

@@ -2,7 +2,7 @@
 
 Each database file carries a presentation key (`meta.presentation_key`, 32 random bytes
 in hex), written when the file is created and replaced by staff with `rotate_key`
-(through `store.publish`, so it is one more published version). Within one kind of
+(through `writes.publish`, so it is one more published version). Within one kind of
 entity, the pseudonym order is the order of HMAC-SHA256(key, "<kind>:<id>"): it does not
 follow id order or name order, and nobody without the key can recompute it. The same key
 gives the same pseudonyms on every page, rerun and download of one presentation.
@@ -157,7 +157,7 @@ def write_key(con: duckdb.DuckDBPyConnection, key: str | None = None) -> str:
 def rotate_key(path: Path, *, who: str) -> None:
     """Publish a new version of the database with a new presentation key (every pseudonym
     changes), recorded in the audit log."""
-    from data import store
+    from data import writes
 
     def change(con: duckdb.DuckDBPyConnection) -> None:
         write_key(con)
@@ -166,7 +166,7 @@ def rotate_key(path: Path, *, who: str) -> None:
             [who, "new presentation key: every pseudonym changes"],
         )
 
-    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
+    writes.publish(path, change)
 
 
 # ---------------------------------------------------------------- the mapping

@@ -26,8 +26,6 @@ from typing import TypeVar
 
 import duckdb
 
-from data import pseudonyms
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
@@ -126,10 +124,20 @@ def _finish(con: duckdb.DuckDBPyConnection) -> None:
     con.close()
 
 
+Renew = Callable[[Path], None]
+"""Called with the new file (closed, under its temporary name) before it is made live: the
+one write path (data/writes.py) brings what is derived from the file in line with it there."""
+
+
 def create_database(
-    path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None] | None = None, *, force: bool = False
+    path: Path,
+    fill: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    *,
+    force: bool = False,
+    before_swap: Renew | None = None,
 ) -> None:
-    """Create a new database file with the schema (and `fill` applied), published atomically."""
+    """Create a new database file with the schema (and `fill` applied), published atomically.
+    Use `data.writes.create`, which also gives the file its presentation key and its series."""
     with writer_lock(path):
         if path.exists() and not force:
             raise StoreError(f"{path} already exists; use --force to replace it")
@@ -142,12 +150,13 @@ def create_database(
                 create_schema(con)
                 if fill is not None:
                     fill(con)
-                pseudonyms.write_key(con)  # every new file has its own presentation key
                 con.execute("COMMIT")
                 _finish(con)
             except BaseException:
                 con.close()
                 raise
+            if before_swap is not None:
+                before_swap(tmp)
             if path.exists():
                 _keep_backup(path, DEFAULT_BACKUPS)
             os.replace(tmp, path)
@@ -160,15 +169,15 @@ def publish(
     change: Callable[[duckdb.DuckDBPyConnection], T],
     *,
     keep: int = DEFAULT_BACKUPS,
-    scores_unchanged: bool = False,
+    before_swap: Renew | None = None,
 ) -> T:
     """Apply `change` to a copy of the live file in one transaction, then swap it in.
 
     `change` gets a read-write connection inside an open transaction; if it raises,
     nothing is published and the live file is untouched. The previous live file is
-    kept in `<db>.backups/` (the newest `keep` of them). `scores_unchanged` (a change that
-    writes no evidence: accounts, expectations, the presentation key) keeps the score
-    series saved beside the file (data/series_cache.py) for the new file.
+    kept in `<db>.backups/` (the newest `keep` of them). `before_swap(new file)` runs after
+    the change is committed and before the swap; if it raises, nothing is published.
+    Use `data.writes.publish`: the one write path, which renews what is derived from the file.
     """
     if not path.exists():
         raise StoreError(f"database {path} does not exist; create it with `python -m data init`")
@@ -186,13 +195,10 @@ def publish(
             except BaseException:
                 con.close()
                 raise
-            before = file_identity(path)
+            if before_swap is not None:
+                before_swap(tmp)
             _keep_backup(path, keep)
             os.replace(tmp, path)
-            if scores_unchanged:
-                from data import series_cache
-
-                series_cache.carry_over(path, before, file_identity(path))
             return result
         finally:
             _remove(tmp)
@@ -268,7 +274,9 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> None:
+def restore_backup(
+    path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS, before_swap: Renew | None = None
+) -> None:
     """Make `backup` the live file again (the current live file becomes a backup).
 
     The copy is opened and read through before it replaces anything: a truncated or corrupt
@@ -280,6 +288,8 @@ def restore_backup(path: Path, backup: Path, *, keep: int = DEFAULT_BACKUPS) -> 
         try:
             shutil.copyfile(backup, tmp)
             check_database_file(tmp)
+            if before_swap is not None:
+                before_swap(tmp)
             if path.exists():
                 _keep_backup(path, keep)
             os.replace(tmp, path)

@@ -40,8 +40,10 @@ EXPECTATION_KINDS = ("sct", "fi", "overall", "band", "action")
 BANDS = ("Insufficient", "Developing", "Good", "Leading")
 AFFILIATE_KINDS = ("university", "municipality", "region", "ministry", "hospital", "consortium")
 
-# Column kinds: id (text, 1-64 chars), text, date, bool, number, country (ISO alpha-2),
+# Column kinds: id (text, 1-64 chars), text (free text, at most MAX_TEXT_LENGTH characters:
+# names, addresses, titles, notes, descriptions), date, bool, number, country (ISO alpha-2),
 # choice (one of `choices`).
+MAX_TEXT_LENGTH = 5000  # every free-text cell, at the import and at the forms (issue 20, item 10)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from datetime import date
 import pandas as pd
 import pycountry
 
-from data.tables import BANDS, Table
+from data.tables import BANDS, MAX_TEXT_LENGTH, Table
 
 MAX_ID_LENGTH = 64
 EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/templates.py)
@@ -103,7 +103,8 @@ def check_header(label: str, table: Table, header: list[str]) -> list[Problem]:
 def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.DataFrame, list[Problem]]:
     """Check every cell and the row rules of one table; return normalised rows and the problems.
 
-    Rules (DATA_FORMAT.md): required cells present; ids 1-64 characters; dates
+    Rules (DATA_FORMAT.md): required cells present; ids 1-64 characters; free text at
+    most MAX_TEXT_LENGTH characters (README, "Data notes"); dates
     ISO YYYY-MM-DD and not after `today` unless the column is a planned date
     (due_on, start_date, end_date); booleans true/false, 1/0, yes/no in any case;
     numbers with a decimal point; countries ISO 3166-1 alpha-2 (lower case is
@@ -130,6 +131,15 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 too_long,
                 column.name,
                 f"id is {{extra}} characters long; at most {MAX_ID_LENGTH} are allowed",
+                extra=value.str.len(),
+            )
+        elif column.kind == "text":
+            emit(
+                problems,
+                frame,
+                present & (value.str.len() > MAX_TEXT_LENGTH),
+                column.name,
+                f"the text is {{extra:,}} characters long; at most {MAX_TEXT_LENGTH:,} are allowed in {column.name}",
                 extra=value.str.len(),
             )
         elif column.kind == "choice":

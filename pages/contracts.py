@@ -9,6 +9,7 @@ import streamlit as st
 import scoring
 from data import expectations, exports, ical, store
 from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
+from data.tables import MAX_TEXT_LENGTH
 from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
@@ -167,7 +168,7 @@ if can_set and not presenting:
         target = st.text_input("Target", key="expectation_target",
                                help="A score from 0 to 100 (SCT, FI, overall); a band: Insufficient, Developing, Good or "
                                "Leading; or an improvement action as action:target_id, e.g. verify:FN000123.")  # fmt: skip
-        note = st.text_input("Note (optional)", key="expectation_note")
+        note = st.text_area("Note (optional)", key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80)
         submitted = st.form_submit_button("Record expectation", key="expectation_submit")
     if submitted:
         try:

@@ -9,7 +9,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from data import exports, importer, queries, series_cache, store, templates
+from data import exports, importer, queries, store, templates
 from data.export import export_tables
 from data.tables import TABLES
 from ui import auth, cache, downloads, nav
@@ -82,11 +82,17 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
         st.text("\n".join(str(p) for p in applied.errors[:20]))
         return
     cache.clear()
-    with st.spinner("Scoring every company for the dashboard's pages…"):
+    with st.spinner("Checking that every page shows the new scores…"):
         try:
-            series_cache.warm(store.db_path())
-        except Exception:  # only a cold first page: the import itself is done
-            log.exception("scoring the new series failed")
+            difference = cache.check_series()
+            check = (
+                "Consistency check passed: the scores every page reads equal a fresh scoring of the new evidence."
+                if difference is None
+                else f"Consistency check FAILED: {difference}. Run `python -m data check --repair`."
+            )
+        except Exception:  # the import itself is done; the check is logged
+            log.exception("the consistency check failed unexpectedly")
+            check = "Consistency check could not run (logged); run `python -m data check`."
     summary = [
         f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
         for t, c in applied.counts.items()
@@ -94,6 +100,7 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
     if applied.as_of is not None:
         summary += [f"Score changes at {applied.as_of.isoformat()}:"] + (applied.score_lines() or ["none"])
         summary.append(importer.effective_date_message(applied.as_of))
+    summary.append(check)
     st.session_state["import_done"] = summary
     st.session_state.pop("previewed", None)
     st.session_state.pop("plan", None)

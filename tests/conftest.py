@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from data import demo, store
+from data import demo, writes
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A read-only-by-convention demo database for tests that only read."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store.create_database(path, demo.fill_demo)
+    writes.create(path, demo.fill_demo)
     return path
 
 

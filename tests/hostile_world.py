@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import accounts, demo, store
+from data import accounts, demo, writes
 from data.tables import TABLES
 
 EVIL_HOST = "evil.example"
@@ -154,5 +154,5 @@ def fill_hostile(con: duckdb.DuckDBPyConnection, today: date | None = None) -> N
 
 def build_hostile_db(path: Path, today: date | None = None) -> Path:
     """Create the hostile world database at `path` (a new file) and return the path."""
-    store.create_database(Path(path), lambda con: fill_hostile(con, today))
+    writes.create(Path(path), lambda con: fill_hostile(con, today))
     return Path(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from data import store
+from data import writes
 from data.export import export_tables
 from data.tables import TABLES
 
@@ -62,7 +62,7 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> list[str]:
 
 
 def new_db(path: Path) -> Path:
-    store.create_database(path)
+    writes.create(path)
     return path
 
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from data import accounts, demo, evidence_queries, queries, sessions, store
+from data import accounts, demo, evidence_queries, queries, sessions, writes
 from tests import apptest
 from ui import auth
 from ui.text import md_escape
@@ -289,7 +289,7 @@ def test_database_without_demo_has_no_accounts_and_says_how_to_add_one(tmp_path:
     import streamlit as st
 
     db = tmp_path / "empty.duckdb"
-    store.create_database(db)
+    writes.create(db)
     monkeypatch.setenv("CPT_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -358,7 +358,7 @@ def test_untrusted_names_render_as_text(tmp_path: Path, monkeypatch) -> None:
         demo.fill_demo(con)
         con.execute("UPDATE companies SET name = '<script>alert(1)</script>' WHERE company_id = 'CO0003'")
 
-    store.create_database(db, fill)
+    writes.create(db, fill)
     monkeypatch.setenv("CPT_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import evidence_queries as q
+from data import writes
 from tests import apptest
 
 
@@ -103,10 +104,10 @@ def worst_first_key(row: dict) -> tuple:
 @pytest.fixture(scope="module")
 def twice_the_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo world at scale 2: 320 cases, more than one page."""
-    from data import demo, store
+    from data import demo
 
     path = tmp_path_factory.mktemp("scale2") / "scale2.duckdb"
-    store.create_database(path, lambda con: demo.fill_demo(con, scale=2))
+    writes.create(path, lambda con: demo.fill_demo(con, scale=2))
     return path
 
 

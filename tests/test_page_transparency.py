@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import scoring
 from data import evidence_queries as q
+from data import writes
 from tests import apptest
 
 
@@ -120,10 +121,10 @@ def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) ->
 @pytest.fixture(scope="module")
 def larger_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo world at scale 12: more factories without an address than one page holds."""
-    from data import demo, store
+    from data import demo
 
     path = tmp_path_factory.mktemp("scale12") / "scale12.duckdb"
-    store.create_database(path, lambda con: demo.fill_demo(con, scale=12))
+    writes.create(path, lambda con: demo.fill_demo(con, scale=12))
     return path
 
 

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from data import pseudonyms, store
+from data import pseudonyms, store, writes
 from tests import apptest
 
 PAGES = {
@@ -181,7 +181,7 @@ def test_every_new_database_has_its_own_key(tmp_path: Path) -> None:
 
     keys = []
     for name in ("a.duckdb", "b.duckdb"):
-        store.create_database(tmp_path / name, demo.fill_demo)
+        writes.create(tmp_path / name, demo.fill_demo)
         with duckdb.connect(str(tmp_path / name), read_only=True) as con:
             keys.append(pseudonyms.read_key(con.cursor()))
     assert all(k and len(k) == 64 for k in keys) and keys[0] != keys[1]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from data import series_cache
+from data import series_cache, writes
 from tests import apptest
 
 
@@ -83,16 +83,22 @@ def _saved(db: Path) -> list[str]:
     return sorted(p.name for p in db.parent.glob(f"{db.name}.series-*.parquet"))
 
 
+def _key(db: Path) -> str:
+    """The content key of the evidence in the file (what the saved series is named by)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return series_cache.evidence_key(con)
+
+
 def test_init_and_import_save_the_series_for_the_new_file(tmp_path: Path, capsys) -> None:
     """A new server's first page after `init` or an import reads the series, it does not score it."""
-    from data import cli, store
+    from data import cli
 
     db = tmp_path / "cpt.duckdb"
     assert cli.main(["init", "--demo", "--db", str(db)]) == 0
     assert "scored every company's quarterly series for the dashboard" in capsys.readouterr().out
     saved = _saved(db)
-    assert saved == [series_cache.cache_path(db, store.file_identity(db), "in-force").name]
-    back = series_cache.load(db, store.file_identity(db), "in-force")
+    assert saved == [series_cache.cache_path(db, _key(db), "in-force").name]
+    back = series_cache.load(db, _key(db), "in-force")
     with duckdb.connect(str(db), read_only=True) as con:
         evidence = scoring.load_evidence(con)
     pd.testing.assert_frame_equal(back, scoring.score(evidence, scoring.series_dates(evidence)))
@@ -101,31 +107,30 @@ def test_init_and_import_save_the_series_for_the_new_file(tmp_path: Path, capsys
 
 def test_a_publish_without_new_evidence_keeps_the_saved_series(tmp_path: Path) -> None:
     """Adding an account, an expectation or a new presentation key changes no score:
-    the saved series follows the new file instead of being scored again."""
-    from data import accounts, demo, pseudonyms, store
+    the new file's evidence has the same key, so its series is found, not scored again."""
+    from data import accounts, demo, pseudonyms
 
     db = tmp_path / "cpt.duckdb"
-    store.create_database(db, demo.fill_demo)
-    assert series_cache.warm(db) is True
-    before = series_cache.load(db, store.file_identity(db), "in-force")
+    writes.create(db, demo.fill_demo)
+    assert series_cache.warm(db) is False  # the write path saved it before the file went live
+    before = series_cache.load(db, _key(db), "in-force")
     accounts.add_user(db, "new-affiliate", "a long enough passphrase 1", "affiliate",
                       affiliate_id="AF001", who="test")  # fmt: skip
     pseudonyms.rotate_key(db, who="test")
-    assert series_cache.load(db, store.file_identity(db), "in-force", peek=True) is True
+    assert series_cache.load(db, _key(db), "in-force", peek=True) is True
     assert series_cache.warm(db) is False
-    pd.testing.assert_frame_equal(series_cache.load(db, store.file_identity(db), "in-force"), before)
+    pd.testing.assert_frame_equal(series_cache.load(db, _key(db), "in-force"), before)
     assert len(_saved(db)) == 1
 
 
 def test_an_import_makes_a_new_series(tmp_path: Path) -> None:
-    from data import demo, store
+    from data import demo
 
     db = tmp_path / "cpt.duckdb"
-    store.create_database(db, demo.fill_demo)
-    series_cache.warm(db)
-    first = store.file_identity(db)
-    store.publish(db, lambda con: con.execute("DELETE FROM due_diligence"))
-    assert series_cache.load(db, store.file_identity(db), "in-force", peek=True) is None
-    assert series_cache.warm(db) is True
-    assert _saved(db) == [series_cache.cache_path(db, store.file_identity(db), "in-force").name]
-    assert store.file_identity(db) != first
+    writes.create(db, demo.fill_demo)
+    first = _key(db)
+    writes.publish(db, lambda con: con.execute("DELETE FROM due_diligence"))
+    assert _key(db) != first
+    assert series_cache.load(db, _key(db), "in-force", peek=True) is True  # scored before the swap
+    assert series_cache.warm(db) is False
+    assert _saved(db) == [series_cache.cache_path(db, _key(db), "in-force").name]

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import contract_queries, demo, pseudonyms, queries, series_cache, store
+from data import contract_queries, demo, pseudonyms, queries, series_cache, store, writes
 from scoring import params, summary
 from ui import auth, downloads, present
 
@@ -128,7 +128,7 @@ def ensure_database() -> None:
     if not path.exists() and path == store.DEFAULT_DB:
         with st.spinner("Creating the fictional demo database (first start)…"):
             try:
-                store.create_database(path, demo.fill_demo)
+                writes.create(path, demo.fill_demo)
             except store.StoreError:
                 pass  # another session created it meanwhile
 
@@ -140,8 +140,32 @@ def reader() -> store.Reader:
     return r
 
 
-def db_version() -> tuple[int, int] | None:
-    return reader().identity
+def db_version() -> tuple[object, ...]:
+    """What every cached query is keyed by: the live file's identity (inode, modification
+    time), the content key of its evidence (`series_cache.evidence_key`) and the last quarter
+    end (the series ends there, so a new quarter is a new version too)."""
+    r = reader()
+    identity = r.identity or (0, 0)
+    return (*identity, _evidence_key(identity), scoring.last_quarter_end().isoformat())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _evidence_key(identity: tuple[int, int]) -> str:
+    return series_cache.evidence_key(reader().cursor())
+
+
+def evidence_key(version: tuple[object, ...]) -> str:
+    """The content key of the evidence of the file `version` names (the saved series' key)."""
+    return str(version[2])
+
+
+def check_series() -> series_cache.Difference | None:
+    """After a write: the series every page is served now (this server's shared cache, which
+    reads the saved one) against a fresh scoring of the live file's evidence; the first
+    company and date that differ, or None (`python -m data check` does the same from outside)."""
+    version = db_version()  # reopens the new file and empties the caches first
+    fresh = series_cache.score_file(reader().cursor())
+    return series_cache.compare(series.cached(version, params.IN_FORCE, None), fresh)
 
 
 def clear() -> None:
@@ -194,14 +218,14 @@ def series(version: object, methodology: str, company_ids: tuple[str, ...] | Non
     """
     path = str(store.db_path())
     if company_ids is None:
-        saved = series_cache.load(path, version, methodology)
+        saved = series_cache.load(path, evidence_key(version), methodology)
         if saved is not None:
             return saved
     ev = scoring.load_evidence(reader().cursor(), _ids(company_ids))
     scores = scoring.score(ev, scoring.series_dates(ev), methodology)
     del ev
     if company_ids is None:
-        series_cache.save(path, version, methodology, scores)
+        series_cache.save(path, evidence_key(version), methodology, scores)
     return scores
 
 
@@ -214,7 +238,10 @@ def company_series(
     on disk, scored from that company's evidence alone over the same dates (the same numbers).
     `company_ids` is the account's scope (filled in by `scoped`), so each scope has its own entry."""
     whole = methodology == params.IN_FORCE or company_ids is not None  # needed anyway, or small
-    if not whole and series_cache.load(str(store.db_path()), version, methodology, peek=True) is None:
+    if (
+        not whole
+        and series_cache.load(str(store.db_path()), evidence_key(version), methodology, peek=True) is None
+    ):
         dates = [d.date() for d in pd.to_datetime(series.cached(version, params.IN_FORCE)["as_of"].unique())]
         ev = evidence(version, (company_id,))
         return scoring.score(ev, sorted(dates), methodology).reset_index(drop=True)
@@ -326,7 +353,7 @@ def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame
     already saved), else every company scored at that one date."""
     cur = reader().cursor()
     saved = methodology == params.IN_FORCE or series_cache.load(
-        str(store.db_path()), version, methodology, peek=True
+        str(store.db_path()), evidence_key(version), methodology, peek=True
     )
     every = series.cached(version, methodology) if saved else None
     at = None if every is None else every[every["as_of"] == pd.Timestamp(as_of)]

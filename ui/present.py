@@ -126,7 +126,10 @@ def disguise(result: object, names: Pseudonyms) -> object:
 
 
 def resolve_arguments(arguments: dict[str, object], names: Pseudonyms) -> None:
-    """Handles in `*_id` / `*_ids` arguments of a query back to real ids (in place)."""
+    """Handles in `*_id` / `*_ids` arguments of a query back to real ids (in place); only for
+    an account that may present (a company account's handle stays a handle: no such id)."""
+    if not allowed():
+        return
     for arg, value in list(arguments.items()):
         if arg.endswith("_id") and isinstance(value, str):
             arguments[arg] = names.resolve(value)
@@ -136,7 +139,12 @@ def resolve_arguments(arguments: dict[str, object], names: Pseudonyms) -> None:
 
 def normalise_url(names: Pseudonyms) -> None:
     """Presentation mode on: real ids in the URL become handles (`company=Company-K`); off:
-    handles become real ids again, so switching keeps the page on the same company."""
+    handles become real ids again, so switching keeps the page on the same company. Only for
+    accounts that may present (admin, affiliate): for any other account a handle is not
+    translated (it names no company it may see, and decoding it would tell which id a
+    pseudonym stands for)."""
+    if not allowed():
+        return
     on = is_on()
     for param, kind in URL_ID_PARAMS.items():
         raw = st.query_params.get(param)

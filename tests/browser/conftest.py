@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from data import demo, store
+from data import demo, writes
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,7 +34,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    store.create_database(path, demo.fill_demo)
+    writes.create(path, demo.fill_demo)
     return path
 
 
