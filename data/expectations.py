@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import store
+from data import writes
 from data.contract_queries import Viewer
 from data.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
 
@@ -110,7 +110,7 @@ def add(
             [who, f"{expectation_id}: {affiliate_id} expects {what} {target} of {company_id} by {due_on}"],
         )
 
-    store.publish(path, change, scores_unchanged=True)  # no evidence changes: keep the saved series
+    writes.publish(path, change)
     return expectation_id
 
 
