@@ -25,6 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from scoring import facts
+
 MIN_AFFILIATES_FOR_TOTAL = 3
 HORIZON_DAYS = 90
 REQUEST_STATES = (
@@ -95,7 +97,8 @@ made_at AS (
 )"""
 # Contracts current on $today.
 _CURRENT = "(k.start_date <= $today AND (k.end_date IS NULL OR k.end_date >= $today))"
-# A case's furthest stage and open findings on $today.
+# A case's findings, open findings and the inputs of its status on $today (the status itself is
+# named by scoring.facts.with_case_status: one definition for every page).
 _CASE_STATUS = """
 case_status AS (
     SELECT c.case_id, c.company_id, c.factory_id, c.opened_on,
@@ -103,11 +106,8 @@ case_status AS (
            (SELECT count(*) FROM findings f WHERE f.case_id = c.case_id AND NOT EXISTS (
                 SELECT 1 FROM events e WHERE e.finding_id = f.finding_id AND e.event_type = 'verified'
                 AND e.event_date <= $today)) AS open_findings,
-           coalesce((SELECT arg_max(replace(e.event_type, '_', ' '),
-                         list_position(['acknowledged', 'access_granted', 'plan_submitted',
-                                        'evidence_submitted', 'verified'], e.event_type))
-                     FROM events e WHERE e.case_id = c.case_id AND e.event_date <= $today
-                       AND e.event_type <> 'retaliation_confirmed'), 'not acknowledged') AS status,
+           EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.case_id AND e.event_date <= $today
+                   AND e.event_type IN ('plan_submitted', 'evidence_submitted', 'verified')) AS engaged,
            EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.case_id AND e.event_type = 'retaliation_confirmed'
                    AND e.event_date <= $today) AS retaliation,
            date_diff('day', c.opened_on, $today) AS age_days
@@ -263,20 +263,20 @@ def model_open_cases(
     contract_id: str | None = None,
 ) -> pd.DataFrame:
     """Open monitoring cases (a finding not yet verified) on `today` at the factories behind the
-    viewer's contracted product models: status (furthest stage reached) and age in days."""
+    viewer's contracted product models: status (scoring.facts) and age in days."""
     sql = f"""
     WITH {_VISIBLE_CONTRACTS}, {_MADE_AT}, {_CASE_STATUS},
     models AS (SELECT DISTINCT cp.product_model_id FROM visible_contracts JOIN contract_products cp USING (contract_id)),
     factories_behind AS (SELECT DISTINCT factory_id FROM made_at m JOIN models USING (product_model_id)
                          WHERE {_OWN_COMPANY.format(alias="m")})
     SELECT s.case_id, s.factory_id, f.legal_name AS factory, s.company_id, c.name AS company, s.opened_on,
-           s.status, s.age_days, s.findings, s.open_findings, s.retaliation
+           s.engaged, s.age_days, s.findings, s.open_findings, s.retaliation
     FROM case_status s JOIN factories_behind USING (factory_id) JOIN factories f USING (factory_id)
     JOIN companies c ON c.company_id = s.company_id
     WHERE s.open_findings > 0 AND {_VISIBLE_CASE.format(alias="s")}
     ORDER BY s.opened_on, s.case_id
     """  # noqa: S608
-    return _run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id)
+    return _case_status(_run(cur, sql, viewer, today=today, only_aff=affiliate_id, only_contract=contract_id))
 
 
 # ---------------------------------------------------------------- buyers and leverage
@@ -403,14 +403,24 @@ def factory_cases(
     """Monitoring cases at the factory with their status on `today`."""
     sql = f"""
     WITH {_CASE_STATUS}
-    SELECT s.case_id, s.company_id, c.name AS company, s.opened_on, k.title, s.status, s.age_days,
+    SELECT s.case_id, s.company_id, c.name AS company, s.opened_on, k.title, s.engaged, s.age_days,
            s.findings, s.open_findings, s.retaliation
     FROM case_status s JOIN companies c ON c.company_id = s.company_id JOIN cases k ON k.case_id = s.case_id
     WHERE s.factory_id = $factory AND {_VISIBLE_CASE.format(alias="s")}
       AND {_VISIBLE_FACTORY.format(alias="s")}
     ORDER BY s.opened_on DESC, s.case_id
     """  # noqa: S608
-    return _run(cur, sql, viewer, factory=factory_id, today=today)
+    return _case_status(_run(cur, sql, viewer, factory=factory_id, today=today))
+
+
+def _case_status(cases: pd.DataFrame) -> pd.DataFrame:
+    """`cases` with `status` (scoring.facts: open, remediation in progress, verified, retaliation)
+    in the place of the `engaged` input."""
+    verified = cases["findings"] - cases["open_findings"]
+    named = facts.with_case_status(cases.assign(findings_verified=verified))
+    return named.drop(columns=["engaged", "findings_verified"])[
+        [c if c != "engaged" else "status" for c in cases.columns]
+    ]
 
 
 def factory_findings(

@@ -23,6 +23,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from scoring import facts
+
 LEVELS = ("FULL", "PARTIAL", "DUE_DILIGENCE", "NONE")
 TIERS = ("final_assembly", "components")
 FACTORY_SCOPES = TIERS  # request scopes that disclose factories (names and addresses)
@@ -360,8 +362,8 @@ _CASE_PROGRESS = f"""
 # The case list on the page: open cases first (a finding not yet verified), then the worst:
 # confirmed retaliation, the most severe finding, most findings still unverified, the oldest.
 _CASE_PAGE = f"""
-SELECT *, CASE WHEN findings_verified < findings THEN 'open' WHEN findings > 0 THEN 'verified'
-               ELSE 'no findings' END AS status
+SELECT *, (plan_submitted_on IS NOT NULL OR evidence_on IS NOT NULL OR verified_on IS NOT NULL) AS engaged,
+          retaliation_on IS NOT NULL AS retaliation
 FROM ({_CASE_PROGRESS})
 ORDER BY (findings_verified < findings) DESC, (retaliation_on IS NOT NULL) DESC,
          CASE most_severe WHEN 'critical' THEN 3 WHEN 'major' THEN 2 WHEN 'minor' THEN 1 ELSE 0 END DESC,
@@ -401,10 +403,11 @@ def case_page(
 ) -> pd.DataFrame:
     """A page of `case_progress` rows, open cases first and the worst first (retaliation
     confirmed, most severe finding, most findings not yet verified, oldest report), with a
-    `status` column: "open" (a finding not yet verified), "verified" (every finding verified)
-    or "no findings"."""
+    `status` column as scoring.facts defines it (open, remediation in progress, verified: every
+    finding verified, retaliation)."""
     sql = _CASE_PAGE + _PAGE
-    return label_cases(_run(cur, sql, company_ids, limit=limit, offset=offset))
+    page = facts.with_case_status(_run(cur, sql, company_ids, limit=limit, offset=offset))
+    return label_cases(page.drop(columns=["engaged", "retaliation"]))
 
 
 def improvement_summary(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:

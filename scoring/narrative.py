@@ -18,6 +18,8 @@ import pandas as pd
 
 from scoring import params
 from scoring.evidence import Evidence
+from scoring.facts import CASE_STATUSES as CASE_STATUSES
+from scoring.facts import ENGAGEMENT_EVENTS, case_status
 
 NA = "n/a"
 DASH = "—"
@@ -36,7 +38,6 @@ LEVEL_LABELS = {
 }
 SEVERITY_LABELS = {"minor": "minor", "major": "major", "critical": "critical"}
 SEVERITY_ORDER = {"minor": 1, "major": 2, "critical": 3}
-CASE_STATUSES = ("open", "remediation in progress", "verified", "retaliation")
 SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
 
 
@@ -221,14 +222,12 @@ def case_facts(why, evidence: Evidence) -> pd.DataFrame:
         types = set(e["event_type"])
         verified = set(e.loc[e["event_type"] == "verified", "finding_id"])
         evidenced = set(e.loc[e["event_type"] == "evidence_submitted", "finding_id"]) | verified
-        if "retaliation_confirmed" in types:
-            status = "retaliation"
-        elif len(f) and set(f["finding_id"]) <= verified:
-            status = "verified"
-        elif types & {"plan_submitted", "evidence_submitted", "verified"}:
-            status = "remediation in progress"
-        else:
-            status = "open"
+        status = case_status(
+            findings=len(f),
+            verified=len(set(f["finding_id"]) & verified),
+            engaged=bool(types & set(ENGAGEMENT_EVENTS)),
+            retaliation="retaliation_confirmed" in types,
+        )
         worst = max(f["severity"], key=SEVERITY_ORDER.get) if len(f) else None
         last = (
             max([pd.Timestamp(case.opened_on), *e["event_date"]]) if len(e) else pd.Timestamp(case.opened_on)
