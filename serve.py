@@ -7,21 +7,43 @@ and `st.App` mounts extra routes beside the app, so after a sign-in the page loa
 `Set-Cookie: cpt_session=<random id>; HttpOnly; SameSite=Strict; Path=/` (plus `Secure` over
 HTTPS). `/cpt/signout` clears it. `streamlit run app.py` still works, but then the cookie
 is written by JavaScript (still only a random id that the server can end). README, "Security".
+
+`Guard`, an ASGI middleware around every route (Streamlit's own too), adds to every HTTP
+response `Content-Security-Policy: frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`
+(no other site may frame the app; the cookie frame above is the app's own) and
+`X-Content-Type-Options: nosniff`; gives a browser without one the random `cpt_browser`
+cookie with the page, so a hand-off token redeems only in the browser that signed in (no
+login CSRF); and refuses uploads (`/_stcore/upload_file/<Streamlit session>/...`) unless that
+connection is signed in as staff. The `/cpt/` routes refuse cross-site requests
+(`Sec-Fetch-Site` other than same-origin or none).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 
 import streamlit as st
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from data import sessions
-from ui import warmup
+from ui import auth, warmup
 
 COOKIE_PATH = "/"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+}
+SAME_SITE_FETCHES = frozenset({"same-origin", "none"})  # Sec-Fetch-Site values the /cpt/ routes accept
+UPLOAD_PATH = re.compile(r"/_stcore/upload_file/([^/]+)/")
+STAFF = frozenset({"admin"})  # who may upload (the Data page's imports)
 
 
 def _secure(request: Request) -> bool:
@@ -37,9 +59,21 @@ def _answer(status: int = 200) -> Response:
     )
 
 
+def _cross_site(request: Request) -> bool:
+    """A request another site started (a link, a form, a frame): browsers say so in
+    Sec-Fetch-Site. Without the header (an old browser, a script) the cookie binding decides."""
+    site = request.headers.get("sec-fetch-site")
+    return site is not None and site not in SAME_SITE_FETCHES
+
+
 async def set_cookie(request: Request) -> Response:
-    """Exchange a one-time hand-off token (valid 60 s) for the HttpOnly session cookie."""
-    session_id = sessions.STORE.redeem(request.query_params.get("t"))
+    """Exchange a one-time hand-off token (valid 60 s) for the HttpOnly session cookie, only in
+    the browser that signed in (its `cpt_browser` cookie) and never for another site's link."""
+    if _cross_site(request):
+        return _answer(403)
+    session_id = sessions.STORE.redeem(
+        request.query_params.get("t"), request.cookies.get(sessions.BROWSER_COOKIE)
+    )
     if session_id is None:
         return _answer(403)
     response = _answer()
@@ -53,6 +87,8 @@ async def set_cookie(request: Request) -> Response:
 async def clear_cookie(request: Request) -> Response:
     """Remove the cookie if it holds the session that was just ended (`s`: its hash), not the
     cookie of a newer sign-in in another tab. The sign-out itself ended the session."""
+    if _cross_site(request):
+        return _answer(403)
     held = request.cookies.get(sessions.COOKIE)
     if not held or sessions.key(held) != request.query_params.get("s"):
         return _answer()
@@ -62,7 +98,57 @@ async def clear_cookie(request: Request) -> Response:
     return response
 
 
+def staff_connection(client_id: str) -> bool:
+    """Whether the Streamlit connection `client_id` runs under a live staff session now (the
+    record ui/auth.py binds at every run; signing out, expiry and revocation end it)."""
+    found = sessions.STORE.signed_in_on(client_id, sessions.idle_seconds(), sessions.max_seconds())
+    return found is not None and found.user.role in STAFF
+
+
+class Guard:
+    """ASGI middleware around every route (README, "Security"): framing and sniffing headers
+    on every response, the `cpt_browser` cookie for a browser without one, staff-only uploads."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        send = self._with_headers(request, send)
+        upload = UPLOAD_PATH.search(scope["path"])
+        if upload and scope["method"] != "OPTIONS" and not staff_connection(upload.group(1)):
+            auth.log.warning("refused an upload from a connection not signed in as staff")
+            await PlainTextResponse("Uploads need a staff sign-in.", status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _with_headers(request: Request, send: Send) -> Send:
+        # Pages only (not the /cpt/ routes, which a cross-site request reaches without it).
+        give_browser_cookie = (
+            sessions.BROWSER_COOKIE not in request.cookies and not request.url.path.startswith("/cpt/")
+        )
+        flags = "; HttpOnly; Path=/; SameSite=Strict" + ("; Secure" if _secure(request) else "")
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if give_browser_cookie and headers.get("content-type", "").startswith("text/html"):
+                    headers.append(
+                        "Set-Cookie", f"{sessions.BROWSER_COOKIE}={secrets.token_urlsafe(32)}{flags}"
+                    )
+            await send(message)
+
+        return sending
+
+
 sessions.HTTP_COOKIE_ROUTES = True
+auth.refuse_client_cache_clearing()  # also done when app.py imports ui.auth; before any client
 warmup.start()  # imports and Plotly's first figure, before the first visitor asks for them
 app = st.App(
     "app.py",
@@ -70,4 +156,5 @@ app = st.App(
         Route("/cpt/cookie", set_cookie, methods=["GET"]),
         Route("/cpt/signout", clear_cookie, methods=["GET"]),
     ],
+    middleware=[Middleware(Guard)],
 )

@@ -1,14 +1,17 @@
 """Dashboard accounts (DESIGN.md, "Access control"): argon2 hashes in the users table,
-written through the store's publish function; a failed-login throttle kept in the
-server process (never in the database file).
+written through the store's publish function; a failed-login throttle and a sign-in rate
+limit kept in the server process as module-level objects (never in the database file, never
+in a Streamlit cache that a browser message could clear).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,12 +273,121 @@ class LoginThrottle:
         self.sleep(min(2.0, self.delay_per_failure * count))
         return count
 
+    def release(self, username: str) -> None:
+        """Give back a reserved slot without a verdict (the password was never checked)."""
+        with self._lock:
+            self._release(username)
+
     def succeeded(self, username: str) -> None:
         with self._lock:
             self._release(username)
             self._failures.pop(username, None)
             self._locked_until.pop(username, None)
         log.info("sign-in ok for user=%r", username)
+
+
+class SignInLimiter:
+    """How many passwords the server hashes, whatever the usernames: at most `per_client`
+    attempts from one client address and `overall` attempts in all within any `window`
+    seconds, and at most `concurrent` hashes at once (argon2 takes 64 MiB each).
+
+    The per-name lock (LoginThrottle) cannot stop a flood of fresh random usernames; this
+    refuses the surplus before any hashing, in microseconds. Only admitted attempts are
+    remembered, so its memory is bounded by `overall`. Thread-safe; clock injectable.
+    """
+
+    def __init__(self, per_client: int = 30, overall: int = 120, window: float = 60.0, concurrent: int = 2,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self.per_client = per_client
+        self.overall = overall
+        self.window = window
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._all: deque[float] = deque()
+        self._by_client: dict[str, deque[float]] = {}
+        self._hashing = threading.BoundedSemaphore(max(1, concurrent))
+
+    def _expire(self, now: float) -> None:
+        while self._all and now - self._all[0] >= self.window:
+            self._all.popleft()
+        for client in [
+            c for c, times in self._by_client.items() if not times or now - times[-1] >= self.window
+        ]:
+            del self._by_client[client]
+
+    def admit(self, client: str) -> float:
+        """0.0 and the attempt counted when `client` may try now, else the seconds to wait."""
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            mine = self._by_client.get(client)
+            if mine is not None:
+                while mine and now - mine[0] >= self.window:
+                    mine.popleft()
+            waits = []
+            if mine and len(mine) >= self.per_client:
+                waits.append(mine[0] + self.window - now)
+            if len(self._all) >= self.overall:
+                waits.append(self._all[0] + self.window - now)
+            if waits:
+                return max(1.0, max(waits))
+            self._all.append(now)
+            self._by_client.setdefault(client, deque()).append(now)
+            return 0.0
+
+    def hashing(self, timeout: float = 30.0) -> bool:
+        """Take one of the `concurrent` hashing slots (False when none freed within `timeout`);
+        give it back with `done_hashing`."""
+        return self._hashing.acquire(timeout=timeout)
+
+    def done_hashing(self) -> None:
+        self._hashing.release()
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+_guards_lock = threading.Lock()
+_throttle: LoginThrottle | None = None
+_limiter: SignInLimiter | None = None
+
+
+def throttle() -> LoginThrottle:
+    """The process's one failed-sign-in throttle, a plain module-level object: no browser
+    message (Streamlit's clear_cache empties st.cache_resource) can reset it. Configured on
+    first use from CPT_MAX_FAILURES (5), CPT_LOCK_MINUTES (15), CPT_LOGIN_DELAY (0.25 s)."""
+    global _throttle
+    with _guards_lock:
+        if _throttle is None:
+            _throttle = LoginThrottle(
+                max_failures=_env_int("CPT_MAX_FAILURES", 5),
+                lock_seconds=float(os.environ.get("CPT_LOCK_MINUTES", "15")) * 60,
+                delay_per_failure=float(os.environ.get("CPT_LOGIN_DELAY", "0.25")),
+            )
+        return _throttle
+
+
+def limiter() -> SignInLimiter:
+    """The process's one sign-in rate limit (module-level, like `throttle`): CPT_SIGNIN_PER_CLIENT
+    (30) attempts a minute from one address, CPT_SIGNIN_PER_MINUTE (120) in all,
+    CPT_SIGNIN_CONCURRENT (2) password hashes at once."""
+    global _limiter
+    with _guards_lock:
+        if _limiter is None:
+            _limiter = SignInLimiter(
+                per_client=_env_int("CPT_SIGNIN_PER_CLIENT", 30),
+                overall=_env_int("CPT_SIGNIN_PER_MINUTE", 120),
+                concurrent=_env_int("CPT_SIGNIN_CONCURRENT", 2),
+            )
+        return _limiter
+
+
+def reset_guards() -> None:
+    """Forget the throttle and the rate limit (tests only: nothing in the app calls this)."""
+    global _throttle, _limiter
+    with _guards_lock:
+        _throttle = _limiter = None
 
 
 @dataclass(frozen=True)
@@ -285,19 +397,33 @@ class SignIn:
     user: User | None = None
     locked_for: float = 0.0  # > 0: refused without checking the password
     failures: int = 0
+    busy_for: float = 0.0  # > 0: too many attempts (this client or the server): refused before hashing
 
 
-def sign_in(cur: duckdb.DuckDBPyConnection, guard: LoginThrottle, username: str, password: str) -> SignIn:
-    """One sign-in attempt through the throttle: the lock is checked and a failure slot
-    reserved before the password hash is computed, so parallel attempts cannot pass the limit."""
+def sign_in(cur: duckdb.DuckDBPyConnection, guard: LoginThrottle, username: str, password: str,
+            limit: SignInLimiter | None = None, client: str = "") -> SignIn:  # fmt: skip
+    """One sign-in attempt through the rate limit and the throttle: the client's and the
+    server's attempt counts, the name's lock and a reserved failure slot are checked before
+    the password hash is computed, so neither parallel attempts nor fresh names pass the limits."""
+    if limit is not None:
+        wait = limit.admit(client)
+        if wait > 0:
+            log.warning("sign-in refused before hashing: too many attempts (client=%r)", client)
+            return SignIn(busy_for=wait)
     wait = guard.reserve(username)
     if wait > 0:
         return SignIn(locked_for=wait)
+    if limit is not None and not limit.hashing():
+        guard.release(username)
+        return SignIn(busy_for=5.0)
     try:
         found = authenticate(cur, username, password)
     except BaseException:
         guard.failed(username)  # an error counts as a failure: the slot is never lost
         raise
+    finally:
+        if limit is not None:
+            limit.done_hashing()
     if found is None:
         return SignIn(failures=guard.failed(username))
     guard.succeeded(username)

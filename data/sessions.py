@@ -12,7 +12,15 @@ users table) when the account was removed or its password or role changed, also 
 CLI in another process.
 
 A one-time hand-off token lets an HTTP route (serve.py) set the cookie with HttpOnly and
-SameSite=Strict: a script run is a websocket message and cannot set a response header.
+SameSite=Strict: a script run is a websocket message and cannot set a response header. The
+token is bound to the browser that signed in: serve.py gives every browser a random
+`cpt_browser` cookie (HttpOnly, SameSite=Strict) with the first page, the sign-in records its
+hash with the token, and the token is redeemed only with that cookie (no login CSRF: a link
+to another browser's token signs nobody in).
+
+`bind_client` records which sign-in session each Streamlit connection (its session id, the
+one in upload URLs) runs under, so an HTTP route can ask who is signed in on it
+(`signed_in_on`).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from dataclasses import dataclass
 from data.accounts import User
 
 COOKIE = "cpt_session"
+BROWSER_COOKIE = "cpt_browser"  # the pre-session cookie a hand-off token is bound to
 HANDOFF_SECONDS = 60
 
 
@@ -50,7 +59,9 @@ class SessionStore:
         self.clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
-        self._handoffs: dict[str, tuple[str, float]] = {}  # token hash -> (session id, expiry)
+        # token hash -> (session id, expiry, hash of the signing-in browser's cpt_browser cookie)
+        self._handoffs: dict[str, tuple[str, float, str]] = {}
+        self._clients: dict[str, str] = {}  # Streamlit session id -> hash of the session id
 
     def create(self, user: User) -> str:
         """A new session for an account just read from the database (with its credential
@@ -101,8 +112,10 @@ class SessionStore:
             for k in [k for k, s in self._sessions.items()
                       if now - s.started > max_age or now - s.last_seen > idle]:  # fmt: skip
                 del self._sessions[k]
-            for k in [k for k, (_, until) in self._handoffs.items() if until < now]:
+            for k in [k for k, (_, until, _) in self._handoffs.items() if until < now]:
                 del self._handoffs[k]
+            for c in [c for c, k in self._clients.items() if k not in self._sessions]:
+                del self._clients[c]
 
     def __len__(self) -> int:
         with self._lock:
@@ -110,25 +123,57 @@ class SessionStore:
 
     # -- the cookie hand-off: the script asks for a token, the browser redeems it once over HTTP
 
-    def handoff(self, session_id: str) -> str:
+    def handoff(self, session_id: str, browser: str | None) -> str:
+        """A one-time token for `session_id`, redeemable only by the browser whose `cpt_browser`
+        cookie is `browser` (None: no browser cookie, a token that never redeems)."""
         token = secrets.token_urlsafe(24)
         with self._lock:
-            self._handoffs[key(token)] = (session_id, self.clock() + HANDOFF_SECONDS)
+            self._handoffs[key(token)] = (
+                session_id,
+                self.clock() + HANDOFF_SECONDS,
+                key(browser) if browser else "",
+            )
         return token
 
-    def redeem(self, token: str | None) -> str | None:
-        """The session id for a hand-off token, once, within HANDOFF_SECONDS, while the session lives."""
+    def redeem(self, token: str | None, browser: str | None) -> str | None:
+        """The session id for a hand-off token, once, within HANDOFF_SECONDS, while the session
+        lives, and only for the browser that signed in (its `cpt_browser` cookie). A token
+        presented by another browser is used up and refused."""
         if not token:
             return None
         with self._lock:
             found = self._handoffs.pop(key(token), None)
             if found is None or found[1] < self.clock() or key(found[0]) not in self._sessions:
                 return None
+            if not browser or not found[2] or not secrets.compare_digest(found[2], key(browser)):
+                return None
             return found[0]
 
     def redeemed(self, token: str) -> bool:
         with self._lock:
             return key(token) not in self._handoffs
+
+    # -- which sign-in each Streamlit connection runs under (for HTTP routes such as uploads)
+
+    def bind_client(self, client_id: str | None, session_id: str | None) -> None:
+        """Record (every script run) the session a Streamlit connection is signed in with; None: none."""
+        if not client_id:
+            return
+        with self._lock:
+            if session_id:
+                self._clients[client_id] = key(session_id)
+            else:
+                self._clients.pop(client_id, None)
+
+    def signed_in_on(self, client_id: str, idle: float, max_age: float) -> Session | None:
+        """The live session the Streamlit connection `client_id` is signed in with, or None
+        (never bound, signed out, ended or expired). Does not count as a use."""
+        now = self.clock()
+        with self._lock:
+            found = self._sessions.get(self._clients.get(client_id, ""))
+            if found is None or now - found.started > max_age or now - found.last_seen > idle:
+                return None
+            return found
 
 
 STORE = SessionStore()
@@ -141,6 +186,7 @@ def idle_seconds() -> float:
     return float(os.environ.get("CPT_SESSION_IDLE_MINUTES", "60")) * 60
 
 
-def max_seconds() -> float:
-    """CPT_SESSION_MAX_HOURS (default 12) after sign-in end a session, however active."""
-    return float(os.environ.get("CPT_SESSION_MAX_HOURS", "12")) * 3600
+def max_seconds() -> int:
+    """CPT_SESSION_MAX_HOURS (default 12) after sign-in end a session, however active: whole
+    seconds, as a cookie's Max-Age must be."""
+    return int(float(os.environ.get("CPT_SESSION_MAX_HOURS", "12")) * 3600)

@@ -61,3 +61,12 @@ def hostile_app(hostile_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     st.cache_data.clear()
     st.cache_resource.clear()
     return hostile_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_guards() -> None:
+    """Every test starts with no failed sign-ins and an empty sign-in rate limit: both are
+    module-level objects in data/accounts.py that no cache clearing resets (issue 20)."""
+    from data import accounts
+
+    accounts.reset_guards()

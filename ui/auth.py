@@ -14,6 +14,10 @@
   (`data.accounts.LoginThrottle`: CPT_MAX_FAILURES, default 5, then locked for
   CPT_LOCK_MINUTES, default 15); the lock and a reserved failure slot come before the
   password hash, so parallel attempts cannot pass the limit. Logged without the password.
+  A rate limit per client address and for the whole server (`data.accounts.SignInLimiter`)
+  refuses floods of fresh usernames before hashing. Both are module-level objects in
+  data/accounts.py, not Streamlit caches, and the server refuses a browser's clear_cache
+  message altogether (`refuse_client_cache_clearing`).
 * `restrict()` is the data-layer scope: every cached query in ui/cache.py passes its
   company ids through it, so a company account never receives another company's rows,
   whatever the URL or the widgets say.
@@ -22,9 +26,9 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data import accounts, sessions
 from data.accounts import User
@@ -78,13 +82,56 @@ def idle_seconds() -> float:
     return sessions.idle_seconds()
 
 
-@st.cache_resource(show_spinner=False)
+def refuse_client_cache_clearing() -> None:
+    """Make the server ignore the `clear_cache` message a browser may send.
+
+    Streamlit 1.67 (`runtime/app_session.py`, `AppSession.handle_backmsg`) answers a
+    `clear_cache` BackMsg from any connected client, signed in or not, by emptying every
+    st.cache_data and st.cache_resource of the process: every user's caches (an easy way to
+    make the server slow) and whatever else lives there. The menu item that sends it is
+    hidden (`client.toolbarMode = "minimal"`), but a hand-made websocket message is not, so
+    the handler is wrapped: a clear_cache message is logged and dropped, every other message
+    goes on as before. Caches are cleared by the server itself after an import (ui/cache.py).
+    Idempotent; applied when this module is imported (app.py) and by serve.py at start.
+    """
+    from streamlit.runtime.app_session import AppSession
+
+    original = AppSession.handle_backmsg
+    if getattr(original, "_cpt_refuses_clear_cache", False):
+        return
+
+    def handle_backmsg(self, msg) -> None:
+        if msg.WhichOneof("type") == "clear_cache":
+            log.warning("refused a clear_cache message from a browser (Streamlit session %s)", self.id)
+            return
+        original(self, msg)
+
+    handle_backmsg._cpt_refuses_clear_cache = True  # type: ignore[attr-defined]
+    AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
+
+
+refuse_client_cache_clearing()
+
+
 def throttle() -> accounts.LoginThrottle:
-    return accounts.LoginThrottle(
-        max_failures=int(os.environ.get("CPT_MAX_FAILURES", "5")),
-        lock_seconds=float(os.environ.get("CPT_LOCK_MINUTES", "15")) * 60,
-        delay_per_failure=float(os.environ.get("CPT_LOGIN_DELAY", "0.25")),
-    )
+    """The failed-sign-in throttle: a module-level object in data/accounts.py (not a
+    Streamlit cache, which a browser message could once clear)."""
+    return accounts.throttle()
+
+
+def client_address() -> str:
+    """The address this tab connected from (the rate limit's "client"); "local" without one."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no connection (a test run): one shared client
+        address = None
+    return address if isinstance(address, str) and address else "local"
+
+
+def _client_id() -> str | None:
+    """This tab's Streamlit session id (the one in its upload URLs)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
 
 def cookie_value() -> str | None:
@@ -97,7 +144,9 @@ def _queue_cookie(action: str, session_id: str) -> None:
     """("set", id) after a sign-in; ("clear", id) after a sign-out: the browser drops its
     cookie only if it still holds that (now ended) id, not a newer sign-in's from another tab."""
     if action == "set" and sessions.HTTP_COOKIE_ROUTES:
-        value = sessions.STORE.handoff(session_id)  # the id itself never reaches the page
+        # The id itself never reaches the page; the token only redeems in this browser.
+        cookies = st.context.cookies
+        value = sessions.STORE.handoff(session_id, cookies.get(sessions.BROWSER_COOKIE) if cookies else None)
     elif action == "clear" and sessions.HTTP_COOKIE_ROUTES:
         value = sessions.key(session_id)
     else:
@@ -149,6 +198,7 @@ def sign_out(reason: str | None = None) -> None:
     """End this tab's session on the server (every tab and cookie with its id) and forget it here."""
     session_id = st.session_state.pop(SESSION_ID, None)
     sessions.STORE.end(session_id)
+    sessions.STORE.bind_client(_client_id(), None)
     st.session_state.pop(SESSION_USER, None)
     # The cookie this tab connected with stays in st.context.cookies: ignore it from now on.
     st.session_state[SIGNED_OUT] = True
@@ -182,7 +232,14 @@ def _valid(session_id: str, cur) -> tuple[User | None, str | None]:
 
 
 def current_user(cur) -> User | None:
-    """The signed-in account of this browser tab, or None; checked on every run."""
+    """The signed-in account of this browser tab, or None; checked on every run. Also records
+    which session this tab's connection runs under (serve.py's upload check asks)."""
+    found = _current_user(cur)
+    sessions.STORE.bind_client(_client_id(), st.session_state.get(SESSION_ID) if found is not None else None)
+    return found
+
+
+def _current_user(cur) -> User | None:
     session_id = st.session_state.get(SESSION_ID)
     if session_id is not None:
         found, reason = _valid(session_id, cur)
@@ -252,7 +309,12 @@ def login_form(cur, demo: bool = False) -> None:
         submitted = st.form_submit_button("Sign in", key="login_submit", type="primary")
     if not submitted:
         return
-    result = accounts.sign_in(cur, throttle(), username, password)
+    result = accounts.sign_in(cur, throttle(), username, password, accounts.limiter(), client_address())
+    if result.busy_for > 0:
+        st.error(
+            f"Too many sign-in attempts just now. Please try again in {max(1, round(result.busy_for))} seconds."
+        )
+        return
     if result.locked_for > 0:
         st.error(
             md(
