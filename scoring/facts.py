@@ -56,3 +56,13 @@ def with_case_status(
         dtype=object,
     )  # fmt: skip
     return out
+
+
+def overall_rank(overall: pd.Series) -> pd.Series:
+    """A company's rank by overall score among every company scored at the same date: 1 + the
+    number of companies with a strictly higher overall (ties share a rank); missing (n/a) for a
+    company without an overall score. The leaderboard's Rank column, the Company page's rank
+    sentence and the reports read this (over all companies, whatever the leaderboard's filters)."""
+    values = pd.to_numeric(overall, errors="coerce")
+    ranks = values.rank(method="min", ascending=False)
+    return ranks.astype("Int64")

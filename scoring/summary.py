@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring import narrative, params
+from scoring import facts, narrative, params
 
 SCORES = ("sct", "fi", "overall")
 
@@ -37,6 +37,7 @@ def leaderboard(series: pd.DataFrame, as_of: date) -> pd.DataFrame:
     board["change"] = board["overall"] - previous.reindex(board.index) if previous is not None else np.nan
     board["trend"] = trend.reindex(board.index)
     board = board.reset_index()
+    board["rank"] = facts.overall_rank(board["overall"])  # over every company, before any filter
     return board.sort_values("overall", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -173,7 +174,7 @@ def board_table(board: pd.DataFrame) -> pd.DataFrame:
     whether it has a contract with the company."""
     table = pd.DataFrame(
         {
-            "Rank": range(1, len(board) + 1),
+            "Rank": board["rank"] if "rank" in board else facts.overall_rank(board["overall"]),
             "company_id": board["company_id"],
             "Company": board.get("company", board["company_id"]),
             "SCT": board["sct"],
@@ -352,12 +353,13 @@ def peer_context(scores: pd.DataFrame, company_id: str) -> dict[str, object]:
     role, role_scored and role_median (the same among companies of the company's role).
     """
     scored = scores[scores["overall"].notna()]
+    ranks = facts.overall_rank(scores["overall"])
     own = scores[scores["company_id"] == company_id]
     role = str(own["role"].iloc[0]) if len(own) else None
     overall = float(own["overall"].iloc[0]) if len(own) and pd.notna(own["overall"].iloc[0]) else None
     same_role = scored[scored["role"] == role]
     return {
-        "rank": None if overall is None else int((scored["overall"] > overall).sum()) + 1,
+        "rank": None if overall is None else int(ranks[own.index[0]]),
         "scored": len(scored),
         "median": float(scored["overall"].median()) if len(scored) else None,
         "role": role,
