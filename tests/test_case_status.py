@@ -116,3 +116,29 @@ def test_open_findings_and_verified_never_go_together_on_the_contract_pages(demo
         con.close()
     assert not ((every["open_findings"] > 0) & (every["status"] == "verified")).any()
     assert not (open_cases["status"] == "verified").any()  # they are listed because a finding is open
+
+
+# ---------------------------------------------------------------- a request's state
+
+LEVEL_OF_STATE = {"full": "FULL", "partial": "PARTIAL", "due diligence only": "DUE_DILIGENCE"}
+
+
+def test_every_request_state_on_my_contracts_is_the_level_the_company_page_explains(demo_db: Path) -> None:
+    """My contracts' state of a request (full, partial, due diligence only, or no response yet:
+    overdue / due soon / not yet due) is the scoring's level of the request on the same day, as
+    the Company page's "Now" column and the report say it."""
+    today = date.today()
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        cur = con.cursor()
+        evidence = scoring.load_evidence(cur)
+        shown = cq.model_requests(cur, STAFF, today)
+    finally:
+        con.close()
+    assert len(shown) > 100
+    levels: dict[str, str] = {}
+    for company in shown["company_id"].unique():
+        why = scoring.explain(evidence, company, today)
+        levels |= dict(zip(why.requests["request_id"], why.requests["level_now"], strict=True))
+    for request, state in zip(shown["request_id"], shown["state"], strict=True):
+        assert LEVEL_OF_STATE.get(state, "NONE") == levels[request], (request, state, levels[request])
