@@ -46,7 +46,12 @@ st.markdown(
     f"({v1.evidence_points} × the severity-weighted share of findings evidenced) and verified remediation "
     f"({v1.verified_points} × the share verified). A verified finding counts as evidenced too.\n"
     "* Confirmed retaliation against workers applies the version's rule to the case score.\n"
-    "* `FI` is the average of the case scores weighted by each case's most severe finding; n/a without cases."
+    "* `FI` is the average of the case scores weighted by each case's most severe finding; n/a without cases.\n"
+    "* A case's status, as every page, download and report shows it on a date: **verified** when every "
+    "finding of the case has been verified by the monitor on or before that date (one verified finding of "
+    "six is not a verified case); **remediation in progress** when the company submitted a plan or "
+    "evidence, or a finding was verified, while a finding is still open; **retaliation** when retaliation "
+    "against workers was confirmed (this outranks the others); **open** otherwise."
 )
 st.subheader("Overall and bands")
 st.write("overall = a × SCT + b × FI when both apply, the one that applies otherwise, n/a when neither does.")
