@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -41,14 +40,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _warm(path: Path) -> None:
-    """Say whether the new file's series is saved (the write path scored it before the swap;
-    a file published by an older version is scored here), so the dashboard's first page is
-    not the one to wait."""
+    """Make sure the new file's series is saved (the write path scores it before the swap; a
+    file published by an older version is scored here) and say so: the dashboard's first page
+    is not the one to wait."""
     from data import series_cache
 
-    started = time.monotonic()
     series_cache.warm(path)
-    print(f"scored every company's quarterly series for the dashboard ({time.monotonic() - started:.1f} s)")
+    print("scored every company's quarterly series for the dashboard (saved beside the database)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
