@@ -45,11 +45,18 @@ _KEY = b"cpt_key"
 SCORING = Path(__file__).resolve().parent.parent / "scoring"
 
 
+SCORING_CODE = ("engine.py", "params.py", "evidence.py", "dates.py")
+"""The modules a series is computed by (`scoring.score` and what it imports, with every SQL
+file of scoring/queries/); the wording (narrative, summary, talking points) is not among them,
+so editing a sentence keeps the saved series."""
+
+
 @functools.cache
 def code_hash() -> str:
-    """A short hash of the scoring code (Python and SQL): new rules, new cache files."""
+    """A short hash of the code that computes a series (SCORING_CODE and the SQL): new rules,
+    new cache files."""
     digest = hashlib.sha256()
-    for path in sorted([*SCORING.rglob("*.py"), *SCORING.rglob("*.sql")]):
+    for path in sorted([*(SCORING / name for name in SCORING_CODE), *SCORING.rglob("*.sql")]):
         digest.update(path.relative_to(SCORING).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -134,3 +134,21 @@ def test_an_import_makes_a_new_series(tmp_path: Path) -> None:
     assert series_cache.load(db, _key(db), "in-force", peek=True) is True  # scored before the swap
     assert series_cache.warm(db) is False
     assert _saved(db) == [series_cache.cache_path(db, _key(db), "in-force").name]
+
+
+def test_the_code_hash_covers_what_scores_and_not_the_wording() -> None:
+    """Editing a sentence (scoring/narrative.py) keeps the saved series; every module that
+    `scoring.score` runs is hashed: the engine and every scoring module it imports."""
+    import ast
+
+    engine_imports = set()
+    for name in series_cache.SCORING_CODE:
+        tree = ast.parse((series_cache.SCORING / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("scoring"):
+                parts = node.module.split(".")
+                engine_imports |= (
+                    {f"{parts[1]}.py"} if len(parts) > 1 else {f"{a.name}.py" for a in node.names}
+                )
+    assert engine_imports <= set(series_cache.SCORING_CODE)
+    assert "narrative.py" not in series_cache.SCORING_CODE and "summary.py" not in series_cache.SCORING_CODE
