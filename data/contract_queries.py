@@ -5,8 +5,11 @@ Contracts are confidential (DESIGN.md, "Access control"), so every query here ta
 
 * staff (admin) see every contract;
 * an affiliate sees its own contracts in full; of other affiliates only their names as
-  buyers of a company or factory, and their combined annual spend only as a total over
-  at least three affiliates (`MIN_AFFILIATES_FOR_TOTAL`);
+  buyers of a company or factory, and the combined annual spend of *other* affiliates only
+  where at least three others contribute (`MIN_AFFILIATES_FOR_TOTAL`, the viewer's own
+  contracts not counted), rounded down to a band of `SPEND_STEP_EUR` ("€1.2–1.3 m",
+  `spend_range`): no subtraction of its own spend, of what two colluding buyers know, or of
+  the figures before and after one contract starts yields a single contract;
 * a company sees its own contracts, the factories it disclosed and its own cases, never
   another company's, also where one of its contracts covers another company's product
   model (a reseller contract: `_OWN_COMPANY` on requests, factories behind a model, cases);
@@ -27,7 +30,8 @@ import pandas as pd
 
 from scoring import facts
 
-MIN_AFFILIATES_FOR_TOTAL = 3
+MIN_AFFILIATES_FOR_TOTAL = 3  # other affiliates (never the viewer) behind a combined spend
+SPEND_STEP_EUR = 100_000  # an affiliate sees other affiliates' combined spend in bands this wide
 HORIZON_DAYS = 90
 REQUEST_STATES = (
     "overdue",
@@ -114,6 +118,45 @@ case_status AS (
     FROM cases c
     WHERE c.opened_on <= $today
 )"""
+
+
+# Combined annual spend of the `b` rows (one per contract) as the viewer may see it: staff the
+# exact total, a company its own contracts' total (the rows are its own), an affiliate the total
+# of *other* affiliates' contracts, only over at least MIN_AFFILIATES_FOR_TOTAL others and rounded
+# down to SPEND_STEP_EUR (with `spend_band_width` saying how wide the band is).
+_COMBINED_SPEND = f"""
+    CASE WHEN $role IN ('admin', 'company') THEN sum(b.annual_spend_eur)
+         WHEN $role = 'affiliate'
+              AND count(DISTINCT b.affiliate_id) FILTER (WHERE b.affiliate_id <> $aff) >= {MIN_AFFILIATES_FOR_TOTAL}
+         THEN floor(sum(b.annual_spend_eur) FILTER (WHERE b.affiliate_id <> $aff) / {SPEND_STEP_EUR}) * {SPEND_STEP_EUR}
+    END AS combined_spend_eur,
+    CASE WHEN $role = 'affiliate' THEN {SPEND_STEP_EUR} ELSE 0 END AS spend_band_width"""
+
+
+def spend_range(value: object, step: object = 0) -> str | None:
+    """A combined spend as text: exact ("€ 1,234,567") when `step` is 0, else the band from
+    `value` ("€1.2–1.3 m"); a text (presentation mode's coarse band) unchanged; None for none."""
+    if isinstance(value, str):
+        return value
+    if value is None or value != value:
+        return None
+    step = 0 if step is None or step != step else float(step)
+    if not step:
+        return f"€ {float(value):,.0f}"
+    low = float(value)
+    if low < step:
+        return f"under €{step / 1e6:.1f} m"
+    return f"€{low / 1e6:.1f}–{(low + step) / 1e6:.1f} m"
+
+
+def with_spend_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`combined_spend`: the combined spend as text (`spend_range`), for pages and downloads."""
+    if "combined_spend_eur" not in frame.columns:
+        return frame
+    steps = frame["spend_band_width"] if "spend_band_width" in frame.columns else [0] * len(frame)
+    return frame.assign(
+        combined_spend=[spend_range(v, s) for v, s in zip(frame["combined_spend_eur"], steps, strict=True)]
+    )
 
 
 def _run(cur: duckdb.DuckDBPyConnection, sql: str, viewer: Viewer, **params: object) -> pd.DataFrame:
@@ -351,15 +394,13 @@ def leverage(
 ) -> pd.DataFrame:
     """Collective leverage per factory (one factory, or every factory the viewer may see):
     the number of affiliates with a current contract for a product made there, the number of
-    companies behind them, and their combined annual spend, which is shown (not null) only
-    to staff, to a company (its own contracts), or as a total over at least three affiliates."""
+    companies behind them, and their combined annual spend as the viewer may see it
+    (`_COMBINED_SPEND`: an affiliate others' spend only, over at least three others, in bands)."""
     sql = f"""
     WITH {_MADE_AT}, {_FACTORY_BUYERS},
     per_contract AS (SELECT DISTINCT factory_id, contract_id, affiliate_id, company_id, annual_spend_eur FROM buyers)
     SELECT b.factory_id, count(DISTINCT b.affiliate_id) AS affiliates_buying,
-           count(DISTINCT b.company_id) AS companies_buying,
-           CASE WHEN $role IN ('admin', 'company') OR count(DISTINCT b.affiliate_id) >= {MIN_AFFILIATES_FOR_TOTAL}
-                THEN sum(b.annual_spend_eur) END AS combined_spend_eur
+           count(DISTINCT b.company_id) AS companies_buying, {_COMBINED_SPEND}
     FROM per_contract b
     WHERE ($factory IS NULL OR b.factory_id = $factory) AND {_VISIBLE_FACTORY.format(alias="b")}
     GROUP BY b.factory_id
@@ -482,7 +523,7 @@ def factory_list(
 ) -> pd.DataFrame:
     """Disclosed factories (of the given companies, or all the viewer may see) with leverage
     (affiliates with a current contract for a product made there; combined spend under the
-    three-affiliate rule) and open findings on `today`; the first `limit` by `order`
+    rule of `_COMBINED_SPEND`) and open findings on `today`; the first `limit` by `order`
     ('leverage' or 'open_findings')."""
     sql = f"""
     WITH {_MADE_AT}, {_FACTORY_BUYERS},
@@ -492,8 +533,8 @@ def factory_list(
           AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND r.company_id = $comp))
     ),
     lev AS (
-        SELECT factory_id, count(DISTINCT affiliate_id) AS affiliates, sum(annual_spend_eur) AS spend
-        FROM (SELECT DISTINCT factory_id, contract_id, affiliate_id, annual_spend_eur FROM buyers) GROUP BY ALL
+        SELECT b.factory_id, count(DISTINCT b.affiliate_id) AS affiliates, {_COMBINED_SPEND}
+        FROM (SELECT DISTINCT factory_id, contract_id, affiliate_id, annual_spend_eur FROM buyers) b GROUP BY ALL
     ),
     open_f AS (
         SELECT s.factory_id, count(*) AS open_findings
@@ -507,9 +548,8 @@ def factory_list(
            (SELECT list(DISTINCT m.company_id) FROM made_at m
             WHERE m.factory_id = f.factory_id
               AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND m.company_id = $comp))) AS company_ids,
-           coalesce(lev.affiliates, 0) AS affiliates_buying,
-           CASE WHEN $role IN ('admin', 'company') OR lev.affiliates >= {MIN_AFFILIATES_FOR_TOTAL}
-                THEN lev.spend END AS combined_spend_eur,
+           coalesce(lev.affiliates, 0) AS affiliates_buying, lev.combined_spend_eur,
+           CASE WHEN $role = 'affiliate' THEN {SPEND_STEP_EUR} ELSE 0 END AS spend_band_width,
            coalesce(open_f.open_findings, 0) AS open_findings
     FROM disclosed JOIN factories f USING (factory_id)
     LEFT JOIN lev USING (factory_id) LEFT JOIN open_f USING (factory_id)

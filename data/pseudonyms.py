@@ -30,7 +30,15 @@ gives the same pseudonyms on every page, rerun and download of one presentation.
 * every other text column is hidden (`HIDDEN`): free text (titles, notes, descriptions,
   addresses, cities, component types) and any column this module does not know. Fail closed:
   a new query shows "(hidden in presentation mode)" until its columns are declared here.
-Numbers, dates and booleans are kept (scores, counts and dates are what a webinar shows).
+* spend (`*spend_eur` columns) becomes a coarse band ("€1–2 m", `SPEND_BANDS`), a contract's
+  period (`start_date`, `end_date`) its years, and the viewer's own-organisation marker (`you`)
+  is False on every row.
+Numbers, dates and booleans are otherwise kept (scores, counts and dates are what a webinar shows).
+
+`Pseudonyms.order` then puts the rows in an order that follows no real name or id: a frame
+sorted by figures (a score, a date, a count) keeps that order, and everything else (rows that
+tie on those figures, or a frame sorted by name or id in SQL or in a dict) is ordered by
+pseudonym. Lists of names in a cell are in pseudonym order too.
 """
 
 from __future__ import annotations
@@ -49,6 +57,14 @@ HIDDEN = "(hidden in presentation mode)"
 KEY_NAME = "presentation_key"
 MIN_REGION = 3  # a region shared by fewer entities of a kind is reported as "Other region"
 OTHER_REGION = "Other region"
+# Spend in presentation mode: a coarse band, never a figure that public award notices match.
+SPEND_BANDS = (  # (lower bound in EUR, label); a value falls in the last band whose bound it reaches
+    (0, "under €0.1 m"), (100_000, "€0.1–0.25 m"), (250_000, "€0.25–0.5 m"), (500_000, "€0.5–1 m"),
+    (1_000_000, "€1–2 m"), (2_000_000, "€2–5 m"), (5_000_000, "€5–10 m"), (10_000_000, "€10–20 m"),
+    (20_000_000, "€20–50 m"), (50_000_000, "€50 m or more"),
+)  # fmt: skip
+PERIOD_COLUMNS = frozenset({"start_date", "end_date"})  # a contract's period: years only
+MARKER_COLUMNS = frozenset({"you"})  # the viewer's own organisation: never marked
 
 # kind: (SQL with the columns id, name, country), pseudonym format
 _SOURCES: dict[str, tuple[str, str]] = {
@@ -126,6 +142,40 @@ def region(country: object) -> str | None:
     if not isinstance(country, str) or not country:
         return None
     return REGION_OF.get(country.upper(), OTHER_REGION)
+
+
+def spend_band(value: object) -> object:
+    """An amount in euros as presentation mode shows it: a coarse band ("€1–2 m"); None stays None."""
+    if _is_missing(value) or isinstance(value, str):
+        return None if _is_missing(value) else value
+    label = SPEND_BANDS[0][1]
+    for bound, text in SPEND_BANDS:
+        if float(value) >= bound:
+            label = text
+    return label
+
+
+def year(value: object) -> object:
+    """A date as its year (presentation mode: a contract's period); None stays None."""
+    if _is_missing(value) or value is pd.NaT:
+        return None
+    return int(pd.Timestamp(value).year)
+
+
+def position(label: object) -> tuple[int, int]:
+    """A pseudonym's place in its kind's keyed order ("Company C" -> 2, "Factory-12" -> 11);
+    anything else sorts last."""
+    if not isinstance(label, str) or " " not in label.replace("-", " "):
+        return (1, 0)
+    tail = label.replace("-", " ").rsplit(" ", 1)[1]
+    if tail.isdigit():
+        return (0, int(tail) - 1)
+    if tail.isalpha() and tail.isupper():
+        n = 0
+        for ch in tail:
+            n = n * 26 + (ord(ch) - ord("A") + 1)
+        return (0, n - 1)
+    return (1, 0)
 
 
 def shuffle_order(key: str, kind: str, ids: list[str]) -> list[str]:
@@ -237,6 +287,15 @@ class Pseudonyms:
         )  # fmt: skip
         for column in out.columns:
             series = out[column]
+            if str(column).endswith("spend_eur"):
+                out[column] = pd.Series([spend_band(v) for v in series], index=out.index, dtype=object)
+                continue
+            if column in PERIOD_COLUMNS:
+                out[column] = pd.Series([year(v) for v in series], index=out.index, dtype="Int64")
+                continue
+            if column in MARKER_COLUMNS:
+                out[column] = False
+                continue
             if _is_numeric_or_date(series) and not (column in ID_COLUMNS or column in LIST_ID_COLUMNS):
                 continue  # counts named like entities ("factories": 12) are numbers, not names
             if column in NAME_COLUMNS or column == "name":
@@ -267,12 +326,36 @@ class Pseudonyms:
     def _names(self, kind: str, ids: object) -> object:
         if _is_missing_list(ids):
             return ids
-        return [self.name(kind, i) for i in ids]
+        return sorted((self.name(kind, i) for i in ids), key=position)  # not the SQL's name order
 
     def _handles(self, kind: str, ids: object) -> object:
         if _is_missing_list(ids):
             return ids
-        return [self.handle(kind, i) for i in ids]
+        return sorted((self.handle(kind, i) for i in ids), key=position)
+
+    def order(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a disguised frame in an order that follows no real name or id: the
+        figures it is sorted by (at most three: a score, a date, a count, a flag), then the
+        pseudonyms (see the module docstring). Frames with an index of their own stay as they are."""
+        if len(frame) < 2 or not isinstance(frame.index, pd.RangeIndex):
+            return frame
+        labels = [c for c in frame.columns if (c in NAME_COLUMNS or c == "name") and c not in LIST_ID_COLUMNS]
+        labels = [c for c in labels if c in frame.columns and not _holds_lists(frame[c])]
+        handles = [c for c in frame.columns if c in ID_COLUMNS and not _holds_lists(frame[c])]
+        pseudonymous = labels or handles
+        if not pseudonymous:
+            return frame
+        keys: dict[str, object] = {}
+        ascending: list[bool] = []
+        for column, rising in _sorted_by(frame):
+            keys[f"_k{len(keys)}"] = _sortable(frame[column])
+            ascending.append(rising)
+        for column in pseudonymous:
+            keys[f"_k{len(keys)}"] = [rank * 10**9 + n for rank, n in map(position, frame[column])]
+            ascending.append(True)
+        sort = pd.DataFrame(keys, index=frame.index)
+        order = sort.sort_values(list(keys), ascending=ascending, na_position="last", kind="stable").index
+        return frame.loc[order].reset_index(drop=True)
 
     def _vocabulary(self, series: pd.Series) -> list:
         cache: dict[str, object] = {}
@@ -328,6 +411,76 @@ def _is_numeric_or_date(series: pd.Series) -> bool:
 
         return all(plain(v) for v in values)
     return False
+
+
+def _holds_lists(series: pd.Series) -> bool:
+    return series.dtype == object and any(isinstance(v, (list, tuple, np.ndarray)) for v in series.head(50))
+
+
+def _sortable(series: pd.Series) -> pd.Series:
+    """A figure column as numbers (dates as seconds, flags as 0/1), NaN where missing."""
+    if pd.api.types.is_bool_dtype(series) or (
+        series.dtype == object and series.map(lambda v: isinstance(v, (bool, np.bool_))).all()
+    ):
+        return series.astype(float)
+    if pd.api.types.is_numeric_dtype(series):
+        return pd.to_numeric(series, errors="coerce").astype(float)
+    stamps = pd.to_datetime(series, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    return (stamps - pd.Timestamp(0)).dt.total_seconds()
+
+
+def _is_figure(column: object, series: pd.Series) -> bool:
+    if column in ID_COLUMNS or column in LIST_ID_COLUMNS or _holds_lists(series):
+        return False
+    if series.dtype == object and series.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+        return True
+    return _is_numeric_or_date(series) and not (series.dtype == object and series.isna().all())
+
+
+def _sorted_by(frame: pd.DataFrame, most: int = 3) -> list[tuple[str, bool]]:
+    """The figure columns the frame's rows are already sorted by (lexicographically, missing
+    values last), with their direction (True: ascending): the order worth keeping."""
+    found: list[tuple[str, bool]] = []
+    group = np.zeros(len(frame), dtype=np.int64)  # runs of rows equal on the columns found so far
+    candidates = [c for c in frame.columns if _is_figure(c, frame[c])]
+    while len(found) < most and candidates:
+        for column in candidates:
+            values = _sortable(frame[column]).to_numpy()
+            rising = _monotonic_within(values, group)
+            if rising is not None:
+                found.append((column, rising))
+                changed = np.ones(len(values), dtype=bool)
+                changed[1:] = (group[1:] != group[:-1]) | ~(
+                    (values[1:] == values[:-1]) | (np.isnan(values[1:]) & np.isnan(values[:-1]))
+                )
+                group = np.cumsum(changed)
+                candidates = [c for c in candidates if c != column]
+                break
+        else:
+            break
+        if len(np.unique(group)) == len(group):
+            break
+    return found
+
+
+def _monotonic_within(values: np.ndarray, group: np.ndarray) -> bool | None:
+    """True (rising) / False (falling) when `values` are sorted within every run of `group`
+    (missing values last) and differ somewhere within a run; else None."""
+    same = group[1:] == group[:-1]
+    before, after = values[:-1], values[1:]
+    if (same & np.isnan(before) & ~np.isnan(after)).any():
+        return None  # a missing value before a present one: not sorted by this column
+    both = same & ~np.isnan(before) & ~np.isnan(after)
+    diff = after[both] - before[both]
+    if not len(diff) or not (diff != 0).any():
+        return None
+    if (diff >= 0).all():
+        return True
+    if (diff <= 0).all():
+        return False
+    return None
 
 
 _PROCESS_KEY = new_key()  # for a file that has no key yet (created before keys existed)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from charts import report
+from data import pseudonyms
 from scoring import summary
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain
@@ -112,4 +113,10 @@ contracts = cache.company_contracts(version, company_id)
 if contracts.empty:
     st.info("No affiliate contract with this company is recorded.")
 else:
-    st.dataframe(summary.contracts_table(contracts), key="contracts", hide_index=True, width="stretch")
+    shown = summary.contracts_table(contracts)
+    if present.is_on() and auth.user().role == "affiliate":  # the presenter's own contracts like any other's
+        shown = shown[["Affiliate", "Country", "Kind"]].drop_duplicates()
+        shown = shown.sort_values("Affiliate", key=lambda s: s.map(pseudonyms.position)).reset_index(
+            drop=True
+        )
+    st.dataframe(shown, key="contracts", hide_index=True, width="stretch")

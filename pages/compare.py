@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import report, trajectory
-from data import exports
+from data import exports, pseudonyms
 from scoring import summary
 from ui import cache, company_view, controls, downloads, nav, present
 from ui.text import md, md_escape
@@ -31,6 +31,9 @@ if as_of is None:
 
 names = companies.set_index("company_id")["name"].to_dict()
 explanations = {c: cache.explanation(version, c, as_of, methodology) for c in chosen}
+if present.is_on():  # columns, rows, legend and tabs by score, then pseudonym: never the order chosen by name
+    chosen = sorted(chosen, key=lambda c: (-(explanations[c].overall if explanations[c].overall == explanations[c].overall
+                                              and explanations[c].overall is not None else -1), pseudonyms.position(names.get(c))))  # fmt: skip
 table = summary.comparison(explanations, names)
 
 cols = st.columns(len(chosen))

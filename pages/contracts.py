@@ -4,11 +4,13 @@ product models bought, the factories behind them, open cases there, and the dead
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 import scoring
 from data import expectations, exports, ical, store
 from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
+from data.pseudonyms import spend_band
 from data.tables import MAX_TEXT_LENGTH
 from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
@@ -37,8 +39,18 @@ def shown(columns: list[str]) -> list[str]:
     return [c for c in columns if c and c not in hidden]
 
 
-def money(value: float | None) -> str:
+def money(value: float | str | None) -> str:
+    """Euros; presentation mode's coarse band ("€1–2 m") as it is."""
+    if isinstance(value, str):
+        return value
     return "n/a" if value is None or value != value else f"€ {value:,.0f}"
+
+
+def period_end(value: object, fmt: str = "%Y-%m-%d") -> str:
+    """A contract's start or end as shown: the date, or the year in presentation mode."""
+    if value is None or value != value or value is pd.NaT:
+        return "open"
+    return str(value) if isinstance(value, (int, np.integer)) else format(value, fmt)
 
 
 DATE = {"format": "YYYY-MM-DD"}
@@ -58,6 +70,8 @@ LABELS = {
     "what": "Expectation", "target": "Target", "value": "Value at the date judged", "note": "Note",
     "set_by": "Set by", "set_on": st.column_config.DateColumn("Set on", **DATE),
 }  # fmt: skip
+if presenting:  # a contract's period as years and spend as a coarse band (data/pseudonyms.py)
+    LABELS |= {"start_date": "Start (year)", "end_date": "End (year)", "annual_spend_eur": "Annual spend"}
 
 
 ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
@@ -69,7 +83,9 @@ def table(frame, columns: list[str], key: str, paged: bool = False) -> None:
     if paged:
         offset = controls.pager(len(frame), ROWS_PER_PAGE, key=f"{key}_page")
         frame = frame.iloc[offset : offset + ROWS_PER_PAGE]
-    st.dataframe(frame[shown(columns)], key=key, hide_index=True, width="stretch", column_config=LABELS)
+    columns = shown(columns)
+    config = {c: LABELS[c] for c in columns if c in LABELS}  # only the labels of what is shown
+    st.dataframe(frame[columns], key=key, hide_index=True, width="stretch", column_config=config)
 
 
 st.title("My contracts")
@@ -104,14 +120,17 @@ deadlines = cc.deadlines(version, today, chosen)
 current = contracts[contracts["current"]]
 m = st.columns(5)
 m[0].metric("Current contracts", f"{len(current)} of {len(contracts)}")
-m[1].metric("Annual spend, current", money(current["annual_spend_eur"].sum(min_count=1)))
+m[1].metric("Annual spend, current", money(spend_band(cc.current_spend(version, today, chosen)) if presenting
+                                           else current["annual_spend_eur"].sum(min_count=1)))  # fmt: skip
 m[2].metric("Overdue requests", int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
 m[3].metric(f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] == DEADLINE_STATES[1]).sum()))
 m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
             help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
 
 st.subheader("Contracts")
-table(contracts, ["contract_id", "affiliate", "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
+# Presenting, an affiliate's own pseudonym is not shown: the audience would find it among a factory's buyers.
+own_name = "" if presenting and user.role == "affiliate" else "affiliate"
+table(contracts, ["contract_id", own_name, "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
 st.subheader("Where your products are made")
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
@@ -188,7 +207,7 @@ if user.role == "admin" and chosen is None:  # thousands of contracts: one affil
     st.info("Choose an affiliate above to see the details of one of its contracts.")
     st.stop()
 labels = {
-    row.contract_id: f"{row.company} · {row.start_date:%Y-%m-%d} to {'open' if row.end_date is None or row.end_date != row.end_date else format(row.end_date, '%Y-%m-%d')}"
+    row.contract_id: f"{row.company} · {period_end(row.start_date)} to {period_end(row.end_date)}"
     + ("" if user.role == "affiliate" else f" · {row.affiliate}")
     for row in contracts.itertuples()
 }  # fmt: skip

@@ -8,7 +8,7 @@ import streamlit as st
 
 import scoring
 from charts import improvement as improvement_charts
-from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL
+from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import auth, cache, factory_views, links, nav, present
 from ui import contract_cache as cc
 
@@ -34,20 +34,16 @@ def shown(columns: list[str]) -> list[str]:
     return [c for c in columns if not (presenting and c in HIDDEN)]
 
 
-def money(value: float | None) -> str:
-    return "n/a" if value is None or value != value else f"€ {value:,.0f}"
-
-
 DATE = {"format": "YYYY-MM-DD"}
 LABELS = {
     "legal_name": "Legal name", "city": "City", "country": "Country", "tier": "Tier", "companies": "Disclosed by",
     "affiliates": st.column_config.NumberColumn("Affiliates buying", help="Affiliates with a current contract for a product model made here"),
-    "combined_spend_eur": st.column_config.NumberColumn("Combined annual spend (EUR)", format="€ %d", help=f"Shown as a total over at least {MIN_AFFILIATES_FOR_TOTAL} affiliates"),
+    "combined_spend": st.column_config.TextColumn("Combined annual spend", help=f"An affiliate: other affiliates' total over at least {MIN_AFFILIATES_FOR_TOTAL} others, as a band"),
     "open_findings": "Open findings", "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "company": "Company", "product_model": "Product model", "scope": "Scope", "since": st.column_config.DateColumn("Disclosed since", **DATE),
     "latest": st.column_config.DateColumn("Latest disclosure", **DATE), "complete": st.column_config.CheckboxColumn("Latest complete"),
     "requests": "Requests", "affiliate": "Affiliate", "you": st.column_config.CheckboxColumn("You"), "contracts": "Your contracts",
-    "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"), "case_id": "Case",
+    "annual_spend_eur": st.column_config.TextColumn("Annual spend") if presenting else st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"), "case_id": "Case",
     "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
     "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
     "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
@@ -56,7 +52,9 @@ LABELS = {
 
 def table(frame, columns: list[str], key: str) -> None:
     """Only the columns shown reach the browser (no ids, cities or addresses in presentation mode)."""
-    st.dataframe(frame[shown(columns)], key=key, hide_index=True, width="stretch", column_config=LABELS)
+    columns = shown(columns)
+    config = {c: LABELS[c] for c in columns if c in LABELS}  # only the labels of what is shown
+    st.dataframe(frame[columns], key=key, hide_index=True, width="stretch", column_config=config)
 
 
 st.title("Factory")
@@ -87,7 +85,10 @@ buyers = cc.factory_buyers(version, factory_id, today)
 lev = cc.factory_leverage(version, factory_id, today)
 cases = cc.factory_cases(version, factory_id, today)
 n_affiliates = int(lev["affiliates_buying"].iloc[0]) if not lev.empty else 0
-spend = lev["combined_spend_eur"].iloc[0] if not lev.empty else None
+spend = (
+    spend_range(lev["combined_spend_eur"].iloc[0], lev["spend_band_width"].iloc[0]) if not lev.empty else None
+)
+others = user is not None and user.role == "affiliate"  # an affiliate sees others' spend only
 
 m = st.columns(4)
 m[0].metric("Companies disclosing it", int(disclosed["company_id"].nunique()))
@@ -97,9 +98,12 @@ m[1].metric(
     help="Affiliates with a current contract for a product model made here.",
 )
 m[2].metric(
-    "Combined annual spend",
-    money(spend) if spend is not None and spend == spend else "not shown",
-    help=f"The total of the current contracts, shown over at least {MIN_AFFILIATES_FOR_TOTAL} affiliates.",
+    "Combined annual spend of others" if others else "Combined annual spend",
+    spend or "not shown",
+    help=f"Other affiliates' current contracts, shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy "
+    "here, as a band of €0.1 m (your own contracts are in the table below)."
+    if others
+    else "The total of the current contracts.",
 )
 m[3].metric("Open cases", int((cases["open_findings"] > 0).sum()) if not cases.empty else 0)
 
@@ -118,13 +122,13 @@ if buyers.empty:
     st.info("No affiliate has a current contract for a product model made here.")
 else:
     st.text(f"{n_affiliates} affiliate(s): " + ", ".join(str(n) for n in buyers["affiliate"]))
-    if user is not None and user.role == "affiliate" and n_affiliates < MIN_AFFILIATES_FOR_TOTAL:
+    if others and spend is None:
         st.caption(
-            f"The combined spend is shown as a total over at least {MIN_AFFILIATES_FOR_TOTAL} affiliates."
+            f"Other affiliates' combined spend is shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy here."
         )
-    table(
-        buyers, ["affiliate", "country", "you", "contracts", "companies", "annual_spend_eur"], "buyers_table"
-    )
+    # Presenting: no "You" and no row with figures only the presenter's own contracts have.
+    own = [] if presenting and others else ["contracts", "companies", "annual_spend_eur"]
+    table(buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table")
 
 st.subheader("Monitoring cases")
 if cases.empty:

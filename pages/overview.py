@@ -94,8 +94,15 @@ event = st.dataframe(
         "FI": st.column_config.NumberColumn(format="%.1f", help="Factory Improvement, 0–100"),
         "Overall": st.column_config.NumberColumn(format="%.1f"),
         "Trend": st.column_config.LineChartColumn("Overall per quarter", y_min=0, y_max=100),
-        "Your contract": st.column_config.CheckboxColumn(
-            help="Your organisation has a contract with this company"
+        # never while presenting: no own-organisation marker (mine is None then)
+        **(
+            {
+                "Your contract": st.column_config.CheckboxColumn(
+                    help="Your organisation has a contract with this company"
+                )
+            }
+            if mine
+            else {}
         ),
     },
 )

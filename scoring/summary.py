@@ -315,20 +315,34 @@ def overdue_requests(requests: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _period_end(value: object) -> str:
+    """A contract's start or end: the date, or its year (presentation mode gives years)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(value)
+    return narrative.day(value)
+
+
 def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
-    """A company's contracts as shown: affiliate, country, kind, dates without times,
-    'open-ended' for no end date, spend in euros or 'not recorded', the product models."""
+    """A company's contracts as shown: affiliate, country, kind, dates without times (years
+    in presentation mode), 'open-ended' for no end date, spend in euros (a band in presentation
+    mode) or 'not recorded', the product models."""
     return pd.DataFrame(
         {
             "Affiliate": contracts["affiliate"],
             "Country": contracts["country"].fillna("—"),
             "Kind": contracts["kind"].fillna("—").map(lambda k: str(k).capitalize()),
-            "Start": contracts["start_date"].map(narrative.day),
+            "Start": contracts["start_date"].map(_period_end),
             "End": contracts["end_date"].map(
-                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else narrative.day(d)
+                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else _period_end(d)
             ),
             "Annual spend": contracts["annual_spend_eur"].map(
-                lambda v: "not recorded" if narrative.is_na(v) else f"€ {float(v):,.0f}"
+                lambda v: (
+                    v
+                    if isinstance(v, str)
+                    else "not recorded"
+                    if narrative.is_na(v)
+                    else f"€ {float(v):,.0f}"
+                )
             ),
             "Product models": contracts["products"].map(
                 lambda p: (

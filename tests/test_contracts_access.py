@@ -1,6 +1,6 @@
 """Contracts confidentiality (DESIGN.md, access control) for every demo account, checked
 against SQL written here: an affiliate sees its own contracts in full, other affiliates only
-as buyer names, combined spend only over at least three affiliates; a company sees its own
+as buyer names, other affiliates' combined spend only over at least three others, in bands; a company sees its own
 contracts, the factories it disclosed and its own cases; signed out, nothing."""
 
 from __future__ import annotations
@@ -85,11 +85,16 @@ def test_company_contracts_show_other_affiliates_as_names_only(con, viewers, rol
         assert not names_only["affiliate"].duplicated().any()  # no count of another's contracts
 
 
-def leverage_sql(con: duckdb.DuckDBPyConnection, viewer: q.Viewer) -> pd.DataFrame:
+def leverage_sql(
+    con: duckdb.DuckDBPyConnection, viewer: q.Viewer, exclude: str | None = None
+) -> pd.DataFrame:
     """Per factory: affiliates with a current contract for a product model disclosed there
     (final assembly or components), and their combined spend (written independently here)."""
     company_filter = "AND k.company_id = ?" if viewer.role == "company" else ""
     params = [TODAY, TODAY, TODAY] + ([viewer.company_id] if viewer.role == "company" else [])
+    if exclude is not None:  # everyone's contracts but this affiliate's
+        company_filter += " AND k.affiliate_id <> ?"
+        params.append(exclude)
     return con.execute(
         f"""
         SELECT factory_id, count(DISTINCT affiliate_id) AS affiliates, sum(annual_spend_eur) AS spend
@@ -105,6 +110,15 @@ def leverage_sql(con: duckdb.DuckDBPyConnection, viewer: q.Viewer) -> pd.DataFra
     ).df()
 
 
+def others_sql(con: duckdb.DuckDBPyConnection, viewer: q.Viewer) -> dict[str, tuple[int, float]]:
+    """Per factory: how many *other* affiliates (not the viewer) buy there, and their spend."""
+    frame = leverage_sql(con, q.Viewer("admin"), exclude=viewer.affiliate_id)
+    return {
+        f: (int(n), float(s))
+        for f, n, s in frame[["factory_id", "affiliates", "spend"]].itertuples(index=False)
+    }
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_combined_spend_only_over_three_affiliates(con, viewers, role) -> None:
     viewer = viewers[role]
@@ -115,18 +129,26 @@ def test_combined_spend_only_over_three_affiliates(con, viewers, role) -> None:
         expected = expected[expected.index.isin(disclosed)]
     assert set(got.index) == set(expected.index)
     assert (got["affiliates_buying"] == expected.loc[got.index, "affiliates"]).all()
+    others = others_sql(con, viewer) if role == "affiliate" else None
     for factory_id, row in got.iterrows():
-        if role == "affiliate" and row["affiliates_buying"] < q.MIN_AFFILIATES_FOR_TOTAL:
-            assert pd.isna(row["combined_spend_eur"]), factory_id
-        else:
+        if role != "affiliate":
             assert row["combined_spend_eur"] == pytest.approx(expected.at[factory_id, "spend"]), factory_id
+            continue
+        n, spend = others.get(factory_id, (0, 0.0))  # other affiliates only: never the viewer's own
+        if n < q.MIN_AFFILIATES_FOR_TOTAL:
+            assert pd.isna(row["combined_spend_eur"]), factory_id
+        else:  # rounded down to a band of SPEND_STEP_EUR
+            assert row["combined_spend_eur"] == spend // q.SPEND_STEP_EUR * q.SPEND_STEP_EUR, factory_id
     if role == "affiliate":  # the demo world has both kinds
         assert (got["affiliates_buying"] >= 3).any() and (got["affiliates_buying"] < 3).any()
     listed = q.factory_list(con.cursor(), viewer, TODAY, limit=10_000).set_index("factory_id")
-    hidden = listed["affiliates_buying"] < q.MIN_AFFILIATES_FOR_TOTAL
     if role == "affiliate":
-        assert listed.loc[hidden, "combined_spend_eur"].isna().all()
-    assert listed.loc[~hidden & (listed["affiliates_buying"] > 0), "combined_spend_eur"].notna().all()
+        few = [f for f in listed.index if others.get(f, (0, 0))[0] < q.MIN_AFFILIATES_FOR_TOTAL]
+        assert listed.loc[few, "combined_spend_eur"].isna().all()
+        assert listed.drop(index=few)["combined_spend_eur"].notna().all()
+        assert (listed["combined_spend_eur"].dropna() % q.SPEND_STEP_EUR == 0).all()
+    else:
+        assert listed.loc[listed["affiliates_buying"] > 0, "combined_spend_eur"].notna().all()
 
 
 @pytest.mark.parametrize("role", ROLES)

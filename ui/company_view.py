@@ -124,8 +124,11 @@ def talking_points(version: object, company_id: str, why, methodology: str) -> p
     """The questions for a pre-tender meeting with this company (scoring.talking)."""
     found = cache.improvement_actions(version, company_id, why.as_of, methodology)
     actions = found[0] if found is not None else None
+    # Real ids throughout, names from `names` (pseudonyms in presentation mode): one factory is
+    # "Factory 73" in every point, as in the why-tables and the report.
+    plain = cache.plain_explanation(version, company_id, why.as_of, methodology)
     return talking.talking_points(
-        why, cache.evidence(version, (company_id,)), names(version, company_id), actions
+        plain, cache.plain_evidence(version, company_id), names(version, company_id), actions
     )
 
 

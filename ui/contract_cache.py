@@ -38,6 +38,17 @@ def contracts(
 
 
 @cache.scoped(max_entries=32)
+def current_spend(
+    version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
+) -> float | None:
+    """The annual spend of the current contracts in view (a number: presentation mode shows it
+    as a band, from this total, not a sum of bands)."""
+    listed = q.contracts(_cur(), viewer, today, affiliate_id)
+    total = listed.loc[listed["current"], "annual_spend_eur"].sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
+@cache.scoped(max_entries=32)
 def contract_models(
     version: object,
     affiliate_id: str | None = None,
@@ -75,7 +86,7 @@ def model_open_cases(
     return q.model_open_cases(_cur(), viewer, today, contract_id=contract_id)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(after=q.with_spend_text, max_entries=32)
 def factories_behind(
     version: object,
     today: date,
@@ -116,7 +127,7 @@ def factory_buyers(
     return q.factory_buyers(_cur(), viewer, factory_id, today)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(after=q.with_spend_text, max_entries=64)
 def factory_leverage(
     version: object, factory_id: str, today: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
@@ -144,7 +155,7 @@ def factory_remediation(
     return q.factory_remediation(_cur(), viewer, factory_id, until)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(after=q.with_spend_text, max_entries=32)
 def factory_list(
     version: object,
     today: date,

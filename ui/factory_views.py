@@ -23,10 +23,10 @@ LIST_COLUMNS = {
     "affiliates_buying": st.column_config.NumberColumn(
         "Affiliates buying", help="Affiliates with a current contract for a product model made here"
     ),
-    "combined_spend_eur": st.column_config.NumberColumn(
-        "Combined annual spend (EUR)",
-        format="€ %d",
-        help=f"Shown as a total over at least {MIN_AFFILIATES_FOR_TOTAL} affiliates",
+    "combined_spend": st.column_config.TextColumn(
+        "Combined annual spend",
+        help=f"Staff: the total. An affiliate: other affiliates' total, shown only where at least "
+        f"{MIN_AFFILIATES_FOR_TOTAL} others buy, as a band of €0.1 m",
     ),
     "open_findings": "Open findings",
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
@@ -52,8 +52,9 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
         listed[columns], key=f"{key}_table", hide_index=True, width="stretch", column_config=LIST_COLUMNS
     )
     st.caption(
-        f"The first {LIST_LIMIT} disclosed factories. Combined annual spend is shown only as a total over "
-        f"at least {MIN_AFFILIATES_FOR_TOTAL} affiliates."
+        f"The first {LIST_LIMIT} disclosed factories. An affiliate sees the combined annual spend of other "
+        f"affiliates only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy, as a band of €0.1 m"
+        + (" (€1–2 m bands in presentation mode)." if present.is_on() else ".")
     )
 
 

@@ -17,7 +17,11 @@ How a page stays disguised (every page, including new ones, goes through this):
    `product_model_id`, lists (`companies`, `products`) next to lists of ids (`company_ids`,
    `product_model_ids`); `name` pairs with the frame's only entity id column. Id columns
    become handles ("Company-K"), which the page may use as ids (URL, selection, keys).
-   Country columns become regions. Text columns data/pseudonyms.py does not know are
+   Country columns become regions; spend (`*spend_eur`) a coarse band ("€1–2 m"); a
+   contract's period (`start_date`, `end_date`) its years; the own-organisation marker
+   (`you`) False. Rows come back in an order that follows no real name or id
+   (`Pseudonyms.order`: the figures the frame is sorted by, then pseudonyms), so a page
+   lists what a query returns as it is. Text columns data/pseudonyms.py does not know are
    hidden ("(hidden in presentation mode)"): declare vocabulary columns in
    `pseudonyms.SAFE_COLUMNS`. Display strings that combine a name with something else
    (chart labels such as "Company K · Case 4") are built *after* the query, from the
@@ -30,6 +34,8 @@ How a page stays disguised (every page, including new ones, goes through this):
 
 Presentation mode does not hide scores, bands, dates, counts, product categories,
 company roles, scopes or finding code areas and severities: that is what a webinar shows.
+A page never marks the presenter's own organisation ("You", "(you)", own rows first) and
+orders what it builds itself (option lists, tabs, legends) by pseudonym or by a figure.
 """
 
 from __future__ import annotations
@@ -119,7 +125,7 @@ def disguise(result: object, names: Pseudonyms) -> object:
     """A query result as presentation mode shows it (DataFrames and scoring explanations;
     other results unchanged)."""
     if isinstance(result, pd.DataFrame):
-        return names.frame(result)
+        return names.order(names.frame(result))  # and in an order that follows no real name or id
     if isinstance(result, scoring.Explanation):
         return names.explanation(result)
     return result

@@ -220,3 +220,46 @@ def test_projector_layout(browser, server: str, size: tuple[int, int], tmp_path:
     finally:
         ctx.close()
     assert problems == [], "\n".join(map(str, problems))
+
+
+# ---------------------------------------------------------------- order and own marker (issue 21)
+
+
+def test_company_list_order_and_no_own_marker_in_the_browser(browser, server: str, browser_db: Path) -> None:
+    """The Company selector as the browser draws it is in neither real-name nor id order, and
+    the Factory page of a factory the presenter buys from says nothing of "You" or of euros."""
+    import re
+
+    from tests import apptest
+    from tests.test_presentation import names_of
+    from tests.test_presentation_order import EXACT_EUROS, busiest_factory, real_orders, spearman
+
+    names, orders = names_of(browser_db), real_orders(browser_db)
+    ctx, pg = presenter(browser, server)
+    frames: list[bytes] = []
+    pg.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())),
+    )
+    try:
+        pg.goto(f"{server}/{with_present('company')}")
+        settle(pg)
+        pg.locator("[data-testid='stSelectbox']").first.click()
+        pg.get_by_role("option").first.wait_for()
+        shown = [t.strip() for t in pg.get_by_role("option").all_inner_texts()]
+        pg.keyboard.press("Escape")
+        ids = [names.resolve(label.replace(" ", "-")) for label in shown]
+        assert len(ids) >= 8 and all(i in orders["company"][1] for i in ids), shown
+        by_name, by_id = orders["company"]
+        assert abs(spearman(list(range(len(ids))), [by_name[i] for i in ids])) < 0.5, shown
+        assert abs(spearman(list(range(len(ids))), [by_id[i] for i in ids])) < 0.5, shown
+        factory = busiest_factory(browser_db, apptest.demo_user(browser_db, "affiliate").affiliate_id)
+        frames.clear()
+        pg.goto(f"{server}/factory?factory={factory}&present=1")
+        settle(pg)
+        received = b"\n".join(frames).decode("utf-8", "replace") + pg.inner_text("[data-testid='stMain']")
+        assert "Factory " in received
+        assert not re.search(r"\bYou\b|Your contracts|\(you\)", received)
+        assert not EXACT_EUROS.search(received), EXACT_EUROS.search(received)
+    finally:
+        ctx.close()
