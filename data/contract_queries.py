@@ -123,11 +123,14 @@ case_status AS (
 # Combined annual spend of the `b` rows (one per contract) as the viewer may see it: staff the
 # exact total, a company its own contracts' total (the rows are its own), an affiliate the total
 # of *other* affiliates' contracts, only over at least MIN_AFFILIATES_FOR_TOTAL others and rounded
-# down to SPEND_STEP_EUR (with `spend_band_width` saying how wide the band is).
+# down to SPEND_STEP_EUR (with `spend_band_width` saying how wide the band is). Whether a figure
+# shows does not depend on whether the viewer buys there (more than MIN_AFFILIATES_FOR_TOTAL buyers
+# in all, whoever looks), so in a webinar an empty cell does not say "the presenter buys here".
 _COMBINED_SPEND = f"""
     CASE WHEN $role IN ('admin', 'company') THEN sum(b.annual_spend_eur)
          WHEN $role = 'affiliate'
               AND count(DISTINCT b.affiliate_id) FILTER (WHERE b.affiliate_id <> $aff) >= {MIN_AFFILIATES_FOR_TOTAL}
+              AND count(DISTINCT b.affiliate_id) > {MIN_AFFILIATES_FOR_TOTAL}
          THEN floor(sum(b.annual_spend_eur) FILTER (WHERE b.affiliate_id <> $aff) / {SPEND_STEP_EUR}) * {SPEND_STEP_EUR}
     END AS combined_spend_eur,
     CASE WHEN $role = 'affiliate' THEN {SPEND_STEP_EUR} ELSE 0 END AS spend_band_width"""

@@ -1,8 +1,8 @@
 """Pseudonyms for presentation mode (webinars on real data), from a keyed shuffle.
 
 Each database file carries a presentation key (`meta.presentation_key`, 32 random bytes
-in hex), written when the file is created and replaced by staff with `rotate_key`
-(through `writes.publish`, so it is one more published version). Within one kind of
+in hex), written when the file is created and replaced by staff with
+`writes.rotate_presentation_key` (one more published version). Within one kind of
 entity, the pseudonym order is the order of HMAC-SHA256(key, "<kind>:<id>"): it does not
 follow id order or name order, and nobody without the key can recompute it. The same key
 gives the same pseudonyms on every page, rerun and download of one presentation.
@@ -46,8 +46,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -204,10 +204,9 @@ def write_key(con: duckdb.DuckDBPyConnection, key: str | None = None) -> str:
     return key
 
 
-def rotate_key(path: Path, *, who: str) -> None:
-    """Publish a new version of the database with a new presentation key (every pseudonym
-    changes), recorded in the audit log."""
-    from data import writes
+def new_key_change(who: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """The change that gives a file a new presentation key (every pseudonym changes), recorded
+    in the audit log: published by `data.writes.rotate_presentation_key`."""
 
     def change(con: duckdb.DuckDBPyConnection) -> None:
         write_key(con)
@@ -216,7 +215,7 @@ def rotate_key(path: Path, *, who: str) -> None:
             [who, "new presentation key: every pseudonym changes"],
         )
 
-    writes.publish(path, change)
+    return change
 
 
 # ---------------------------------------------------------------- the mapping

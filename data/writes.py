@@ -65,6 +65,11 @@ def create(
     store.create_database(path, filled, force=force, before_swap=lambda new: renew(new, path))
 
 
+def rotate_presentation_key(path: Path, *, who: str) -> None:
+    """Publish the file with a new presentation key (every pseudonym changes; audited)."""
+    publish(path, pseudonyms.new_key_change(who))
+
+
 def restore(path: Path, backup: Path, *, keep: int | None = None) -> None:
     """Make `backup` live again (checked first; see `data.store.restore_backup`)."""
     path = Path(path)

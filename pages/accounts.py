@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from data import accounts, pseudonyms, sessions, store
+from data import accounts, sessions, store, writes
 from ui import auth, cache, nav
 from ui.text import md, md_escape
 
@@ -107,4 +107,4 @@ if not cache.has_presentation_key(version):
         "Make one with the button below."
     )
 if st.button("New presentation key", key="rotate_presentation_key"):
-    publish(pseudonyms.rotate_key, done="New presentation key: every pseudonym has changed.")
+    publish(writes.rotate_presentation_key, done="New presentation key: every pseudonym has changed.")

@@ -100,7 +100,7 @@ m[1].metric(
 m[2].metric(
     "Combined annual spend of others" if others else "Combined annual spend",
     spend or "not shown",
-    help=f"Other affiliates' current contracts, shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy "
+    help=f"Other affiliates' current contracts, shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy "
     "here, as a band of €0.1 m (your own contracts are in the table below)."
     if others
     else "The total of the current contracts.",
@@ -124,7 +124,7 @@ else:
     st.text(f"{n_affiliates} affiliate(s): " + ", ".join(str(n) for n in buyers["affiliate"]))
     if others and spend is None:
         st.caption(
-            f"Other affiliates' combined spend is shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy here."
+            f"Other affiliates' combined spend is shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy here."
         )
     # Presenting: no "You" and no row with figures only the presenter's own contracts have.
     own = [] if presenting and others else ["contracts", "companies", "annual_spend_eur"]

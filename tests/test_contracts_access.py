@@ -135,7 +135,7 @@ def test_combined_spend_only_over_three_affiliates(con, viewers, role) -> None:
             assert row["combined_spend_eur"] == pytest.approx(expected.at[factory_id, "spend"]), factory_id
             continue
         n, spend = others.get(factory_id, (0, 0.0))  # other affiliates only: never the viewer's own
-        if n < q.MIN_AFFILIATES_FOR_TOTAL:
+        if n < q.MIN_AFFILIATES_FOR_TOTAL or row["affiliates_buying"] <= q.MIN_AFFILIATES_FOR_TOTAL:
             assert pd.isna(row["combined_spend_eur"]), factory_id
         else:  # rounded down to a band of SPEND_STEP_EUR
             assert row["combined_spend_eur"] == spend // q.SPEND_STEP_EUR * q.SPEND_STEP_EUR, factory_id
@@ -143,7 +143,12 @@ def test_combined_spend_only_over_three_affiliates(con, viewers, role) -> None:
         assert (got["affiliates_buying"] >= 3).any() and (got["affiliates_buying"] < 3).any()
     listed = q.factory_list(con.cursor(), viewer, TODAY, limit=10_000).set_index("factory_id")
     if role == "affiliate":
-        few = [f for f in listed.index if others.get(f, (0, 0))[0] < q.MIN_AFFILIATES_FOR_TOTAL]
+        few = [
+            f
+            for f in listed.index
+            if others.get(f, (0, 0))[0] < q.MIN_AFFILIATES_FOR_TOTAL
+            or listed.at[f, "affiliates_buying"] <= q.MIN_AFFILIATES_FOR_TOTAL
+        ]
         assert listed.loc[few, "combined_spend_eur"].isna().all()
         assert listed.drop(index=few)["combined_spend_eur"].notna().all()
         assert (listed["combined_spend_eur"].dropna() % q.SPEND_STEP_EUR == 0).all()

@@ -201,7 +201,7 @@ def test_pseudonyms_are_stable_until_the_key_is_rotated(demo_db: Path, tmp_path:
     for kind, n in counts.items():
         labels = [v for (k, _), v in first.label.items() if k == kind]
         assert len(labels) == n and len(set(labels)) == n, kind  # every entity, no two alike
-    pseudonyms.rotate_key(db, who="demo-admin")
+    writes.rotate_presentation_key(db, who="demo-admin")
     rotated = names_of(db)
     assert rotated.label != first.label
     assert set(rotated.label.values()) == set(first.label.values())  # same pseudonyms, other owners

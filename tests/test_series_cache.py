@@ -108,7 +108,7 @@ def test_init_and_import_save_the_series_for_the_new_file(tmp_path: Path, capsys
 def test_a_publish_without_new_evidence_keeps_the_saved_series(tmp_path: Path) -> None:
     """Adding an account, an expectation or a new presentation key changes no score:
     the new file's evidence has the same key, so its series is found, not scored again."""
-    from data import accounts, demo, pseudonyms
+    from data import accounts, demo
 
     db = tmp_path / "cpt.duckdb"
     writes.create(db, demo.fill_demo)
@@ -116,7 +116,7 @@ def test_a_publish_without_new_evidence_keeps_the_saved_series(tmp_path: Path) -
     before = series_cache.load(db, _key(db), "in-force")
     accounts.add_user(db, "new-affiliate", "a long enough passphrase 1", "affiliate",
                       affiliate_id="AF001", who="test")  # fmt: skip
-    pseudonyms.rotate_key(db, who="test")
+    writes.rotate_presentation_key(db, who="test")
     assert series_cache.load(db, _key(db), "in-force", peek=True) is True
     assert series_cache.warm(db) is False
     pd.testing.assert_frame_equal(series_cache.load(db, _key(db), "in-force"), before)

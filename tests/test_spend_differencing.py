@@ -90,6 +90,15 @@ def test_three_others_give_a_band_of_their_spend_only() -> None:
     assert outsider["value"] == 1_900_000 and outsider["text"] == "€1.9–2.0 m"  # of 1,987,345
 
 
+def test_whether_a_figure_shows_does_not_say_whether_the_viewer_buys_there() -> None:
+    # Three buyers: a buyer (two others) and a non-buyer (three others) both see no figure, so
+    # an empty cell on a presenter's screen does not tell the audience the presenter buys there.
+    con = world(["A1", "A2", "A3"])
+    assert seen(con, "A1")["value"] is None and seen(con, "A5")["value"] is None
+    con = world(["A1", "A2", "A3", "A4"])
+    assert seen(con, "A1")["value"] is not None and seen(con, "A5")["value"] is not None
+
+
 def test_two_colluding_buyers_cannot_read_a_third_contract() -> None:
     # Three buyers: two of them together know two contracts; the third's must stay unknown.
     con = world(["A1", "A2", "A3"])

@@ -26,7 +26,7 @@ LIST_COLUMNS = {
     "combined_spend": st.column_config.TextColumn(
         "Combined annual spend",
         help=f"Staff: the total. An affiliate: other affiliates' total, shown only where at least "
-        f"{MIN_AFFILIATES_FOR_TOTAL} others buy, as a band of €0.1 m",
+        f"{MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy, as a band of €0.1 m",
     ),
     "open_findings": "Open findings",
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
@@ -53,7 +53,7 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
     )
     st.caption(
         f"The first {LIST_LIMIT} disclosed factories. An affiliate sees the combined annual spend of other "
-        f"affiliates only where at least {MIN_AFFILIATES_FOR_TOTAL} others buy, as a band of €0.1 m"
+        f"affiliates only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy, as a band of €0.1 m"
         + (" (€1–2 m bands in presentation mode)." if present.is_on() else ".")
     )
 
