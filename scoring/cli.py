@@ -18,16 +18,17 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import NoReturn
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from data import store
 from scoring import params
 from scoring.actions import ACTION_COLUMNS, actions
 from scoring.dates import series_dates
@@ -221,8 +222,21 @@ def format_json(scores: pd.DataFrame) -> str:
     return "[\n  " + ",\n  ".join(objects) + "\n]\n"
 
 
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cpt.duckdb"
+
+
+def db_path(cli_value: str | None = None) -> Path:
+    """The database path as `python -m data` finds it (data.store.db_path; scoring imports nothing
+    from data): `--db`, then the `CPT_DB` environment variable, then data/cpt.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("CPT_DB"):
+        return Path(os.environ["CPT_DB"])
+    return DEFAULT_DB
+
+
 def run(args: argparse.Namespace) -> str:
-    path = store.db_path(args.db)
+    path = db_path(args.db)
     if not path.exists():
         raise CliError(f"database {path} does not exist; create it with `python -m data init --demo`")
     con = duckdb.connect(str(path), read_only=True)

@@ -20,7 +20,7 @@ import streamlit as st
 import scoring
 from data import contract_queries, demo, pseudonyms, queries, series_cache, store, writes
 from scoring import params, summary
-from ui import auth, downloads, present
+from ui import auth, db, downloads, present
 
 
 class NotAvailable(Exception):
@@ -117,11 +117,6 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
     return decorate
 
 
-@st.cache_resource(show_spinner=False)
-def _reader(path: str) -> store.Reader:
-    return store.Reader(store.db_path(path))
-
-
 def ensure_database() -> None:
     """Create the demo database when the default file is missing (first `make run`)."""
     path = store.db_path()
@@ -134,10 +129,8 @@ def ensure_database() -> None:
 
 
 def reader() -> store.Reader:
-    r = _reader(str(store.db_path()))
-    if r.refresh():
-        clear()
-    return r
+    """The shared read-only connection (ui/db.py); a replaced file empties the caches first."""
+    return db.reader()
 
 
 def db_version() -> tuple[object, ...]:
@@ -172,6 +165,9 @@ def clear() -> None:
     """After an import: forget every cached query result and loaded evidence."""
     st.cache_data.clear()
     evidence.clear()
+
+
+db.on_replaced(clear)  # nothing cached from a replaced file is served again
 
 
 def _ids(company_ids: tuple[str, ...] | None) -> list[str] | None:

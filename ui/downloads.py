@@ -35,7 +35,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from data.accounts import User
-from ui import auth
+from ui import auth, db
 
 ENDED = (
     "Download refused: your session has ended (signed out, expired, or the account was changed or "
@@ -66,9 +66,7 @@ def check(token: str | None) -> User:
     SessionEnded. Runs outside a script run: reads only the session store and the live file."""
     if not token:
         raise SessionEnded
-    from ui import cache  # ui.cache uses this module (`later`)
-
-    found, _ = auth._valid(token, cache.reader().cursor())  # the check every script run makes
+    found, _ = auth._valid(token, db.reader().cursor())  # the check every script run makes
     if found is None:
         raise SessionEnded
     return found
