@@ -20,7 +20,6 @@ connection is signed in as staff. The `/cpt/` routes refuse cross-site requests
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 
@@ -32,7 +31,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from data import sessions
+from data import sessions, settings
 from ui import auth, warmup
 
 COOKIE_PATH = "/"
@@ -47,7 +46,7 @@ STAFF = frozenset({"admin"})  # who may upload (the Data page's imports)
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or os.environ.get("CPT_SECURE_COOKIE", "") == "1"
+    return request.url.scheme == "https" or settings.value("CPT_SECURE_COOKIE") == 1
 
 
 def _answer(status: int = 200) -> Response:

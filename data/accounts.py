@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -20,7 +19,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from data import writes
+from data import settings, writes
 
 ROLES = ("admin", "affiliate", "company")
 DEMO_PASSWORD = "cpt-demo"
@@ -344,10 +343,6 @@ class SignInLimiter:
         self._hashing.release()
 
 
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, str(default)))
-
-
 _guards_lock = threading.Lock()
 _throttle: LoginThrottle | None = None
 _limiter: SignInLimiter | None = None
@@ -361,9 +356,9 @@ def throttle() -> LoginThrottle:
     with _guards_lock:
         if _throttle is None:
             _throttle = LoginThrottle(
-                max_failures=_env_int("CPT_MAX_FAILURES", 5),
-                lock_seconds=float(os.environ.get("CPT_LOCK_MINUTES", "15")) * 60,
-                delay_per_failure=float(os.environ.get("CPT_LOGIN_DELAY", "0.25")),
+                max_failures=settings.value("CPT_MAX_FAILURES"),
+                lock_seconds=settings.value("CPT_LOCK_MINUTES") * 60,
+                delay_per_failure=settings.value("CPT_LOGIN_DELAY"),
             )
         return _throttle
 
@@ -376,9 +371,9 @@ def limiter() -> SignInLimiter:
     with _guards_lock:
         if _limiter is None:
             _limiter = SignInLimiter(
-                per_client=_env_int("CPT_SIGNIN_PER_CLIENT", 30),
-                overall=_env_int("CPT_SIGNIN_PER_MINUTE", 120),
-                concurrent=_env_int("CPT_SIGNIN_CONCURRENT", 2),
+                per_client=settings.value("CPT_SIGNIN_PER_CLIENT"),
+                overall=settings.value("CPT_SIGNIN_PER_MINUTE"),
+                concurrent=settings.value("CPT_SIGNIN_CONCURRENT"),
             )
         return _limiter
 

@@ -26,13 +26,13 @@ one in upload URLs) runs under, so an HTTP route can ask who is signed in on it
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from data import settings
 from data.accounts import User
 
 COOKIE = "cpt_session"
@@ -183,10 +183,10 @@ HTTP_COOKIE_ROUTES = False
 
 def idle_seconds() -> float:
     """CPT_SESSION_IDLE_MINUTES (default 60) without a run end a session."""
-    return float(os.environ.get("CPT_SESSION_IDLE_MINUTES", "60")) * 60
+    return settings.value("CPT_SESSION_IDLE_MINUTES") * 60
 
 
 def max_seconds() -> int:
     """CPT_SESSION_MAX_HOURS (default 12) after sign-in end a session, however active: whole
     seconds, as a cookie's Max-Age must be."""
-    return int(float(os.environ.get("CPT_SESSION_MAX_HOURS", "12")) * 3600)
+    return int(settings.value("CPT_SESSION_MAX_HOURS") * 3600)

@@ -26,10 +26,12 @@ from typing import TypeVar
 
 import duckdb
 
+from data import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
-DEFAULT_BACKUPS = int(os.environ.get("CPT_BACKUPS", "5"))
+DEFAULT_BACKUPS = settings.value("CPT_BACKUPS")
 
 T = TypeVar("T")
 
@@ -42,9 +44,7 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """The database path: `--db`, then the `CPT_DB` environment variable, then data/cpt.duckdb."""
     if cli_value:
         return Path(cli_value)
-    if os.environ.get("CPT_DB"):
-        return Path(os.environ["CPT_DB"])
-    return DEFAULT_DB
+    return Path(settings.value("CPT_DB")) if settings.value("CPT_DB") else DEFAULT_DB
 
 
 def backups_dir(path: Path) -> Path:

@@ -27,13 +27,13 @@ page goes through `deferred`:
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 
+from data import settings
 from data.accounts import User
 from ui import auth, db
 
@@ -124,9 +124,9 @@ class BuildLimiter:
 
 
 LIMITER = BuildLimiter(
-    total=int(os.environ.get("CPT_PDF_BUILDS", "2")),
-    wait=float(os.environ.get("CPT_PDF_QUEUE_SECONDS", "30")),
-    queue=int(os.environ.get("CPT_PDF_QUEUE", "6")),
+    total=settings.value("CPT_PDF_BUILDS"),
+    wait=settings.value("CPT_PDF_QUEUE_SECONDS"),
+    queue=settings.value("CPT_PDF_QUEUE"),
 )
 
 
