@@ -148,6 +148,30 @@ def _expected(db: Path, company: str) -> dict[str, object]:
     }
 
 
+def _compare_and_changes_agree(db: Path, companies: list[str]) -> None:
+    """Compare's table and What changed's band changes show the fresh bands and scores."""
+    fresh = fresh_series(db)
+    as_of = scoring.last_quarter_end()
+    compare = apptest.open_page("compare", role="admin", db=db, company=",".join(companies))
+    assert not compare.exception
+    table = compare.dataframe[0].value.set_index("company_id")
+    for company in companies:
+        own = at(fresh, company, as_of)
+        assert round(float(table.at[company, "Overall"]), 2) == round(float(own["overall"]), 2)
+        assert table.at[company, "Band"] == own["band"]
+    changes = apptest.open_page("changes", role="admin", db=db)
+    assert not changes.exception
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = {name: cid for cid, name in con.execute("SELECT company_id, name FROM companies").fetchall()}
+    if not len(changes.dataframe):  # nothing changed for the affiliate the page shows staff
+        assert any("Nothing changed" in i.value for i in changes.info), [i.value for i in changes.info]
+        return
+    rows = changes.dataframe[0].value
+    bands = rows[(rows["kind"] == "band change") & (rows["date"].astype(str) == as_of.isoformat())]
+    for name, text in zip(bands["company"], bands["change"], strict=True):
+        assert text.endswith("→ " + at(fresh, ids[name], as_of)["band"]), (name, text)
+
+
 def test_pages_show_the_new_figures_after_an_import_in_the_server_process(
     writable_demo_app: Path,
 ) -> None:
@@ -157,9 +181,11 @@ def test_pages_show_the_new_figures_after_an_import_in_the_server_process(
     files, changed = band_changing_import(db)
     first = next(iter(changed))
     assert _shown(db, first) == _expected(db, first)
+    _compare_and_changes_agree(db, list(changed))
     importer.apply_import(db, [(n, t.encode()) for n, t in files.items()], who="dashboard:test")
     for company in changed:
         assert _shown(db, company) == _expected(db, company)
+    _compare_and_changes_agree(db, list(changed))
     st.cache_data.clear()
     st.cache_resource.clear()  # a restarted server: only what is on disk
     for company in changed:
