@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/cpt.duckdb
 PORT ?= 8501
 
-.PHONY: run test lint format demo bench clean
+.PHONY: run test test-fast lint format demo bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+## test-fast: everything but the browser tests (the tier to run while working)
+test-fast: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest --ignore=tests/browser
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
