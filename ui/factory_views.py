@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import map as factory_map_chart
-from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL
+from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
 from ui import links, present
 
@@ -33,6 +33,24 @@ LIST_COLUMNS = {
 }
 
 
+TIER_WORDS = {"final_assembly": "final assembly", "components": "components"}
+
+
+def shown_list(listed: pd.DataFrame) -> pd.DataFrame:
+    """The factory list in words: the tier as words, and a spend that is not shown says why
+    ("confidential": too few other buyers; "no current buyer") instead of an empty cell."""
+    out = listed.copy()
+    if "tier" in out:
+        out["tier"] = [TIER_WORDS.get(t, t) for t in out["tier"]]
+    if "combined_spend" in out:
+        buyers = out["affiliates_buying"] if "affiliates_buying" in out else pd.Series(1, index=out.index)
+        out["combined_spend"] = [
+            spend if isinstance(spend, str) and spend else ("no current buyer" if not n else "confidential")
+            for spend, n in zip(out["combined_spend"], buyers.fillna(0), strict=True)
+        ]
+    return out
+
+
 def factory_list(version: object, today: date, scope: tuple[str, ...] | None, key: str) -> None:
     """The disclosed factories by leverage or by open findings (the first LIST_LIMIT), with links."""
     order = st.segmented_control(
@@ -46,7 +64,7 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
     if listed.empty:
         st.info("No factory has been disclosed yet.")
         return
-    listed = links.with_factory_links(listed)
+    listed = links.with_factory_links(shown_list(listed))
     columns = [c for c in LIST_COLUMNS if not (present.is_on() and c == "city")]
     st.dataframe(
         listed[columns], key=f"{key}_table", hide_index=True, width="stretch", column_config=LIST_COLUMNS
