@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import map as factory_map_chart
-from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
+from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
 from ui import links, present
 
