@@ -31,7 +31,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from data import sessions, settings
+from data import settings
+from data.access import sessions
 from ui import auth, warmup
 
 COOKIE_PATH = "/"

@@ -317,7 +317,7 @@ def add_session_accounts(db: Path, n: int) -> None:
     would meet the sign-in throttle, which lets 5 attempts per name be checked at a time)."""
     import duckdb
 
-    from data import accounts
+    from data.access import accounts
 
     with duckdb.connect(str(db), read_only=True) as con:
         have = {u["username"] for u in accounts.list_users(con.cursor())}
@@ -371,7 +371,7 @@ def database(scale: int, db_dir: Path, log) -> tuple[Path, str]:
     """The demo database at `scale` (reused when present); how it was built."""
     path = db_dir / f"cpt-bench-scale{scale}.duckdb"
     if path.exists():
-        from data import series_cache
+        from data.store import series_cache
 
         series_cache.warm(path)  # as `init` and `import` leave a file (scoring code may have changed)
         return path, "reused"

@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from bench.results import replace_section  # noqa: E402
-from data import importer, writes  # noqa: E402
+from data.importing import importer  # noqa: E402
+from data.store import writes  # noqa: E402
 
 TARGET_S = 10.0
 N_COMPANIES = 50

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 
 from bench.results import replace_section  # noqa: E402
-from data import demo, writes  # noqa: E402
+from data import demo  # noqa: E402
+from data.store import writes  # noqa: E402
 from tests import apptest  # noqa: E402
 
 PAGES = {

@@ -1,4 +1,4 @@
-"""Figures of the Factory improvement page: DataFrame in (from data.evidence_queries), Figure out."""
+"""Figures of the Factory improvement page: DataFrame in (from data.queries.evidence), Figure out."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 
 from charts.theme import company_colours
-from data.exports import CONFIDENTIAL, one_line
+from data.exports.spreadsheet import CONFIDENTIAL, one_line
 from scoring import narrative
 
 log = logging.getLogger("cpt.report")
@@ -83,7 +83,7 @@ class CompanyReport:
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     changes: list[str] = field(default_factory=list)  # narrative.change_sentences
     improve: list[str] = field(default_factory=list)  # the next band and the largest gains
-    # data.expectations.report_table: what affiliates expect of the company, judged at as_of
+    # data.queries.expectations.report_table: what affiliates expect of the company, judged at as_of
     expectations: pd.DataFrame | None = None
 
 
@@ -349,7 +349,7 @@ class BriefingCompany:
     weakest: str | None = None
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     points: pd.DataFrame | None = None  # scoring.talking.talking_points: Topic, Point
-    expectations: list[str] = field(default_factory=list)  # data.expectations.briefing_lines
+    expectations: list[str] = field(default_factory=list)  # data.queries.expectations.briefing_lines
 
 
 def _hex(colour: str) -> tuple[int, int, int]:

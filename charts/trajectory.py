@@ -207,7 +207,7 @@ def target_points(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_targets(fig: go.Figure, targets: pd.DataFrame | None) -> go.Figure:
-    """Expectations (data.expectations rows: what, target, due_on, affiliate) as target markers
+    """Expectations (data.queries.expectations rows: what, target, due_on, affiliate) as target markers
     on a `trajectory` figure, in the colour of the score they concern."""
     if targets is None or targets.empty:
         return fig

@@ -1,4 +1,4 @@
-"""Figures of the Supplier transparency page: DataFrame in (from data.evidence_queries), Figure out."""
+"""Figures of the Supplier transparency page: DataFrame in (from data.queries.evidence), Figure out."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from data import store, writes
+from data import store
+from data.store import writes
 
 
 class CliError(Exception):
@@ -43,7 +44,7 @@ def _warm(path: Path) -> None:
     """Make sure the new file's series is saved (the write path scores it before the swap; a
     file published by an older version is scored here) and say so: the dashboard's first page
     is not the one to wait."""
-    from data import series_cache
+    from data.store import series_cache
 
     series_cache.warm(path)
     print("scored every company's quarterly series for the dashboard (saved beside the database)")
@@ -51,7 +52,7 @@ def _warm(path: Path) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Score the evidence again and compare it with the series saved beside the file."""
-    from data import series_cache
+    from data.store import series_cache
 
     path = _existing_db(args)
     con = duckdb.connect(str(path), read_only=True)
@@ -78,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _fresh(path: Path):
-    from data import series_cache
+    from data.store import series_cache
 
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -88,7 +89,7 @@ def _fresh(path: Path):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from data.export import export_tables
+    from data.exports.tables_dump import export_tables
 
     path = store.db_path(args.db)
     if not path.exists():
@@ -123,7 +124,7 @@ def _progress(what: str, rows: int, seconds: float) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from data import importer
+    from data.importing import importer
 
     path = store.db_path(args.db)
     if not path.exists():
@@ -179,7 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from data.templates import write_templates
+    from data.importing.templates import write_templates
 
     written = write_templates(Path(args.out))
     for p in written:
@@ -235,7 +236,7 @@ def _existing_db(args: argparse.Namespace) -> Path:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from data import accounts
+    from data.access import accounts
 
     path = _existing_db(args)
     try:

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from data import accounts, sessions, store, writes
+from data import store
+from data.access import accounts, sessions
+from data.store import writes
 from ui import auth, cache, nav
 from ui.text import md, md_escape
 

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import changes, exports
+from data.exports import spreadsheet
+from data.queries import changes
 from ui import auth, cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
@@ -61,6 +62,6 @@ st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=Tr
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
 })  # fmt: skip
-header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
-st.download_button("Download changes (CSV)", downloads.deferred(lambda: exports.to_csv(found[shown], header), "csv"), key="changes_csv", on_click="ignore",
+header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
+st.download_button("Download changes (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(found[shown], header), "csv"), key="changes_csv", on_click="ignore",
                    file_name=f"cpt-changes-since-{since:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import report
-from data import pseudonyms
+from data.presentation import pseudonyms
 from scoring import summary
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from charts import report, trajectory
-from data import exports, pseudonyms
+from data.exports import spreadsheet
+from data.presentation import pseudonyms
 from scoring import summary
 from ui import cache, company_view, controls, downloads, nav, present
 from ui.text import md, md_escape
@@ -77,12 +78,12 @@ briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), exp
                   for c in chosen]  # fmt: skip
 version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
-header = exports.header_line("comparison", as_of, version_applied)
+header = spreadsheet.header_line("comparison", as_of, version_applied)
 fictional = cache.is_demo(version)  # read in this run: the PDF is built outside it
 d1, d2, d3 = st.columns(3)
-d1.download_button("Download comparison (CSV)", downloads.deferred(lambda: exports.to_csv(export, header), "csv"), key="download_comparison", on_click="ignore",
+d1.download_button("Download comparison (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_comparison", on_click="ignore",
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Download comparison (Excel)", downloads.deferred(lambda: exports.to_xlsx(export, header, "Comparison"), "xlsx"),
+d2.download_button("Download comparison (Excel)", downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Comparison"), "xlsx"),
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.xlsx", key="download_comparison_xlsx", on_click="ignore")  # fmt: skip
 d3.download_button(
     "Download briefing (PDF)",

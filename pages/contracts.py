@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import expectations, exports, ical, store
-from data.contract_queries import DEADLINE_STATES, HORIZON_DAYS
-from data.pseudonyms import spend_band
-from data.tables import MAX_TEXT_LENGTH
+from data import store
+from data.exports import ical, spreadsheet
+from data.presentation.pseudonyms import spend_band
+from data.queries import expectations
+from data.queries.contracts import DEADLINE_STATES, HORIZON_DAYS
+from data.store.tables import MAX_TEXT_LENGTH
 from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
@@ -70,7 +72,7 @@ LABELS = {
     "what": "Expectation", "target": "Target", "value": "Value at the date judged", "note": "Note",
     "set_by": "Set by", "set_on": st.column_config.DateColumn("Set on", **DATE),
 }  # fmt: skip
-if presenting:  # a contract's period as years and spend as a coarse band (data/pseudonyms.py)
+if presenting:  # a contract's period as years and spend as a coarse band (data/presentation/pseudonyms.py)
     LABELS |= {"start_date": "Start (year)", "end_date": "End (year)", "annual_spend_eur": "Annual spend"}
 
 
@@ -140,11 +142,11 @@ if deadlines.empty:
     st.info(md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS))
 else:
     table(deadlines, ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"], "deadlines_table", paged=True)  # fmt: skip
-    header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {exports.CONFIDENTIAL}"
+    header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"])]  # fmt: skip
     d1, d2, _ = st.columns([1, 1, 2])
     # Built on click (every deadline, not only the page shown).
-    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: exports.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
+    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
     d2.download_button("Add to calendar (.ics)", downloads.deferred(lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",

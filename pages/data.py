@@ -9,9 +9,12 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from data import exports, importer, queries, store, templates
-from data.export import export_tables
-from data.tables import TABLES
+from data import store
+from data.exports import spreadsheet
+from data.exports.tables_dump import export_tables
+from data.importing import importer, templates
+from data.queries import companies as company_queries
+from data.store.tables import TABLES
 from ui import auth, cache, downloads, nav
 from ui.text import md
 
@@ -161,7 +164,7 @@ if uploads:
                 _apply(files)
 
 st.subheader("Audit log")
-audit = queries.audit_log(cache.reader().cursor())
+audit = company_queries.audit_log(cache.reader().cursor())
 if audit.empty:
     st.info("No import has been applied to this database yet.")
 else:
@@ -206,7 +209,7 @@ if st.button("Prepare a full export", key="prepare_export"):
         with zipfile.ZipFile(out, "w") as archive:
             for name in TABLES:
                 archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
-            archive.writestr("README.txt", exports.export_readme())
+            archive.writestr("README.txt", spreadsheet.export_readme())
     st.download_button(
         "Download export (zip)",
         downloads.deferred(out.getvalue, "zip"),

@@ -8,7 +8,7 @@ import streamlit as st
 
 import scoring
 from charts import improvement as improvement_charts
-from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL, spend_range
+from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import auth, cache, factory_views, links, nav, present
 from ui import contract_cache as cc
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 import scoring
 from charts import improvement as charts
-from data import exports
+from data.exports import spreadsheet
 from ui import cache, controls, downloads, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
@@ -113,13 +113,13 @@ st.dataframe(cases, hide_index=True, key="cases_table", column_config={
     "days_to_acknowledge": "Days to acknowledge", "case_label": None, "status": "Status",
 })  # fmt: skip
 all_cases = ev.case_progress.later(version, scope)  # built on click: every case, in the table's old order
-header = exports.header_line("monitoring cases", date.today(), None)
+header = spreadsheet.header_line("monitoring cases", date.today(), None)
 columns = present.export_frame(
     cases.drop(columns=["case_label", "status"]).head(0)
 ).columns  # as the page shows them
 st.download_button(
     f"Download all {total:,} cases (CSV)",
-    downloads.deferred(lambda: exports.to_csv(all_cases()[columns], header), "csv"),
+    downloads.deferred(lambda: spreadsheet.to_csv(all_cases()[columns], header), "csv"),
     file_name=f"improvement_cases_{'all' if choice is None else present.file_part(choice)}.csv",
     mime="text/csv",
     key="cases_csv",

@@ -6,8 +6,8 @@ import streamlit as st
 
 import scoring
 from charts import theme, trajectory
-from data import exports
-from data.tables import CATEGORIES, ROLES
+from data.exports import spreadsheet
+from data.store.tables import CATEGORIES, ROLES
 from scoring import params, summary
 from ui import auth, cache, contract_cache, controls, downloads, nav, present
 from ui.text import md
@@ -108,12 +108,12 @@ event = st.dataframe(
 )
 st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")
 export = present.export_frame(summary.board_export(table))
-header = exports.header_line("leaderboard", as_of, board["methodology"].iloc[0])
+header = spreadsheet.header_line("leaderboard", as_of, board["methodology"].iloc[0])
 d1, d2, _ = st.columns([1, 1, 3])
 # Built on click (the Excel file was a third of a warm run): the callables hold this run's table.
-d1.download_button("Download leaderboard (CSV)", downloads.deferred(lambda: exports.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
+d1.download_button("Download leaderboard (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Download leaderboard (Excel)", downloads.deferred(lambda: exports.to_xlsx(export, header, "Leaderboard"), "xlsx"),
+d2.download_button("Download leaderboard (Excel)", downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Leaderboard"), "xlsx"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:

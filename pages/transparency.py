@@ -7,7 +7,7 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from data import exports
+from data.exports import spreadsheet
 from ui import cache, controls, downloads, factory_views, nav, present
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
@@ -114,8 +114,8 @@ else:
         st.download_button(
             f"Download all {len(missing):,} factories without an address (CSV)",
             downloads.deferred(
-                lambda missing=missing, columns=missing_columns: exports.to_csv(
-                    missing[columns], exports.header_line("factories without an address", until, None)
+                lambda missing=missing, columns=missing_columns: spreadsheet.to_csv(
+                    missing[columns], spreadsheet.header_line("factories without an address", until, None)
                 ),
                 "csv",
             ),
@@ -143,10 +143,10 @@ else:
     })  # fmt: skip
     all_links = ev.product_factory_links.later(version, scope)  # built on click: every link
     columns = present.export_frame(links.head(0)).columns  # the columns a download may show
-    header = exports.header_line("product model to factory links", until, None)
+    header = spreadsheet.header_line("product model to factory links", until, None)
     st.download_button(
         f"Download all {total_links:,} product model → factory links (CSV)",
-        downloads.deferred(lambda: exports.to_csv(all_links()[columns], header), "csv"),
+        downloads.deferred(lambda: spreadsheet.to_csv(all_links()[columns], header), "csv"),
         file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
         mime="text/csv",
         key="links_csv",

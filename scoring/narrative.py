@@ -106,7 +106,7 @@ class Names:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Names:
-        """From `data.queries.company_names` rows (factory_id, legal_name, product_model_id,
+        """From `data.queries.companies.company_names` rows (factory_id, legal_name, product_model_id,
         product_model)."""
         if frame is None or frame.empty:
             return cls({}, {})
@@ -576,7 +576,7 @@ def action_text(row: Mapping, names: Names) -> str:
 
 
 def expected_action_text(target: object, evidence: Evidence, names: Names) -> str:
-    """An action expectation's target ("verify:FN1", data.expectations) in words, as the
+    """An action expectation's target ("verify:FN1", data.queries.expectations) in words, as the
     improvement actions say it; the target as given when the evidence does not know it."""
     action, _, target_id = str(target).partition(":")
     row: dict[str, object] | None = None
@@ -699,7 +699,7 @@ def why_summary(why, evidence: Evidence) -> list[str]:
 
 
 def open_findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """`data.queries.open_findings` as shown: factory, opening date, labels, yes/no."""
+    """`data.queries.companies.open_findings` as shown: factory, opening date, labels, yes/no."""
     if findings.empty:
         return pd.DataFrame(columns=["Factory", "Opened", "Code area", "Severity", "Evidence submitted"])
     return pd.DataFrame(

@@ -14,8 +14,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from data import accounts, sessions
-from data.accounts import User
+from data.access import accounts, sessions
+from data.access.accounts import User
 from ui import auth, nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +113,7 @@ def open_page(page: str, *, role: str | None = "affiliate", db: Path | None = No
     (None: signed out), with `params` in the query string.
 
     A server-side session is started for the account the way a successful sign-in does
-    (data/sessions.py), so each test does not pay for password hashing; the sign-in form
+    (data/access/sessions.py), so each test does not pay for password hashing; the sign-in form
     itself is tested in tests/test_access.py.
     """
     db = db or Path(os.environ["CPT_DB"])

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data import demo, writes
+from data import demo
+from data.store import writes
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +67,7 @@ def hostile_app(hostile_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(autouse=True)
 def fresh_sign_in_guards() -> None:
     """Every test starts with no failed sign-ins and an empty sign-in rate limit: both are
-    module-level objects in data/accounts.py that no cache clearing resets (issue 20)."""
-    from data import accounts
+    module-level objects in data/access/accounts.py that no cache clearing resets (issue 20)."""
+    from data.access import accounts
 
     accounts.reset_guards()

@@ -25,8 +25,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import accounts, demo, writes
-from data.tables import TABLES
+from data import demo
+from data.access import accounts
+from data.store import writes
+from data.store.tables import TABLES
 
 EVIL_HOST = "evil.example"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from data import writes
-from data.export import export_tables
-from data.tables import TABLES
+from data.exports.tables_dump import export_tables
+from data.store import writes
+from data.store.tables import TABLES
 
 WORLD: dict[str, str] = {
     "companies.csv": "company_id,name,role,hq_country\nCO1,Acme Devices,brand,NL\nCO2,Bolt Assembly,contractor,CN\n",

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 import scoring
-from data import series_cache
+from data.store import series_cache
 
 
 def fresh_series(db: Path) -> pd.DataFrame:

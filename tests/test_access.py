@@ -13,7 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from data import accounts, demo, evidence_queries, queries, sessions, writes
+from data import demo
+from data.access import accounts, sessions
+from data.queries import companies as company_queries
+from data.queries import evidence as evidence_queries
+from data.store import writes
 from tests import apptest
 from ui import auth
 from ui.text import md_escape
@@ -301,8 +305,8 @@ def test_database_without_demo_has_no_accounts_and_says_how_to_add_one(tmp_path:
 
 
 SCOPED_QUERIES = {
-    "queries.companies": lambda cur, ids: queries.companies(cur, ids),
-    "queries.company_filters": lambda cur, ids: queries.company_filters(cur, ids),
+    "company_queries.companies": lambda cur, ids: company_queries.companies(cur, ids),
+    "company_queries.company_filters": lambda cur, ids: company_queries.company_filters(cur, ids),
     **{
         f"evidence_queries.{name}": (
             lambda fn: lambda cur, ids: fn(cur, ids, scoring.last_quarter_end())

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import scoring
-from data import contract_queries as cq
-from data import evidence_queries as eq
+from data.queries import contracts as cq
+from data.queries import evidence as eq
 from scoring import facts, narrative
 
 STAFF = cq.Viewer(role="admin")

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from charts import improvement, theme, transparency
-from data import evidence_queries as q
+from data.queries import evidence as q
 from tests.test_evidence_queries import evidence_world
 
 UNTIL = date(2022, 3, 31)

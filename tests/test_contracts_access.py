@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data import contract_queries as q
+from data.queries import contracts as q
 from tests import apptest
 
 TODAY = date.today()

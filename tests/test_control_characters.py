@@ -2,7 +2,7 @@
 
 The icalendar library escapes only CRLF and LF: a bare carriage return in a company or
 product name started a new content line inside SUMMARY (`END:VEVENT`, `ATTENDEE:`, `URL:`).
-Every text a download writes goes through `data.exports.one_line`."""
+Every text a download writes goes through `data.exports.spreadsheet.one_line`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from charts import report
-from data import exports, ical
+from data.exports import ical, spreadsheet
 
 # Bare CR, CRLF-free breaks, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR, ESC, BEL, C1, RLO.
 INJECTION = "Evil Co\rEND:VEVENT\rATTENDEE:mailto:boss@example.org\rURL:https://evil.example\rX"
@@ -58,7 +58,7 @@ def test_ics_summary_holds_no_injected_line(name: str) -> None:
 
 def test_csv_cells_hold_no_control_character() -> None:
     frame = pd.DataFrame({"company": [NASTY, "\r=1+1"], "n": [1, 2]})
-    payload = exports.to_csv(frame, "a header\rwith a break\x85")
+    payload = spreadsheet.to_csv(frame, "a header\rwith a break\x85")
     text = payload.decode("utf-8")
     header, body = text.split("\n", 1)
     assert not CONTROLS.search(text)
@@ -71,7 +71,7 @@ def test_csv_cells_hold_no_control_character() -> None:
 
 def test_excel_cells_hold_no_control_character() -> None:
     frame = pd.DataFrame({"company": [NASTY], "n": [1]})
-    book = load_workbook(io.BytesIO(exports.to_xlsx(frame, "header\u2028line", "S")))
+    book = load_workbook(io.BytesIO(spreadsheet.to_xlsx(frame, "header\u2028line", "S")))
     values = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
     assert values and not any(CONTROLS.search(v) or "\n" in v or "\ufffd" in v for v in values)
 

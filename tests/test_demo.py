@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from data import demo
-from data.tables import TABLES
+from data.store.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 

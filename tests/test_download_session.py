@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from data import accounts, sessions
+from data.access import accounts, sessions
 from tests import apptest
 from ui import auth, downloads
 

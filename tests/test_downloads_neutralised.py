@@ -1,4 +1,4 @@
-"""Every CSV and Excel download goes through data/exports.py: a header line with the as-of
+"""Every CSV and Excel download goes through data/exports/spreadsheet.py: a header line with the as-of
 date, the methodology, the day made and the confidentiality line, and no cell a spreadsheet
 would run as a formula (issue 11, item 4), on the hostile world (tests/hostile_world.py)."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from data import exports
+from data.exports import spreadsheet
 from tests import apptest
 from tests.hostile_world import FORMULAS
 
@@ -26,7 +26,7 @@ DOWNLOADS = [
 
 
 def formula_cells(cells: list[str]) -> list[str]:
-    return [c for c in cells if isinstance(c, str) and exports.is_formula(c)]
+    return [c for c in cells if isinstance(c, str) and spreadsheet.is_formula(c)]
 
 
 def csv_cells(payload: bytes) -> tuple[str, list[str]]:
@@ -53,7 +53,7 @@ def test_download_has_the_header_and_no_live_formula(
     if kind == "csv":
         assert header.startswith("# CPT ")
     assert " as of " in header and "methodology " in header and "generated " in header
-    assert header.endswith(exports.CONFIDENTIAL)
+    assert header.endswith(spreadsheet.CONFIDENTIAL)
     assert formula_cells(cells) == []
     # The hostile names did arrive (made inert), so the check above saw them.
     inert = [c for c in cells if isinstance(c, str) and c.startswith("'")]
@@ -62,9 +62,9 @@ def test_download_has_the_header_and_no_live_formula(
 
 @pytest.mark.parametrize("value", [*FORMULAS, "\x00=1+1", "\u00a0@SUM(1)", "\x1b-2"])
 def test_every_hostile_start_is_neutralised(value: str) -> None:
-    out = exports.neutralise(value)
+    out = spreadsheet.neutralise(value)
     assert out.startswith("'")
-    assert not exports.is_formula(out)
+    assert not spreadsheet.is_formula(out)
 
 
 def test_table_export_of_the_hostile_world_has_no_formula_and_imports_back_unchanged(
@@ -91,7 +91,7 @@ def test_table_export_of_the_hostile_world_has_no_formula_and_imports_back_uncha
 
 @pytest.mark.parametrize("value", ["=1", "'=1", "''=1", "'plain", "plain", "-2", "\t=1", "\x00=1", "'", ""])
 def test_the_export_guard_is_undone_by_the_importer(value: str) -> None:
-    assert exports.restore(exports.guard_formula(value)) == value
+    assert spreadsheet.restore(spreadsheet.guard_formula(value)) == value
 
 
 def test_the_data_page_export_zip_has_the_header_and_no_formula(hostile_app: Path) -> None:
@@ -102,7 +102,7 @@ def test_the_data_page_export_zip_has_the_header_and_no_formula(hostile_app: Pat
     assert not at.exception, [e.value for e in at.exception]
     with zipfile.ZipFile(io.BytesIO(apptest.download(at, "export"))) as archive:
         readme = archive.read("README.txt").decode()
-        assert readme.startswith("CPT full export") and exports.CONFIDENTIAL in readme
+        assert readme.startswith("CPT full export") and spreadsheet.CONFIDENTIAL in readme
         cells = [c for name in archive.namelist() if name.endswith(".csv")
                  for row in csv.reader(io.StringIO(archive.read(name).decode())) for c in row]  # fmt: skip
     assert cells and formula_cells(cells) == []

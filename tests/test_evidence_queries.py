@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data import evidence_queries as q
+from data.queries import evidence as q
 from tests.worlds import World, worked_example_world
 
 UNTIL = date(2022, 3, 31)

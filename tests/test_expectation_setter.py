@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from data import accounts, expectations
-from data import contract_queries as q
+from data.access import accounts
+from data.queries import contracts as q
+from data.queries import expectations
 from tests import apptest
 
 

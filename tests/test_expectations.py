@@ -17,8 +17,10 @@ from pypdf import PdfReader
 
 import scoring
 from charts import report, trajectory
-from data import contract_queries, expectations, store
+from data import store
 from data.cli import main
+from data.queries import contracts as contract_queries
+from data.queries import expectations
 from tests import apptest
 from tests.import_world import WORLD, new_db, tables_content, write_files
 
@@ -366,9 +368,9 @@ def test_an_expected_action_reads_as_the_improvement_actions_say_it(demo_db: Pat
 
 
 def names_frame(con: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFrame:
-    from data import queries
+    from data.queries import companies as company_queries
 
-    return queries.company_names(con.cursor(), company_id)
+    return company_queries.company_names(con.cursor(), company_id)
 
 
 def test_hostile_expectation_notes_stay_text_in_the_report(hostile_app: Path, no_chart: None) -> None:
@@ -394,7 +396,7 @@ def test_presentation_mode_report_shows_expectations_without_names_or_ids(
 ) -> None:
     """While presenting, the report's expectations name the affiliate by its pseudonym, hide
     the notes and any target that names a real request, case or finding."""
-    from data.pseudonyms import HIDDEN
+    from data.presentation.pseudonyms import HIDDEN
     from tests.test_presentation import download_text, leaks, secrets_of
 
     with duckdb.connect(str(demo_app), read_only=True) as con:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data.cli import main
-from data.tables import TABLES
+from data.store.tables import TABLES
 from tests.import_world import WORLD, export_of, new_db, tables_content, write_files
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from data import exports, pseudonyms
+from data.exports import spreadsheet
+from data.presentation import pseudonyms
 
 
 @pytest.mark.parametrize(
@@ -32,11 +33,11 @@ from data import exports, pseudonyms
     ],
 )
 def test_neutralise(value: object, expected: object) -> None:
-    assert exports.neutralise(value) == expected
+    assert spreadsheet.neutralise(value) == expected
 
 
 FRAME = pd.DataFrame({"Company": ["=cmd|' /C calc'!A0", "Plain"], "Overall": [12.5, None], "=evil": [1, 2]})
-HEADER = exports.header_line("comparison", date(2026, 9, 30), "v2", generated=date(2026, 11, 26))
+HEADER = spreadsheet.header_line("comparison", date(2026, 9, 30), "v2", generated=date(2026, 11, 26))
 
 
 def test_header_line_carries_version_dates_and_confidentiality() -> None:
@@ -47,7 +48,7 @@ def test_header_line_carries_version_dates_and_confidentiality() -> None:
 
 
 def test_csv_export() -> None:
-    text = exports.to_csv(FRAME, HEADER).decode("utf-8")
+    text = spreadsheet.to_csv(FRAME, HEADER).decode("utf-8")
     first, rest = text.split("\n", 1)
     assert first == "# " + HEADER
     table = pd.read_csv(io.StringIO(rest))
@@ -56,7 +57,7 @@ def test_csv_export() -> None:
 
 
 def test_xlsx_export() -> None:
-    book = load_workbook(io.BytesIO(exports.to_xlsx(FRAME, HEADER, "Comparison")))
+    book = load_workbook(io.BytesIO(spreadsheet.to_xlsx(FRAME, HEADER, "Comparison")))
     ws = book["Comparison"]
     assert ws["A1"].value == HEADER
     assert [c.value for c in ws[3]] == ["Company", "Overall", "'=evil"]

@@ -66,7 +66,7 @@ def test_a_punctuated_name_reads_as_it_is(hostile_app: Path) -> None:
 def test_a_username_that_looks_like_an_address_is_not_a_link(hostile_app: Path) -> None:
     import duckdb
 
-    from data import accounts as acc
+    from data.access import accounts as acc
 
     with duckdb.connect(str(hostile_app), read_only=True) as con:
         user = acc.find_user(con.cursor(), EMAIL_ADMIN)

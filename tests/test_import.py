@@ -11,8 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data import importer, store
+from data import store
 from data.cli import main
+from data.importing import importer
 from tests.import_world import WORLD, file_state, new_db, tables_content, write_files
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 
-from data import importer, queries
 from data.cli import main
+from data.importing import importer
+from data.queries import companies as company_queries
 from tests.import_world import WORLD, new_db, write_files
 
 
@@ -30,7 +31,7 @@ def test_audit_log_is_readable_and_its_csv_runs_no_formula(tmp_path: Path, capsy
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        log = queries.audit_log(con)
+        log = company_queries.audit_log(con)
     finally:
         con.close()
     detail = json.loads(log.iloc[0]["detail"])

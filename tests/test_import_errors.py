@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data import importer, store
+from data import store
 from data.cli import main
+from data.importing import importer
 from tests.import_world import WORLD, file_state, new_db, tables_content, write_files
 
 HEAD = {

@@ -11,8 +11,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from data import importer
 from data.cli import main
+from data.importing import importer
 from tests.import_world import WORLD, file_state, new_db, write_files
 
 

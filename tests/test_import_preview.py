@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 import scoring
-from data import importer
 from data.cli import main as data_main
-from data.tables import TABLES
+from data.importing import importer
+from data.store.tables import TABLES
 from scoring.cli import main as scoring_main
 
 

@@ -1,4 +1,4 @@
-"""One truth after every write (DESIGN.md; issue 19): every write goes through data/writes.py, the
+"""One truth after every write (DESIGN.md; issue 19): every write goes through data/store/writes.py, the
 saved series is keyed by the evidence it was computed from, and every page shows the new figures.
 
 The defect these pin down: the Data page imports inside the server process, which holds the
@@ -25,7 +25,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st_
 
 import scoring
-from data import cli, expectations, importer, series_cache, store, writes
+from data import cli, store
+from data.importing import importer
+from data.queries import expectations
+from data.store import series_cache, writes
 from tests import apptest
 from tests.one_truth_world import at, band_changing_import, fresh_series, saved_series
 

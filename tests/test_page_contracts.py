@@ -21,7 +21,7 @@ from tests import apptest
 TODAY = date.today()
 
 # The affiliate's (or company's) contracted product models and the requests about them, with
-# the state on TODAY, written independently of data/contract_queries.py.
+# the state on TODAY, written independently of data/queries/contracts.py.
 REQUESTS_SQL = """
 WITH mine AS (SELECT * FROM contracts WHERE {owner} = $owner),
 models AS (SELECT DISTINCT product_model_id FROM mine JOIN contract_products USING (contract_id)),
@@ -228,7 +228,7 @@ def test_factory_page_leverage_equals_sql_with_the_three_affiliate_rule(demo_app
         if role == "admin":
             assert shown["Combined annual spend"] == f"€ {spend:,.0f}"
         else:  # other affiliates' spend only (issue 20): over at least three others, as a band
-            from data import contract_queries as q
+            from data.queries import contracts as q
 
             with duckdb.connect(str(demo_app), read_only=True) as con:
                 lev = q.leverage(

@@ -102,7 +102,7 @@ def test_malformed_upload_is_a_list_of_problems(writable_demo_app: Path, data: b
 
 
 def test_unexpected_error_is_logged_not_shown(writable_demo_app: Path, monkeypatch, caplog) -> None:
-    from data import importer
+    from data.importing import importer
 
     def broken(*_a: object, **_k: object) -> None:
         raise IndexError("list index out of range at /srv/cpt/data/importer.py")

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data import evidence_queries as q
-from data import writes
+from data.queries import evidence as q
+from data.store import writes
 from tests import apptest
 
 
@@ -154,7 +154,7 @@ def test_cases_come_a_page_at_a_time_and_the_csv_has_them_all(
     assert [r["case_id"] for r in rows] == [r["case_id"] for r in sorted(rows, key=worst_first_key)]
     # The download, built on click, is every case as before: the whole table in its old order.
     csv = apptest.download(at, "cases_csv")
-    from data import exports
+    from data.exports import spreadsheet
 
-    header = exports.header_line("monitoring cases", date.today(), None)
-    assert csv == exports.to_csv(every.drop(columns="case_label"), header)
+    header = spreadsheet.header_line("monitoring cases", date.today(), None)
+    assert csv == spreadsheet.to_csv(every.drop(columns="case_label"), header)

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from data import evidence_queries as q
-from data import writes
+from data.queries import evidence as q
+from data.store import writes
 from tests import apptest
 
 
@@ -112,10 +112,10 @@ def test_links_come_a_page_at_a_time_and_the_csv_has_them_all(demo_env: Path) ->
     table = next(d for d in at.dataframe if "product_model" in d.value.columns).value
     assert list(table["request_id"]) == list(every["request_id"].iloc[400:600])
     csv = apptest.download(at, "links_csv")
-    from data import exports
+    from data.exports import spreadsheet
 
-    header = exports.header_line("product model to factory links", scoring.last_quarter_end(), None)
-    assert csv == exports.to_csv(every, header)
+    header = spreadsheet.header_line("product model to factory links", scoring.last_quarter_end(), None)
+    assert csv == spreadsheet.to_csv(every, header)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from data import pseudonyms
+from data.presentation import pseudonyms
 from tests import apptest
 
 

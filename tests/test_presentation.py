@@ -16,7 +16,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from data import pseudonyms, store, writes
+from data import store
+from data.presentation import pseudonyms
+from data.store import writes
 from tests import apptest
 
 PAGES = {

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import pseudonyms
+from data.presentation import pseudonyms
 from tests import apptest
 from tests.test_presentation import deferred, download_text, downloads, names_of, payload  # noqa: F401
 
@@ -150,7 +150,7 @@ def real_orders(db: Path) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
 
 def position(label: object) -> tuple[int, int]:
     """A pseudonym's place in the keyed order ("Company C" -> 2, "Factory 12" -> 11), written
-    here independently of data/pseudonyms.py; anything else last."""
+    here independently of data/presentation/pseudonyms.py; anything else last."""
     found = LABEL.fullmatch(str(label))
     if not found:
         return (1, 0)

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from charts import report
-from data import exports
+from data.exports import spreadsheet
 from tests.hostile_world import CONTROL, HTML_LINK, LONG_RUN, LONG_WORDS
 from tests.test_reports import build
 
@@ -36,7 +36,7 @@ def test_company_report_with_4000_character_names(demo_db: Path, no_browser: Non
     data.cases = data.cases.assign(case_id=LONG_RUN[:64])
     pages = pdf_text(report.company_report_pdf(data, fig))
     text = "\n".join(pages)
-    assert all(exports.CONFIDENTIAL in page for page in pages)
+    assert all(spreadsheet.CONFIDENTIAL in page for page in pages)
     assert name[:40] in text.replace("\n", "") and "..." in text  # the name starts the title, cut
     assert "Open findings" in text
     assert len(pages) < 12
@@ -59,5 +59,5 @@ def test_briefing_with_4000_character_names_stays_one_page(no_browser: None) -> 
                           "Band": ["Good", "Insufficient", "Insufficient"]})  # fmt: skip
     pages = pdf_text(report.briefing_pdf(table, date(2026, 9, 30), "v2", None, fictional=True))
     assert len(pages) == 1
-    assert "Market engagement briefing" in pages[0] and exports.CONFIDENTIAL in pages[0]
+    assert "Market engagement briefing" in pages[0] and spreadsheet.CONFIDENTIAL in pages[0]
     assert "70.2" in pages[0]

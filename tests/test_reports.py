@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 import scoring
 from charts import report, trajectory
-from data import exports, queries
+from data.exports import spreadsheet
+from data.queries import companies as company_queries
 from scoring import narrative
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +44,9 @@ def build(
         evidence = scoring.load_evidence(cur, [COMPANY])
         series = scoring.score(evidence, scoring.series_dates(evidence), methodology)
         why = scoring.explain(evidence, COMPANY, as_of, methodology)
-        findings = queries.open_findings(cur, COMPANY, as_of)
-        events = queries.company_evidence_events(cur, COMPANY)
-        names = narrative.Names.from_frame(queries.company_names(cur, COMPANY))
+        findings = company_queries.open_findings(cur, COMPANY, as_of)
+        events = company_queries.company_evidence_events(cur, COMPANY)
+        names = narrative.Names.from_frame(company_queries.company_names(cur, COMPANY))
     upto = series[series["as_of"] <= as_of.isoformat()]
     fig = trajectory.trajectory(upto, f"{name}: scores", events)
     built = report.build_company_report(
@@ -80,7 +81,7 @@ def test_pdf_report_carries_name_version_date_scores_and_confidentiality(
         assert f"{float(row[key]):.1f}" in text, key
     assert row["band"] in text
     assert len(pages) >= 2
-    assert all(exports.CONFIDENTIAL in page for page in pages)
+    assert all(spreadsheet.CONFIDENTIAL in page for page in pages)
     assert "no Chromium on this server" in text  # said why the chart is a table
     assert "Open findings" in text and "Overdue disclosure requests" in text
 
@@ -131,7 +132,7 @@ def test_a_hung_chart_drawing_costs_the_pdf_its_image_not_the_download(
 def test_html_report_is_self_contained(demo_db: Path) -> None:
     data, fig = build(demo_db, date(2024, 12, 31), "in-force")
     html = report.company_report_html(data, fig, report.report_tables(data))
-    assert exports.CONFIDENTIAL in html and "Kelvaro Networks" in html
+    assert spreadsheet.CONFIDENTIAL in html and "Kelvaro Networks" in html
     assert "<script src=" not in html  # nothing fetched from the network
     assert len(html) > 3_000_000 and "Plotly.newPlot" in html  # plotly.js inlined: opens offline
     assert "Open findings" in html
@@ -147,7 +148,7 @@ def test_briefing_is_one_page(demo_db: Path, no_browser: None) -> None:
     assert len(pages) == 1
     text = pages[0]
     assert "Market engagement briefing" in text and "As of 2026-09-30" in text and "Methodology v2" in text
-    assert exports.CONFIDENTIAL in text and "Kelvaro Networks" in text and "70.2" in text
+    assert spreadsheet.CONFIDENTIAL in text and "Kelvaro Networks" in text and "70.2" in text
 
 
 RAW = re.compile(
@@ -187,7 +188,7 @@ def test_briefing_has_a_summary_then_one_page_per_company(no_browser: None) -> N
         assert (
             name in page and f"Ask {name}" in page and "Talking points" in page and "Why this score" in page
         )
-        assert exports.CONFIDENTIAL in page
+        assert spreadsheet.CONFIDENTIAL in page
 
 
 def test_briefing_rounds_as_the_screen_does(no_browser: None) -> None:

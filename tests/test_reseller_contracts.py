@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data import contract_queries as q
+from data.queries import contracts as q
 from tests import apptest
 
 TODAY = date.today()

@@ -16,8 +16,8 @@ import streamlit as st
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.runtime.app_session import AppSession
 
-from data import accounts, sessions
-from data.accounts import User
+from data.access import accounts, sessions
+from data.access.accounts import User
 from tests import apptest
 from ui import auth
 

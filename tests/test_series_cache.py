@@ -1,4 +1,4 @@
-"""Every company's series kept on disk beside the database file (data/series_cache.py)."""
+"""Every company's series kept on disk beside the database file (data/store/series_cache.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from data import series_cache, writes
+from data.store import series_cache, writes
 from tests import apptest
 
 
@@ -108,7 +108,8 @@ def test_init_and_import_save_the_series_for_the_new_file(tmp_path: Path, capsys
 def test_a_publish_without_new_evidence_keeps_the_saved_series(tmp_path: Path) -> None:
     """Adding an account, an expectation or a new presentation key changes no score:
     the new file's evidence has the same key, so its series is found, not scored again."""
-    from data import accounts, demo
+    from data import demo
+    from data.access import accounts
 
     db = tmp_path / "cpt.duckdb"
     writes.create(db, demo.fill_demo)

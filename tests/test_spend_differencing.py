@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from data import contract_queries as q
 from data import store
+from data.queries import contracts as q
 
 TODAY = date(2026, 6, 30)
 SPEND = {"A1": 1_012_345.0, "A2": 250_000.0, "A3": 300_000.0, "A4": 425_000.0, "A5": 37_500.0}

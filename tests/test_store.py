@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data import accounts, store
+from data import store
+from data.access import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 
 from data.cli import main
-from data.tables import TABLES
-from data.templates import XLSX_NAME
+from data.importing.templates import XLSX_NAME
+from data.store.tables import TABLES
 from tests.import_world import file_state, new_db, tables_content
 
 

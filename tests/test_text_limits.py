@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data import expectations, importer
-from data.tables import MAX_TEXT_LENGTH
+from data.importing import importer
+from data.queries import expectations
+from data.store.tables import MAX_TEXT_LENGTH
 from tests import apptest
 
 HUGE = "n" * 2_000_000

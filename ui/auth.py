@@ -1,6 +1,6 @@
 """Sign-in, sessions and what each role may see (DESIGN.md, "Access control").
 
-* A sign-in creates a server-side session record (data/sessions.py) in this process; the
+* A sign-in creates a server-side session record (data/access/sessions.py) in this process; the
   browser's cookie `cpt_session` holds only its random id. Every run checks the record
   (idle expiry CPT_SESSION_IDLE_MINUTES, default 60; absolute CPT_SESSION_MAX_HOURS,
   default 12) and the account's current row in the database: removed, or a changed
@@ -11,12 +11,12 @@
   `streamlit run app.py` there is no such route and JavaScript writes it (SameSite=Strict,
   readable by scripts, but still only a revocable random id). README, "Security".
 * Failed sign-ins are counted per username in the server process
-  (`data.accounts.LoginThrottle`: CPT_MAX_FAILURES, default 5, then locked for
+  (`data.access.accounts.LoginThrottle`: CPT_MAX_FAILURES, default 5, then locked for
   CPT_LOCK_MINUTES, default 15); the lock and a reserved failure slot come before the
   password hash, so parallel attempts cannot pass the limit. Logged without the password.
-  A rate limit per client address and for the whole server (`data.accounts.SignInLimiter`)
+  A rate limit per client address and for the whole server (`data.access.accounts.SignInLimiter`)
   refuses floods of fresh usernames before hashing. Both are module-level objects in
-  data/accounts.py, not Streamlit caches, and the server refuses a browser's clear_cache
+  data/access/accounts.py, not Streamlit caches, and the server refuses a browser's clear_cache
   message altogether (`refuse_client_cache_clearing`).
 * `restrict()` is the data-layer scope: every cached query in ui/cache.py passes its
   company ids through it, so a company account never receives another company's rows,
@@ -30,8 +30,8 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from data import accounts, sessions
-from data.accounts import User
+from data.access import accounts, sessions
+from data.access.accounts import User
 from ui.text import md, md_escape
 
 
@@ -62,7 +62,7 @@ EXPIRED = {
     "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
 }
 
-# My contracts and Factory: every signed-in role; what each sees is scoped in data/contract_queries.py.
+# My contracts and Factory: every signed-in role; what each sees is scoped in data/queries/contracts.py.
 CONTRACT_PAGES = frozenset({"contracts", "factory"})
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),
@@ -114,7 +114,7 @@ refuse_client_cache_clearing()
 
 
 def throttle() -> accounts.LoginThrottle:
-    """The failed-sign-in throttle: a module-level object in data/accounts.py (not a
+    """The failed-sign-in throttle: a module-level object in data/access/accounts.py (not a
     Streamlit cache, which a browser message could once clear)."""
     return accounts.throttle()
 

@@ -18,7 +18,11 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data import contract_queries, demo, pseudonyms, queries, series_cache, store, writes
+from data import demo, store
+from data.presentation import pseudonyms
+from data.queries import companies as company_queries
+from data.queries import contracts as contract_queries
+from data.store import series_cache, writes
 from scoring import params, summary
 from ui import auth, db, downloads, present
 
@@ -37,7 +41,7 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
     `auth.restrict` before the cache is consulted, so results are cached per scope and a
     company account only ever gets its own company's rows. A `company_id` argument (one
     company) outside the scope raises NotAvailable. A `viewer` argument is always replaced by
-    the signed-in account's (data.contract_queries.Viewer: contracts confidentiality), whatever
+    the signed-in account's (data.queries.contracts.Viewer: contracts confidentiality), whatever
     the caller passed.
 
     In presentation mode (see ui/present.py) handles in `*_id`/`*_ids` arguments are turned
@@ -179,12 +183,12 @@ def _ids(company_ids: tuple[str, ...] | None) -> list[str] | None:
 
 @scoped()
 def companies(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    return queries.companies(reader().cursor(), _ids(company_ids))
+    return company_queries.companies(reader().cursor(), _ids(company_ids))
 
 
 @st.cache_data(show_spinner=False)
 def is_demo(version: object) -> bool:
-    return queries.is_demo(reader().cursor())
+    return company_queries.is_demo(reader().cursor())
 
 
 @st.cache_data(show_spinner=False)
@@ -270,12 +274,12 @@ def pseudonym_map(version: object) -> pseudonyms.Pseudonyms:
 
 @scoped()
 def affiliates(version: object) -> pd.DataFrame:
-    return queries.affiliates(reader().cursor())
+    return company_queries.affiliates(reader().cursor())
 
 
 @scoped()
 def company_filters(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    return queries.company_filters(reader().cursor(), _ids(company_ids))
+    return company_queries.company_filters(reader().cursor(), _ids(company_ids))
 
 
 @scoped()
@@ -283,18 +287,18 @@ def company_contracts(
     version: object, company_id: str, viewer: contract_queries.Viewer | None = None
 ) -> pd.DataFrame:
     """The company's contracts; other affiliates' contracts as buyer names only (contracts
-    confidentiality: data.contract_queries.company_contracts)."""
+    confidentiality: data.queries.contracts.company_contracts)."""
     return contract_queries.company_contracts(reader().cursor(), viewer, company_id)
 
 
-@scoped(after=queries.label_evidence_events)
+@scoped(after=company_queries.label_evidence_events)
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
-    return queries.company_evidence_events(reader().cursor(), company_id)
+    return company_queries.company_evidence_events(reader().cursor(), company_id)
 
 
 @scoped()
 def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
-    return queries.open_findings(reader().cursor(), company_id, as_of)
+    return company_queries.open_findings(reader().cursor(), company_id, as_of)
 
 
 def real_id(version: object, company_id: str) -> str:
@@ -323,7 +327,7 @@ def plain_evidence(version: object, company_id: str) -> scoring.Evidence:
 
 @st.cache_data(show_spinner=False)
 def _company_names(version: object, company_id: str) -> pd.DataFrame:
-    return queries.company_names(reader().cursor(), company_id)
+    return company_queries.company_names(reader().cursor(), company_id)
 
 
 def company_names(version: object, company_id: str) -> pd.DataFrame:
@@ -357,7 +361,7 @@ def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame
         scores = at
     else:
         scores = scoring.score(scoring.load_evidence(cur), [as_of], methodology)
-    roles = queries.companies(cur)[["company_id", "role"]]
+    roles = company_queries.companies(cur)[["company_id", "role"]]
     return scores[["company_id", "overall"]].merge(roles, on="company_id", how="left")
 
 

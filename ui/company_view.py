@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import report
-from data import expectations
+from data.queries import expectations
 from scoring import narrative, params, summary, talking
 from ui import cache, contract_cache
 from ui.text import md_escape
@@ -155,7 +155,7 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
 
 def expected(version: object, company_id: str, as_of: date) -> pd.DataFrame:
     """What affiliates expect of the company (those the account may see: an affiliate its own),
-    judged at `as_of`, as text (data.expectations.report_table)."""
+    judged at `as_of`, as text (data.queries.expectations.report_table)."""
     found = contract_cache.expectations(version, company_id)
     judged = expectations.assess(found, cache.company_series(version, params.IN_FORCE, company_id), as_of)
     evidence, shown = cache.plain_evidence(version, company_id), names(version, company_id)

@@ -2,7 +2,7 @@
 
 Same pattern as `ui.cache`: the first argument is the database file's identity. Every
 function has a `viewer` argument that `cache.scoped` fills in from the signed-in account,
-so contracts confidentiality (data/contract_queries.py) holds whatever a page passes, and
+so contracts confidentiality (data/queries/contracts.py) holds whatever a page passes, and
 results are cached per viewer. In presentation mode names come back as pseudonyms.
 """
 
@@ -13,10 +13,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data import changes
-from data import contract_queries as q
-from data import expectations as x
-from data.contract_queries import Viewer
+from data.queries import changes
+from data.queries import contracts as q
+from data.queries import expectations as x
+from data.queries.contracts import Viewer
 from ui import cache
 
 
@@ -190,6 +190,6 @@ def what_changed(
     until: date,
     viewer: Viewer | None = None,
 ) -> pd.DataFrame:
-    """data.changes.what_changed for one affiliate (its own, for an affiliate account)."""
+    """data.queries.changes.what_changed for one affiliate (its own, for an affiliate account)."""
     series = cache.series(version, "in-force")
     return changes.what_changed(_cur(), viewer, affiliate_id, series, since, scores_until, until)

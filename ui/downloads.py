@@ -9,7 +9,7 @@ page goes through `deferred`:
     st.download_button("Download ... (CSV)", downloads.deferred(lambda: exports.to_csv(...), "csv"), ...)
 
 * **Checked when built.** The tab's session id is taken when the button is drawn; when the
-  file is built, that session record (data/sessions.py: not ended, not idle or too old) and
+  file is built, that session record (data/access/sessions.py: not ended, not idle or too old) and
   the account's current row in the live database (same credential fingerprint: not removed,
   no new password, role or organisation) are checked exactly as ui/auth.py checks every run
   (`auth._valid`). If either fails, the file says why and holds nothing else.
@@ -34,7 +34,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from data import settings
-from data.accounts import User
+from data.access.accounts import User
 from ui import auth, db
 
 ENDED = (

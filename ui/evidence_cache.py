@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from data import evidence_queries as q
+from data.queries import evidence as q
 from ui import cache
 
 

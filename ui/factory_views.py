@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import map as factory_map_chart
-from data.contract_queries import MIN_AFFILIATES_FOR_TOTAL
+from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
 from ui import links, present
 
@@ -80,7 +80,7 @@ def factory_map(
     factories: Callable[[], pd.DataFrame], key: str, label: str = "Map of these factories"
 ) -> None:
     """The offline factory map of the factories `factories()` reads (rows of
-    data.contract_queries.factory_list), folded: read and drawn only when opened
+    data.queries.contracts.factory_list), folded: read and drawn only when opened
     (on_change="rerun"), as a map is the slowest thing a page draws."""
     if present.is_on():  # countries show as regions in presentation mode: no country map
         st.caption("The factory map is not shown in presentation mode (countries are shown as regions).")

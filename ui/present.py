@@ -9,7 +9,7 @@ How a page stays disguised (every page, including new ones, goes through this):
    with `@cache.scoped(...)` (ui/cache.py, ui/evidence_cache.py). In presentation mode the
    wrapper turns handles in `*_id` / `*_ids` arguments back into real ids (server-side),
    runs the cached query on real ids, and passes the result through `disguise`:
-   DataFrames through `data.pseudonyms.Pseudonyms.frame`, a `scoring.Explanation` through
+   DataFrames through `data.presentation.pseudonyms.Pseudonyms.frame`, a `scoring.Explanation` through
    `.explanation`. Other result types come back unchanged, so return DataFrames.
 2. **Name columns travel with their id column.** Disguise swaps names by id, never by
    parsing text: a query returns `company` next to `company_id`, `legal_name`/`factory`
@@ -21,7 +21,7 @@ How a page stays disguised (every page, including new ones, goes through this):
    contract's period (`start_date`, `end_date`) its years; the own-organisation marker
    (`you`) False. Rows come back in an order that follows no real name or id
    (`Pseudonyms.order`: the figures the frame is sorted by, then pseudonyms), so a page
-   lists what a query returns as it is. Text columns data/pseudonyms.py does not know are
+   lists what a query returns as it is. Text columns data/presentation/pseudonyms.py does not know are
    hidden ("(hidden in presentation mode)"): declare vocabulary columns in
    `pseudonyms.SAFE_COLUMNS`. Display strings that combine a name with something else
    (chart labels such as "Company K · Case 4") are built *after* the query, from the
@@ -46,7 +46,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from data.pseudonyms import ID_COLUMNS, LIST_ID_COLUMNS, Pseudonyms
+from data.presentation.pseudonyms import ID_COLUMNS, LIST_ID_COLUMNS, Pseudonyms
 from ui import auth
 
 PARAM = "present"

@@ -24,13 +24,21 @@ SKIP = {"__main__", "cli"}  # command-line entry points: never used by a page
 
 
 def modules() -> list[str]:
-    """Every module of the project's packages that a page may import."""
+    """Every module of the project's packages (and of their packages: data/store/, ...) that a page may import."""
     names = []
     for package in PACKAGES:
         names.append(package)
-        for info in pkgutil.iter_modules([str(ROOT / package)]):
-            if info.name not in SKIP:
-                names.append(f"{package}.{info.name}")
+        names += _modules_in(ROOT / package, f"{package}.")
+    return names
+
+
+def _modules_in(folder: Path, prefix: str) -> list[str]:
+    names = []
+    for info in pkgutil.iter_modules([str(folder)]):
+        if info.name not in SKIP:
+            names.append(prefix + info.name)
+            if info.ispkg:
+                names += _modules_in(folder / info.name, f"{prefix}{info.name}.")
     return names
 
 

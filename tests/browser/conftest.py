@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from data import demo, writes
+from data import demo
+from data.store import writes
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

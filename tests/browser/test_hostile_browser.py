@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from data import exports
+from data.exports import spreadsheet
 from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
 from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION, build_hostile_db
 
@@ -142,14 +142,14 @@ def open_path(pg, server: str, path: str) -> None:
 
 
 def formula_cells(cells: list[object]) -> list[object]:
-    return [c for c in cells if isinstance(c, str) and exports.is_formula(c)]
+    return [c for c in cells if isinstance(c, str) and spreadsheet.is_formula(c)]
 
 
 def check_download(name: str, payload: bytes) -> None:
     if name.endswith(".csv"):
         text = payload.decode("utf-8")
         header, body = text.split("\n", 1)
-        assert header.startswith("# CPT ") and header.endswith(exports.CONFIDENTIAL), name
+        assert header.startswith("# CPT ") and header.endswith(spreadsheet.CONFIDENTIAL), name
         cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
         assert formula_cells(cells) == [], name
     elif name.endswith(".xlsx"):
@@ -157,7 +157,7 @@ def check_download(name: str, payload: bytes) -> None:
         cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
         assert [c.coordinate for c in cells if c.data_type == "f"] == [], name
         assert formula_cells([c.value for c in cells]) == [], name
-        assert str(book.active["A1"].value).endswith(exports.CONFIDENTIAL), name
+        assert str(book.active["A1"].value).endswith(spreadsheet.CONFIDENTIAL), name
     elif name.endswith(".html"):
         text = payload.decode("utf-8")
         assert "<a href=https://evil.example" not in text and "<img src=http://evil.example" not in text
@@ -176,7 +176,7 @@ def check_download(name: str, payload: bytes) -> None:
                         c.data_type == "f" for ws in book.worksheets for r in ws.iter_rows() for c in r
                     )
                 elif member == "README.txt":
-                    assert exports.CONFIDENTIAL in data.decode("utf-8")
+                    assert spreadsheet.CONFIDENTIAL in data.decode("utf-8")
     elif name.endswith(".pdf"):
         assert payload.startswith(b"%PDF") and len(payload) > 1000, name
 

@@ -28,7 +28,7 @@ import duckdb
 
 from data import settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
 DEFAULT_BACKUPS = settings.value("CPT_BACKUPS")
@@ -126,7 +126,7 @@ def _finish(con: duckdb.DuckDBPyConnection) -> None:
 
 Renew = Callable[[Path], None]
 """Called with the new file (closed, under its temporary name) before it is made live: the
-one write path (data/writes.py) brings what is derived from the file in line with it there."""
+one write path (data/store/writes.py) brings what is derived from the file in line with it there."""
 
 
 def create_database(
@@ -137,7 +137,7 @@ def create_database(
     before_swap: Renew | None = None,
 ) -> None:
     """Create a new database file with the schema (and `fill` applied), published atomically.
-    Use `data.writes.create`, which also gives the file its presentation key and its series."""
+    Use `data.store.writes.create`, which also gives the file its presentation key and its series."""
     with writer_lock(path):
         if path.exists() and not force:
             raise StoreError(f"{path} already exists; use --force to replace it")
@@ -177,7 +177,7 @@ def publish(
     nothing is published and the live file is untouched. The previous live file is
     kept in `<db>.backups/` (the newest `keep` of them). `before_swap(new file)` runs after
     the change is committed and before the swap; if it raises, nothing is published.
-    Use `data.writes.publish`: the one write path, which renews what is derived from the file.
+    Use `data.store.writes.publish`: the one write path, which renews what is derived from the file.
     """
     if not path.exists():
         raise StoreError(f"database {path} does not exist; create it with `python -m data init`")

@@ -206,7 +206,7 @@ def write_key(con: duckdb.DuckDBPyConnection, key: str | None = None) -> str:
 
 def new_key_change(who: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
     """The change that gives a file a new presentation key (every pseudonym changes), recorded
-    in the audit log: published by `data.writes.rotate_presentation_key`."""
+    in the audit log: published by `data.store.writes.rotate_presentation_key`."""
 
     def change(con: duckdb.DuckDBPyConnection) -> None:
         write_key(con)

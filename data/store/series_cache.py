@@ -14,7 +14,7 @@ that changes no evidence (an account, an expectation, a new presentation key) fi
 its series already saved. The key is also written inside the Parquet file and checked
 on reading, so a renamed file is a miss, never served.
 
-The one write path (data/writes.py) calls `renew` on the new file before it is made
+The one write path (data/store/writes.py) calls `renew` on the new file before it is made
 live, so the first page after any write is warm and right. `python -m data check`
 (`check`) scores the evidence again and compares it with what is saved.
 """
@@ -42,7 +42,7 @@ from scoring.evidence import EVIDENCE_TABLES
 
 _DTYPES = b"cpt_dtypes"
 _KEY = b"cpt_key"
-SCORING = Path(__file__).resolve().parent.parent / "scoring"
+SCORING = Path(__file__).resolve().parents[2] / "scoring"
 
 
 SCORING_CODE = ("engine.py", "params.py", "evidence.py", "dates.py")

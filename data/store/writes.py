@@ -4,7 +4,7 @@ An import (CLI or Data page), `init`, a restore, an expectation, an account chan
 new presentation key all publish a new file through `data.store` (copy, change in one
 transaction, atomic swap; DESIGN.md "Reads and writes") and, before the new file is made
 live, bring what is derived from it in line with it (`renew`): today the score series
-saved beside the database (data/series_cache.py), keyed by the content of the evidence.
+saved beside the database (data/store/series_cache.py), keyed by the content of the evidence.
 
 What lives in a server's memory follows the file: the dashboard's reader (ui/cache.py)
 compares the live file's identity on every script run and, when it was replaced (by this
@@ -22,7 +22,9 @@ from typing import TypeVar
 
 import duckdb
 
-from data import pseudonyms, series_cache, store
+from data import store
+from data.presentation import pseudonyms
+from data.store import series_cache
 
 T = TypeVar("T")
 log = logging.getLogger("cpt.writes")

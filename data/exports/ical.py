@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from icalendar import Calendar, Event
 
-from data.exports import CONFIDENTIAL, one_line
+from data.exports.spreadsheet import CONFIDENTIAL, one_line
 
 PRODID = "-//Company Performance Tracker//Deadlines//EN"
 
@@ -28,7 +28,7 @@ def _uid(request_id: str) -> str:
 
 
 def deadlines_ics(deadlines: pd.DataFrame, today: date, *, with_ids: bool = True) -> bytes:
-    """`deadlines` as returned by data.contract_queries.deadlines (columns due_on, state,
+    """`deadlines` as returned by data.queries.contracts.deadlines (columns due_on, state,
     company, product_model, scope, request_id, contracts). `with_ids=False` (presentation
     mode) leaves request and contract ids out of the text."""
     cal = Calendar()

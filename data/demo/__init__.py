@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from data.tables import TABLE_NAMES, TABLES
+from data.store.tables import TABLE_NAMES, TABLES
 
 SEED = 20190101
 START = date(2019, 1, 1)
@@ -767,7 +767,7 @@ DEMO_COMPANY = "CO0010"  # Jovance Micro: its score drops at the v1 -> v2 change
 def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """demo-admin, demo-affiliate (the affiliate with the most contracts) and demo-company,
     all with the password in the README (accounts.DEMO_PASSWORD)."""
-    from data import accounts
+    from data.access import accounts
 
     affiliate = con.execute(
         "SELECT affiliate_id FROM contracts GROUP BY affiliate_id ORDER BY count(*) DESC, affiliate_id LIMIT 1"

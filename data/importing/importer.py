@@ -41,7 +41,7 @@ Limits (`LIMITS`, a `Limits`): file size, rows, cells, time; for .xlsx the
 unpacked size and compression ratio are read from the zip directory before
 openpyxl opens anything, so a zip bomb is refused in milliseconds.
 
-Checks that need no database live in data/validate.py; the reference and
+Checks that need no database live in data/importing/validate.py; the reference and
 cross-table checks (a reference must exist in the import or the database;
 an existing row keeps its owner (OWNERS); disclosed_on >= the request's
 requested_on; event_date >= the case's opened_on; an evidence_submitted/verified
@@ -69,9 +69,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import exports, writes
-from data.tables import FINDING_EVENT_TYPES, TABLE_NAMES, TABLES, Table
-from data.validate import Problem, check_header, emit, normalise_table
+from data.exports import spreadsheet
+from data.importing.validate import Problem, check_header, emit, normalise_table
+from data.store import writes
+from data.store.tables import FINDING_EVENT_TYPES, TABLE_NAMES, TABLES, Table
 
 __all__ = ["ImportPlan", "Problem", "TableCounts", "apply_import", "read_paths", "validate_files"]
 
@@ -722,7 +723,7 @@ def _parse(files: list[tuple[str, bytes]], today: date, progress: Progress | Non
             for column in TABLES[sheet.table].column_names:
                 if column not in frame:
                     frame[column] = ""
-                frame[column] = frame[column].map(exports.restore)  # undo the export's formula guard
+                frame[column] = frame[column].map(spreadsheet.restore)  # undo the export's formula guard
             frame["_file"] = sheet.label
             by_table.setdefault(sheet.table, []).append(frame)
             if frame.empty:
@@ -1417,10 +1418,12 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
 
 def audit_csv(table: pd.DataFrame, today: date | None = None) -> bytes:
     """The readable audit log as CSV through the one export helper (header line, formulas made inert)."""
-    from data import exports
+    from data.exports import spreadsheet
 
     today = today or date.today()
-    return exports.to_csv(table, exports.header_line("import and account audit log", today, None, today))
+    return spreadsheet.to_csv(
+        table, spreadsheet.header_line("import and account audit log", today, None, today)
+    )
 
 
 def preview_frames(plan: ImportPlan) -> dict[str, pd.DataFrame]:

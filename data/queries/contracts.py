@@ -61,7 +61,7 @@ class Viewer:
 
 
 def viewer_of(user: object | None) -> Viewer:
-    """The viewer of a signed-in account (data.accounts.User), or the signed-out viewer."""
+    """The viewer of a signed-in account (data.access.accounts.User), or the signed-out viewer."""
     if user is None:
         return Viewer()
     return Viewer(

@@ -20,10 +20,10 @@ from datetime import date
 import pandas as pd
 import pycountry
 
-from data.tables import BANDS, MAX_TEXT_LENGTH, Table
+from data.store.tables import BANDS, MAX_TEXT_LENGTH, Table
 
 MAX_ID_LENGTH = 64
-EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/templates.py)
+EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/importing/templates.py)
 COUNTRY_CODES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")

@@ -19,7 +19,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from data import settings, writes
+from data import settings
+from data.store import writes
 
 ROLES = ("admin", "affiliate", "company")
 DEMO_PASSWORD = "cpt-demo"
@@ -41,7 +42,7 @@ class User:
     role: str
     company_id: str | None = None
     affiliate_id: str | None = None
-    # What a session was started with (data/sessions.py): changes with the password hash
+    # What a session was started with (data/access/sessions.py): changes with the password hash
     # (a new salt on every change), the role and the links. Not part of equality.
     fingerprint: str | None = field(default=None, repr=False, compare=False)
 

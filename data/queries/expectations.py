@@ -35,9 +35,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import writes
-from data.contract_queries import Viewer
-from data.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
+from data.queries.contracts import Viewer
+from data.store import writes
+from data.store.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
 
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data import settings
-from data.accounts import User
+from data.access.accounts import User
 
 COOKIE = "cpt_session"
 BROWSER_COOKIE = "cpt_browser"  # the pre-session cookie a hand-off token is bound to

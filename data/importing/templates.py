@@ -1,7 +1,7 @@
 """Import templates that teach: one `<table>.csv` per table and `cpt-import-template.xlsx`.
 
 Each CSV template holds the header and one example row. The example's ids start
-with `EXAMPLE-` (data/validate.py: EXAMPLE_PREFIX), so a template imported unchanged
+with `EXAMPLE-` (data/importing/validate.py: EXAMPLE_PREFIX), so a template imported unchanged
 is refused with a message that says so, instead of adding fictional rows.
 
 The workbook has a README sheet (what goes in every column, an example value, the
@@ -9,7 +9,7 @@ date format and the lists of allowed values) and one sheet per table (named like
 the table, header in row 1 with a comment on each header cell, drop-down lists for
 every column with a fixed set of values, date columns formatted YYYY-MM-DD). The
 importer ignores a sheet named README, so a filled-in workbook imports as it is.
-Everything is derived from data/tables.py.
+Everything is derived from data/store/tables.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import csv
 import io
 from pathlib import Path
 
-from data.tables import TABLES, Column, Table
-from data.validate import COUNTRY_CODES, EXAMPLE_PREFIX
+from data.importing.validate import COUNTRY_CODES, EXAMPLE_PREFIX
+from data.store.tables import TABLES, Column, Table
 
 XLSX_NAME = "cpt-import-template.xlsx"
 _KIND_NOTES = {

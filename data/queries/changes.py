@@ -23,7 +23,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from data.contract_queries import Viewer
+from data.queries.contracts import Viewer
 
 SCORE_STEP = 5.0
 KINDS = (

@@ -1,7 +1,7 @@
 """Export every evidence table as `<table>.csv` in DATA_FORMAT.md's format.
 
 A text cell that a spreadsheet would run as a formula gets a leading apostrophe
-(`data.exports.guard_formula`); the importer removes it again (`data.exports.restore`),
+(`data.exports.spreadsheet.guard_formula`); the importer removes it again (`data.exports.spreadsheet.restore`),
 so an export imports back unchanged."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from data.exports import guard_formula
-from data.tables import TABLES
+from data.exports.spreadsheet import guard_formula
+from data.store.tables import TABLES
 
 
 def _cell(value: object) -> str:

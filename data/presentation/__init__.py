@@ -1,0 +1,1 @@
+"""Presentation mode (webinars on real data): pseudonyms from a keyed shuffle."""
