@@ -13,6 +13,8 @@ from data import store
 from data.exports import spreadsheet
 from data.exports.tables_dump import export_tables
 from data.importing import importer, templates
+from data.importing.audit import audit_csv, audit_table, preview_frames
+from data.importing.plan import MAX_CHANGED_CELLS
 from data.queries import companies as company_queries
 from data.store.tables import TABLES
 from ui import auth, cache, downloads, nav
@@ -47,16 +49,14 @@ def _band_style(row: pd.Series) -> list[str]:
 
 
 def _show_preview(plan: importer.ImportPlan) -> None:
-    frames = importer.preview_frames(plan)
+    frames = preview_frames(plan)
     st.subheader("What Apply will do")
     st.dataframe(frames["counts"], key="import_preview", hide_index=True)
     if not frames["changes"].empty:
         st.caption("Changed cells of the replaced rows (old → new):")
         st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
-        if (frames["changes"].groupby("table").size() >= importer.MAX_CHANGED_CELLS).any():
-            st.caption(
-                md("Only the first {:,} changed cells of a table are listed.", importer.MAX_CHANGED_CELLS)
-            )
+        if (frames["changes"].groupby("table").size() >= MAX_CHANGED_CELLS).any():
+            st.caption(md("Only the first {:,} changed cells of a table are listed.", MAX_CHANGED_CELLS))
     when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
     if frames["scores"].empty:
         st.info(md("No company's score at the last quarter end ({}) changes.", when))
@@ -169,7 +169,7 @@ if audit.empty:
     st.info("No import has been applied to this database yet.")
 else:
     try:
-        readable = importer.audit_table(audit)
+        readable = audit_table(audit)
     except Exception:  # a record the reader does not understand: the raw records are still there
         log.exception("audit log could not be summarised")
         st.error("The audit log could not be summarised (logged); the raw records are below.")
@@ -178,7 +178,7 @@ else:
         st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
         st.download_button(
             "Download the audit log (CSV)",
-            downloads.deferred(lambda: importer.audit_csv(readable), "csv"),
+            downloads.deferred(lambda: audit_csv(readable), "csv"),
             "cpt-audit-log.csv",
             key="audit_csv",
             on_click="ignore",

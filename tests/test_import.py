@@ -13,7 +13,7 @@ import pytest
 
 from data import store
 from data.cli import main
-from data.importing import importer
+from data.importing import checks, importer
 from tests.import_world import WORLD, file_state, new_db, tables_content, write_files
 
 
@@ -177,14 +177,14 @@ def test_crash_mid_import_leaves_the_live_file_untouched(
 ) -> None:
     db, _ = world
     state, before, backups = file_state(db), tables_content(db), store.list_backups(db)
-    real_run = importer._Db.run
+    real_run = checks.Db.run
 
     def crash_after_inserts(self, sql: str, params=None) -> None:
         if sql.startswith("INSERT INTO audit_log"):
             raise RuntimeError("power cut")
         real_run(self, sql, params)
 
-    monkeypatch.setattr(importer._Db, "run", crash_after_inserts)
+    monkeypatch.setattr(checks.Db, "run", crash_after_inserts)
     files = [("companies.csv", b"company_id,name,role\nCO1,Changed,brand\nCO7,New,brand\n")]
     with pytest.raises(RuntimeError, match="power cut"):
         importer.apply_import(db, files, "bob")
@@ -203,7 +203,7 @@ def test_interrupted_cli_import_writes_nothing(
     def interrupt(self, table, staged) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(importer, "_upsert", interrupt)
+    monkeypatch.setattr(importer, "upsert", interrupt)
     files = write_files(tmp_path / "x", {"companies.csv": "company_id,name,role\nCO7,New,brand\n"})
     assert main(["import", "--db", str(db), *files]) == 130
     assert "nothing was written" in capsys.readouterr().err
@@ -214,7 +214,7 @@ def test_reader_keeps_reading_during_an_import(world: tuple[Path, list[str]]) ->
     db, _ = world
     reader = store.Reader(db)
     seen_mid_import: list[int] = []
-    real_upsert = importer._upsert
+    real_upsert = importer.upsert
 
     def upsert_and_look(db_, table, staged) -> None:
         real_upsert(db_, table, staged)
@@ -223,13 +223,13 @@ def test_reader_keeps_reading_during_an_import(world: tuple[Path, list[str]]) ->
 
     try:
         assert reader.cursor().execute("SELECT count(*) FROM companies").fetchall() == [(2,)]
-        importer._upsert = upsert_and_look
+        importer.upsert = upsert_and_look
         try:
             plan = importer.apply_import(
                 db, [("companies.csv", b"company_id,name,role\nCO7,New,brand\n")], "carol"
             )
         finally:
-            importer._upsert = real_upsert
+            importer.upsert = real_upsert
         assert plan.applied and seen_mid_import == [2]
         assert reader.cursor().execute("SELECT count(*) FROM companies").fetchall() == [(2,)]
         assert reader.refresh() is True

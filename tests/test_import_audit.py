@@ -11,6 +11,7 @@ import duckdb
 
 from data.cli import main
 from data.importing import importer
+from data.importing.audit import AUDIT_COLUMNS, audit_csv, audit_table
 from data.queries import companies as company_queries
 from tests.import_world import WORLD, new_db, write_files
 
@@ -37,7 +38,7 @@ def test_audit_log_is_readable_and_its_csv_runs_no_formula(tmp_path: Path, capsy
     detail = json.loads(log.iloc[0]["detail"])
     assert detail["as_of"] == plan.as_of.isoformat()
     assert detail["score_changes"] == [change.as_dict()]
-    table = importer.audit_table(log)
+    table = audit_table(log)
     newest = table.iloc[0].to_dict()
     assert newest["Who"] == "dashboard:staff-1" and newest["Action"] == "import"
     assert newest["Files"] == "=HYPERLINK(evil).csv"
@@ -50,10 +51,10 @@ def test_audit_log_is_readable_and_its_csv_runs_no_formula(tmp_path: Path, capsy
     assert table.iloc[1]["Rows"].startswith("companies: 2 inserted; affiliates: 1 inserted")
     assert len(newest["When"]) == len("2026-11-29 12:00")
 
-    text = importer.audit_csv(table).decode("utf-8")
+    text = audit_csv(table).decode("utf-8")
     assert text.startswith("# CPT import and account audit log as of ")
     assert "methodology not applicable (evidence records, not scores)" in text.splitlines()[0]
     records = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
-    assert records[0] == importer.AUDIT_COLUMNS
+    assert records[0] == AUDIT_COLUMNS
     assert records[1][3] == "'=HYPERLINK(evil).csv"  # made inert
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in records[1:] for cell in row)

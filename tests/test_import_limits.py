@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from data.cli import main
-from data.importing import importer
+from data.importing import importer, read
+from data.importing import limits as import_limits
 from tests.import_world import WORLD, file_state, new_db, write_files
 
 
@@ -92,7 +93,7 @@ def test_an_unexpected_reader_error_is_a_plain_problem(world_db: Path, monkeypat
     def broken(*_args: object) -> None:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(importer, "_read_csv", broken)
+    monkeypatch.setattr(read, "_read_csv", broken)
     plan = validate(world_db, [("companies.csv", b"company_id,name,role\nCO9,A,brand\n")])
     assert [str(p) for p in plan.errors] == [
         "companies.csv: the file could not be read (an unexpected error, logged)"
@@ -104,7 +105,7 @@ def test_an_unexpected_reader_error_is_a_plain_problem(world_db: Path, monkeypat
 
 
 def test_file_size_limit(world_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(importer, "LIMITS", importer.Limits(file_bytes=1_000))
+    monkeypatch.setattr(import_limits, "LIMITS", import_limits.Limits(file_bytes=1_000))
     data = b"company_id,name,role\n" + b"".join(b"C%d,Name %d,brand\n" % (i, i) for i in range(200))
     plan = validate(world_db, [("companies.csv", data)])
     assert [p.problem for p in plan.errors][0].startswith("the file is 0.0 MB, more than the limit")
@@ -117,7 +118,7 @@ def test_file_size_limit(world_db: Path, tmp_path: Path, monkeypatch, capsys) ->
     ("limits", "expected"), [({"rows": 50}, "more than 50 rows"), ({"cells": 100}, "more than 100 cells")]
 )
 def test_row_and_cell_limits(world_db: Path, monkeypatch, limits: dict[str, int], expected: str) -> None:
-    monkeypatch.setattr(importer, "LIMITS", importer.Limits(**limits))
+    monkeypatch.setattr(import_limits, "LIMITS", import_limits.Limits(**limits))
     data = b"company_id,name,role\n" + b"".join(b"C%d,Name %d,brand\n" % (i, i) for i in range(60))
     for files in (
         [("companies.csv", data)],
@@ -133,7 +134,7 @@ def test_row_and_cell_limits(world_db: Path, monkeypatch, limits: dict[str, int]
 
 
 def test_time_limit(world_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(importer, "LIMITS", importer.Limits(seconds=0.0))
+    monkeypatch.setattr(import_limits, "LIMITS", import_limits.Limits(seconds=0.0))
     plan = validate(world_db, [("companies.csv", b"company_id,name,role\nC1,A,brand\n")])
     assert any("took longer than the limit of 0 s" in p.problem for p in plan.errors)
 
@@ -196,7 +197,7 @@ def test_zip_bomb_is_refused_from_the_directory_without_unpacking(
 
 
 def test_high_compression_ratio_is_refused(world_db: Path, zip_bomb: bytes, monkeypatch) -> None:
-    monkeypatch.setattr(importer, "LIMITS", importer.Limits(xlsx_unpacked_bytes=10**12))
+    monkeypatch.setattr(import_limits, "LIMITS", import_limits.Limits(xlsx_unpacked_bytes=10**12))
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
     started = time.perf_counter()
     plan = validate(world_db, [("book.xlsx", zip_bomb)])

@@ -102,7 +102,7 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_owning_reference_of_the_format_is_covered() -> None:
-    from data.importing.importer import OWNERS
+    from data.importing.checks import OWNERS
 
     assert {f"{t}.{c}" for t, c, _ in OWNERS} == {m[0] for m in MOVES}
 

@@ -17,6 +17,7 @@ import pytest
 import scoring
 from data.cli import main as data_main
 from data.importing import importer
+from data.importing.plan import CHANGE_COLUMNS
 from data.store.tables import TABLES
 from scoring.cli import main as scoring_main
 
@@ -149,7 +150,7 @@ def test_preview_equals_what_the_import_and_the_scoring_cli_show(
         for col in TABLES[t].column_names
         if content_before[t][k][col] != content_after[t][k][col]
     )
-    shown = sorted(tuple(r) for r in preview.changes[importer.CHANGE_COLUMNS].itertuples(index=False))
+    shown = sorted(tuple(r) for r in preview.changes[CHANGE_COLUMNS].itertuples(index=False))
     assert shown == diff
     assert {r[0] for r in diff} == {"events", "disclosures", "cases"}
     assert preview.counts["events"].as_dict() == {"inserted": 1, "replaced": 1, "unchanged": 0}
