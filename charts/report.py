@@ -21,7 +21,7 @@ from fpdf import FPDF
 
 from charts.theme import company_colours
 from data.exports.spreadsheet import CONFIDENTIAL, one_line
-from scoring import narrative
+from wording import narrative
 
 log = logging.getLogger("cpt.report")
 
@@ -79,7 +79,7 @@ class CompanyReport:
     overdue_requests: pd.DataFrame
     fictional: bool = False
     generated: date = field(default_factory=date.today)
-    peer: str = ""  # rank and medians in one sentence (scoring.summary.peer_sentence)
+    peer: str = ""  # rank and medians in one sentence (wording.summary.peer_sentence)
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     changes: list[str] = field(default_factory=list)  # narrative.change_sentences
     improve: list[str] = field(default_factory=list)  # the next band and the largest gains
@@ -348,7 +348,7 @@ class BriefingCompany:
     strongest: str | None = None
     weakest: str | None = None
     why: list[str] = field(default_factory=list)  # narrative.why_summary
-    points: pd.DataFrame | None = None  # scoring.talking.talking_points: Topic, Point
+    points: pd.DataFrame | None = None  # wording.talking.talking_points: Topic, Point
     expectations: list[str] = field(default_factory=list)  # data.queries.expectations.briefing_lines
 
 

@@ -5,9 +5,9 @@ import streamlit as st
 from charts import report, trajectory
 from data.exports import spreadsheet
 from data.presentation import pseudonyms
-from scoring import summary
 from ui import cache, company_view, controls, downloads, nav, present
 from ui.text import md, md_escape
+from wording import summary
 
 nav.through_app("compare")
 

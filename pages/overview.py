@@ -8,9 +8,10 @@ import scoring
 from charts import theme, trajectory
 from data.exports import spreadsheet
 from data.store.tables import CATEGORIES, ROLES
-from scoring import params, summary
+from scoring import params
 from ui import auth, cache, contract_cache, controls, downloads, nav, present
 from ui.text import md
+from wording import summary
 
 nav.through_app("overview")
 

@@ -12,7 +12,7 @@ A monitoring case's status on a date (METHODOLOGY.md section 2, in words):
 
 Only events dated on or before the date count. The SQL of the pages returns the inputs
 (findings, verified findings, engaged, retaliation) and `with_case_status` names the status;
-the explanations in words (scoring/narrative.py) call `case_status` on the same inputs.
+the explanations in words (wording/narrative.py) call `case_status` on the same inputs.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A case's status has one definition (scoring/facts.py) and every place that shows it agrees:
 the Factory page's case table, My contracts' open cases (and its deadlines' cases), the Factory
 improvement case list and its CSV, the Company page's "Monitoring cases" tab and the scoring
-report built from it (scoring/narrative.py). Issue 19: a case with one finding of six verified
+report built from it (wording/narrative.py). Issue 19: a case with one finding of six verified
 was "verified" with "Open findings 3" on the Factory page and "remediation in progress" on the
 Company page."""
 
@@ -17,7 +17,8 @@ import pytest
 import scoring
 from data.queries import contracts as cq
 from data.queries import evidence as eq
-from scoring import facts, narrative
+from scoring import facts
+from wording import narrative
 
 STAFF = cq.Viewer(role="admin")
 

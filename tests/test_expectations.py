@@ -341,7 +341,7 @@ def test_report_table_reads_as_words() -> None:
 
 
 def test_an_expected_action_reads_as_the_improvement_actions_say_it(demo_db: Path) -> None:
-    from scoring import narrative
+    from wording import narrative
 
     with duckdb.connect(str(demo_db), read_only=True) as con:
         evidence = scoring.load_evidence(con.cursor()).restrict(["CO0011"])

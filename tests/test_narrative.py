@@ -1,4 +1,4 @@
-"""Explanations in words (scoring.narrative): rounding, labels, tables and change sentences,
+"""Explanations in words (wording.narrative): rounding, labels, tables and change sentences,
 on METHODOLOGY.md's worked example."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 import pytest
 
 import scoring
-from scoring import narrative
 from tests.worlds import worked_example_world
+from wording import narrative
 
 NAMES = narrative.Names(
     {"F1": "Alder Assembly Ltd", "F2": "Birch Works", "F3": "Cedar Cells", "F4": "Dune Boards"},

@@ -128,7 +128,7 @@ def test_peer_context_matches_the_scores_of_every_company(demo_app: Path) -> Non
 
 def test_the_company_account_lands_on_how_to_improve(demo_app: Path) -> None:
     import scoring
-    from scoring import narrative
+    from wording import narrative
 
     at = apptest.open_page("company", role="company")
     assert not at.exception, [e.value for e in at.exception]

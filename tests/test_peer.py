@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring import summary
+from wording import summary
 
 SCORES = pd.DataFrame(
     {

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring import facts, summary
+from scoring import facts
+from wording import summary
 
 
 def test_ties_share_a_rank_and_na_has_none() -> None:

@@ -21,7 +21,7 @@ import scoring
 from charts import report, trajectory
 from data.exports import spreadsheet
 from data.queries import companies as company_queries
-from scoring import narrative
+from wording import narrative
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = "CO0011"  # Kelvaro Networks: open findings, a retaliation case

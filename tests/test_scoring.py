@@ -776,8 +776,9 @@ def test_load_evidence_restricts_every_table() -> None:
     assert str(only.disclosures["disclosed_on"].dtype).startswith("datetime64")
 
 
-def test_scoring_never_imports_streamlit() -> None:
-    root = Path(scoring.__file__).parent
+@pytest.mark.parametrize("package", ["scoring", "wording"])
+def test_scoring_never_imports_streamlit(package: str) -> None:
+    root = Path(scoring.__file__).parent.parent / package
     for source in root.rglob("*.py"):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -790,6 +791,6 @@ def test_scoring_never_imports_streamlit() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):  # importlib.import_module(...)
                 assert node.value.split(".")[0] != "streamlit", source
     # ... and importing every scoring module pulls in no streamlit indirectly either.
-    modules = [f"scoring.{p.stem}" for p in root.glob("*.py") if p.stem != "__main__"]
+    modules = [f"{package}.{p.stem}" for p in root.glob("*.py") if p.stem not in ("__main__", "__init__")]
     code = f"import sys; import {', '.join(modules)}; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root.parent)

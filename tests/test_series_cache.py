@@ -138,7 +138,7 @@ def test_an_import_makes_a_new_series(tmp_path: Path) -> None:
 
 
 def test_the_code_hash_covers_what_scores_and_not_the_wording() -> None:
-    """Editing a sentence (scoring/narrative.py) keeps the saved series; every module that
+    """Editing a sentence (wording/narrative.py) keeps the saved series; every module that
     `scoring.score` runs is hashed: the engine and every scoring module it imports."""
     import ast
 

@@ -10,7 +10,9 @@ import pytest
 from data import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = [p for d in ("data", "ui", "pages", "charts", "scoring") for p in (ROOT / d).rglob("*.py")] + [
+CODE = [
+    p for d in ("data", "ui", "pages", "charts", "scoring", "wording") for p in (ROOT / d).rglob("*.py")
+] + [
     ROOT / "app.py",
     ROOT / "serve.py",
 ]

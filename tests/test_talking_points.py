@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring import narrative, talking
 from tests.worlds import World
+from wording import narrative, talking
 
 AS_OF = "2024-06-30"
 NAMES = narrative.Names(

@@ -23,8 +23,9 @@ from data.presentation import pseudonyms
 from data.queries import companies as company_queries
 from data.queries import contracts as contract_queries
 from data.store import series_cache, writes
-from scoring import params, summary
+from scoring import params
 from ui import auth, db, downloads, present
+from wording import summary
 
 
 class NotAvailable(Exception):
@@ -317,7 +318,7 @@ def _undisguised(func: Callable, *args):
 
 
 def plain_explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
-    """`explanation` with real ids, for the explanations in words (scoring.narrative)."""
+    """`explanation` with real ids, for the explanations in words (wording.narrative)."""
     return _undisguised(explanation, version, real_id(version, company_id), as_of, methodology)
 
 

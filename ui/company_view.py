@@ -1,4 +1,4 @@
-"""Parts of the Company page that draw explanations in words (the logic is in scoring.narrative).
+"""Parts of the Company page that draw explanations in words (the logic is in wording.narrative).
 
 Everything shown here is text built from names and labels, never raw ids or internal
 codes; data goes into Markdown only escaped.
@@ -13,9 +13,10 @@ import streamlit as st
 
 from charts import report
 from data.queries import expectations
-from scoring import narrative, params, summary, talking
+from scoring import params
 from ui import cache, contract_cache
 from ui.text import md_escape
+from wording import narrative, summary, talking
 
 
 def bullets(lines: list[str]) -> None:
@@ -121,7 +122,7 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
 
 
 def talking_points(version: object, company_id: str, why, methodology: str) -> pd.DataFrame:
-    """The questions for a pre-tender meeting with this company (scoring.talking)."""
+    """The questions for a pre-tender meeting with this company (wording.talking)."""
     found = cache.improvement_actions(version, company_id, why.as_of, methodology)
     actions = found[0] if found is not None else None
     # Real ids throughout, names from `names` (pseudonyms in presentation mode): one factory is

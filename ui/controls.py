@@ -19,8 +19,8 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring import narrative
 from ui.text import md
+from wording import narrative
 
 METHODOLOGY_LABELS = {
     "in-force": "Version in force",

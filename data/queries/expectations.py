@@ -229,7 +229,7 @@ REPORT_COLUMNS = ["Affiliate", "Expectation", "Target", "Due", "Status", "Value 
 
 def report_table(assessed: pd.DataFrame, action_words: Callable[[str], str] | None = None) -> pd.DataFrame:
     """Assessed expectations (`assess`) as a report shows them: words and dates as text; an
-    action's target through `action_words` (scoring.narrative.expected_action_text), so no
+    action's target through `action_words` (wording.narrative.expected_action_text), so no
     ids; the earliest due first."""
     if assessed.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS)

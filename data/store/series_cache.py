@@ -47,7 +47,7 @@ SCORING = Path(__file__).resolve().parents[2] / "scoring"
 
 SCORING_CODE = ("engine.py", "params.py", "evidence.py", "dates.py")
 """The modules a series is computed by (`scoring.score` and what it imports, with every SQL
-file of scoring/queries/); the wording (narrative, summary, talking points) is not among them,
+file of scoring/queries/); the wording (wording/: narrative, summary, talking points) is not among them,
 so editing a sentence keeps the saved series."""
 
 

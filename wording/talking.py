@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring import narrative
-from scoring.narrative import Names, day
+from wording import narrative
+from wording.narrative import Names, day
 
 STALE_DAYS = 180
 """A case with no event for this many days (or since it opened) is stale."""

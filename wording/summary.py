@@ -10,7 +10,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring import facts, narrative, params
+from scoring import facts, params
+from wording import narrative
 
 SCORES = ("sct", "fi", "overall")
 
