@@ -13,16 +13,9 @@ import pandas as pd
 from data.importing.checks import SQL_TYPES, Db, Parsed, parent_value, staged_sql, upsert
 from data.importing.plan import ImportPlan, Progress, ScoreChange, two_decimals
 from data.store.tables import TABLES, Table
+from scoring.evidence import EVIDENCE_TABLES
 
-_EVIDENCE_TABLES = (
-    "companies",
-    "disclosure_requests",
-    "disclosures",
-    "due_diligence",
-    "cases",
-    "findings",
-    "events",
-)  # what scoring.load_evidence reads
+_EVIDENCE_TABLES = EVIDENCE_TABLES  # what scoring.load_evidence reads
 _OWNED_THROUGH = {
     "companies": None,
     "disclosure_requests": None,
