@@ -126,13 +126,21 @@ def name_ordered_db(keyed_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """The demo world with every kind's names reassigned so that id order is name order."""
     db = tmp_path_factory.mktemp("name-ordered") / "name_ordered.duckdb"
     shutil.copyfile(keyed_db, db)
-    tables = {"company": ("companies", "company_id", "name"), "factory": ("factories", "factory_id", "legal_name"),
-              "affiliate": ("affiliates", "affiliate_id", "name"), "product": ("product_models", "product_model_id", "name")}  # fmt: skip
+    renames = {  # table, id column, name column: one constant statement each, values bound
+        ("companies", "company_id", "name"): "UPDATE companies SET name = ? WHERE company_id = ?",
+        ("factories", "factory_id", "legal_name"): "UPDATE factories SET legal_name = ? WHERE factory_id = ?",
+        ("affiliates", "affiliate_id", "name"): "UPDATE affiliates SET name = ? WHERE affiliate_id = ?",
+        (
+            "product_models",
+            "product_model_id",
+            "name",
+        ): "UPDATE product_models SET name = ? WHERE product_model_id = ?",
+    }
     with duckdb.connect(str(db)) as con:
-        for table, id_col, name_col in tables.values():
-            rows = con.execute(f"SELECT {id_col}, {name_col} FROM {table}").fetchall()  # noqa: S608
+        for (table, id_col, name_col), update in renames.items():
+            rows = con.table(table).select(id_col, name_col).fetchall()
             for entity_id, name in zip(sorted(r[0] for r in rows), sorted(r[1] for r in rows), strict=True):
-                con.execute(f"UPDATE {table} SET {name_col} = ? WHERE {id_col} = ?", [name, entity_id])  # noqa: S608
+                con.execute(update, [name, entity_id])
     return db
 
 
