@@ -1,24 +1,13 @@
 """Data (staff): upload evidence, preview what the import changes, apply it; audit log, templates, export."""
 
 import hashlib
-import io
-import json
 import logging
-import zipfile
 
 import pandas as pd
 import streamlit as st
 
-from data import store
-from data.exports import spreadsheet
-from data.exports.tables_dump import export_tables
-from data.importing import importer, templates
-from data.importing.audit import audit_csv, audit_table, preview_frames
-from data.importing.plan import MAX_CHANGED_CELLS
-from data.queries import companies as company_queries
-from data.store.tables import TABLES
-from ui import auth, cache, downloads, nav
-from ui.text import md
+from data.importing import importer
+from ui import cache, data_views, import_view, nav
 
 nav.through_app("data")
 log = logging.getLogger("cpt.data_page")
@@ -41,74 +30,6 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="uploads" if round_ == 0 else f"uploads-{round_}",
 )
-
-
-def _band_style(row: pd.Series) -> list[str]:
-    colour = "background-color: #fff3cd; font-weight: bold" if row["band changes"] else ""
-    return [colour if column == "band" else "" for column in row.index]
-
-
-def _show_preview(plan: importer.ImportPlan) -> None:
-    frames = preview_frames(plan)
-    st.subheader("What Apply will do")
-    st.dataframe(frames["counts"], key="import_preview", hide_index=True)
-    if not frames["changes"].empty:
-        st.caption("Changed cells of the replaced rows (old → new):")
-        st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
-        if (frames["changes"].groupby("table").size() >= MAX_CHANGED_CELLS).any():
-            st.caption(md("Only the first {:,} changed cells of a table are listed.", MAX_CHANGED_CELLS))
-    when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
-    if frames["scores"].empty:
-        st.info(md("No company's score at the last quarter end ({}) changes.", when))
-    else:
-        st.caption(md("Scores at the last quarter end ({}) that change (band changes highlighted):", when))
-        st.dataframe(
-            frames["scores"].style.apply(_band_style, axis=1),
-            key="import_scores",
-            hide_index=True,
-            width="stretch",
-        )
-
-
-def _apply(files: list[tuple[str, bytes]]) -> None:
-    with st.spinner("Importing…"):
-        try:
-            applied = importer.apply_import(store.db_path(), files, who=f"dashboard:{auth.user().username}")
-        except Exception:  # never a stack trace for users: logged on the server
-            log.exception("import failed unexpectedly")
-            st.error(
-                "The import failed because of an unexpected error (it has been logged). Nothing was written."
-            )
-            return
-    if not applied.applied:
-        st.error(md("The import was refused ({} problems); nothing was written:", len(applied.errors)))
-        st.text("\n".join(str(p) for p in applied.errors[:20]))
-        return
-    cache.clear()
-    with st.spinner("Checking that every page shows the new scores…"):
-        try:
-            difference = cache.check_series()
-            check = (
-                "Consistency check passed: the scores every page reads equal a fresh scoring of the new evidence."
-                if difference is None
-                else f"Consistency check FAILED: {difference}. Run `python -m data check --repair`."
-            )
-        except Exception:  # the import itself is done; the check is logged
-            log.exception("the consistency check failed unexpectedly")
-            check = "Consistency check could not run (logged); run `python -m data check`."
-    summary = [
-        f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
-        for t, c in applied.counts.items()
-    ]
-    if applied.as_of is not None:
-        summary += [f"Score changes at {applied.as_of.isoformat()}:"] + (applied.score_lines() or ["none"])
-        summary.append(importer.effective_date_message(applied.as_of))
-    summary.append(check)
-    st.session_state["import_done"] = summary
-    st.session_state.pop("previewed", None)
-    st.session_state.pop("plan", None)
-    st.session_state["upload_round"] = round_ + 1
-    st.rerun()
 
 
 if uploads:
@@ -153,7 +74,7 @@ if uploads:
                 st.session_state["previewed"] = digest
                 shown = True
             if shown:
-                _show_preview(plan)
+                import_view.show_preview(plan)
             if st.button(
                 "Apply import",
                 key="apply",
@@ -161,59 +82,7 @@ if uploads:
                 disabled=not shown,
                 help=None if shown else "Show what will change first.",
             ):
-                _apply(files)
+                import_view.apply(files, round_)
 
-st.subheader("Audit log")
-audit = company_queries.audit_log(cache.reader().cursor())
-if audit.empty:
-    st.info("No import has been applied to this database yet.")
-else:
-    try:
-        readable = audit_table(audit)
-    except Exception:  # a record the reader does not understand: the raw records are still there
-        log.exception("audit log could not be summarised")
-        st.error("The audit log could not be summarised (logged); the raw records are below.")
-        readable = None
-    if readable is not None:
-        st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
-        st.download_button(
-            "Download the audit log (CSV)",
-            downloads.deferred(lambda: audit_csv(readable), "csv"),
-            "cpt-audit-log.csv",
-            key="audit_csv",
-            on_click="ignore",
-        )
-    if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
-        st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
-
-st.subheader("Templates and export")
-bundle = io.BytesIO()
-with zipfile.ZipFile(bundle, "w") as archive:
-    for name in TABLES:
-        archive.writestr(f"{name}.csv", templates.csv_template(name))
-    archive.writestr("cpt-import-template.xlsx", templates.xlsx_template())
-st.download_button(
-    "Download import templates (zip)",
-    downloads.deferred(bundle.getvalue, "zip"),
-    "cpt-import-templates.zip",
-    key="templates",
-    on_click="ignore",
-)
-if st.button("Prepare a full export", key="prepare_export"):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        export_tables(cache.reader().cursor(), Path(tmp))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as archive:
-            for name in TABLES:
-                archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
-            archive.writestr("README.txt", spreadsheet.export_readme())
-    st.download_button(
-        "Download export (zip)",
-        downloads.deferred(out.getvalue, "zip"),
-        "cpt-export.zip",
-        key="export",
-        on_click="ignore",
-    )
+data_views.audit_log()
+data_views.templates_and_export()

@@ -1,0 +1,79 @@
+"""The Data page's audit log and its templates and export downloads (moved out of
+pages/data.py so the page stays thin; no behaviour of their own)."""
+
+import io
+import json
+import logging
+import tempfile
+import zipfile
+from pathlib import Path
+
+import streamlit as st
+
+from data.exports import spreadsheet
+from data.exports.tables_dump import export_tables
+from data.importing import templates
+from data.importing.audit import audit_csv, audit_table
+from data.queries import companies as company_queries
+from data.store.tables import TABLES
+from ui import cache, downloads
+
+log = logging.getLogger("cpt.data_page")
+
+
+def audit_log() -> None:
+    """The applied imports, readable, with a CSV download and the raw records on request."""
+    st.subheader("Audit log")
+    audit = company_queries.audit_log(cache.reader().cursor())
+    if audit.empty:
+        st.info("No import has been applied to this database yet.")
+    else:
+        try:
+            readable = audit_table(audit)
+        except Exception:  # a record the reader does not understand: the raw records are still there
+            log.exception("audit log could not be summarised")
+            st.error("The audit log could not be summarised (logged); the raw records are below.")
+            readable = None
+        if readable is not None:
+            st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
+            st.download_button(
+                "Download the audit log (CSV)",
+                downloads.deferred(lambda: audit_csv(readable), "csv"),
+                "cpt-audit-log.csv",
+                key="audit_csv",
+                on_click="ignore",
+            )
+        if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
+            st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
+
+
+def templates_and_export() -> None:
+    """The empty import templates (zip) and, on request, every table as CSV (zip)."""
+    st.subheader("Templates and export")
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for name in TABLES:
+            archive.writestr(f"{name}.csv", templates.csv_template(name))
+        archive.writestr("cpt-import-template.xlsx", templates.xlsx_template())
+    st.download_button(
+        "Download import templates (zip)",
+        downloads.deferred(bundle.getvalue, "zip"),
+        "cpt-import-templates.zip",
+        key="templates",
+        on_click="ignore",
+    )
+    if st.button("Prepare a full export", key="prepare_export"):
+        with tempfile.TemporaryDirectory() as tmp:
+            export_tables(cache.reader().cursor(), Path(tmp))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as archive:
+                for name in TABLES:
+                    archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
+                archive.writestr("README.txt", spreadsheet.export_readme())
+        st.download_button(
+            "Download export (zip)",
+            downloads.deferred(out.getvalue, "zip"),
+            "cpt-export.zip",
+            key="export",
+            on_click="ignore",
+        )
