@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from charts import report
 from data.presentation import pseudonyms
+from reports import report
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain
 from wording import summary

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from charts import report, trajectory
+from charts import trajectory
 from data.exports import spreadsheet
 from data.presentation import pseudonyms
+from reports import report
 from ui import cache, company_view, controls, downloads, nav, present
 from ui.text import md, md_escape
 from wording import summary

@@ -17,8 +17,8 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from charts import report
 from data.exports import ical, spreadsheet
+from reports import report
 
 # Bare CR, CRLF-free breaks, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR, ESC, BEL, C1, RLO.
 INJECTION = "Evil Co\rEND:VEVENT\rATTENDEE:mailto:boss@example.org\rURL:https://evil.example\rX"

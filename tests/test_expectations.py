@@ -16,11 +16,12 @@ import pytest
 from pypdf import PdfReader
 
 import scoring
-from charts import report, trajectory
+from charts import trajectory
 from data import store
 from data.cli import main
 from data.queries import contracts as contract_queries
 from data.queries import expectations
+from reports import report
 from tests import apptest
 from tests.import_world import WORLD, new_db, tables_content, write_files
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("data", "scoring", "wording", "charts", "ui", "pages", "bench", "tests")
+PACKAGES = ("data", "scoring", "wording", "charts", "reports", "ui", "pages", "bench", "tests")
 
 
 def _modules() -> dict[str, Path]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from charts import report
+from reports import report
 from tests import apptest
 from ui import downloads
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from charts import report
 from data.exports import spreadsheet
+from reports import report
 from tests.hostile_world import CONTROL, HTML_LINK, LONG_RUN, LONG_WORDS
 from tests.test_reports import build
 

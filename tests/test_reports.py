@@ -18,9 +18,10 @@ import pytest
 from pypdf import PdfReader
 
 import scoring
-from charts import report, trajectory
+from charts import trajectory
 from data.exports import spreadsheet
 from data.queries import companies as company_queries
+from reports import report
 from wording import narrative
 
 ROOT = Path(__file__).resolve().parent.parent

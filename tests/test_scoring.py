@@ -776,7 +776,7 @@ def test_load_evidence_restricts_every_table() -> None:
     assert str(only.disclosures["disclosed_on"].dtype).startswith("datetime64")
 
 
-@pytest.mark.parametrize("package", ["scoring", "wording"])
+@pytest.mark.parametrize("package", ["scoring", "wording", "reports"])
 def test_scoring_never_imports_streamlit(package: str) -> None:
     root = Path(scoring.__file__).parent.parent / package
     for source in root.rglob("*.py"):

@@ -11,7 +11,9 @@ from data import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [
-    p for d in ("data", "ui", "pages", "charts", "scoring", "wording") for p in (ROOT / d).rglob("*.py")
+    p
+    for d in ("data", "ui", "pages", "charts", "reports", "scoring", "wording")
+    for p in (ROOT / d).rglob("*.py")
 ] + [
     ROOT / "app.py",
     ROOT / "serve.py",

@@ -11,8 +11,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from charts import report
 from data.queries import expectations
+from reports import report
 from scoring import params
 from ui import cache, contract_cache
 from ui.text import md_escape

@@ -133,7 +133,7 @@ LIMITER = BuildLimiter(
 def notice(kind: str, text: str) -> bytes:
     """A file that says `text` and holds nothing else: a one-page PDF for a PDF, text otherwise."""
     if kind == "pdf":
-        from charts.report import notice_pdf
+        from reports.report import notice_pdf
 
         return notice_pdf(text)
     if kind == "csv":

@@ -10,7 +10,7 @@ leading spaces or control characters (`" =1+1"`, `"\x00=1"`). Control characters
 removed from every text cell (`one_line`: line breaks and tabs become a space; other C0 and
 C1 controls, bare carriage returns, NEL, the Unicode line and paragraph separators and
 bidirectional formatting characters are dropped), so a cell is one line of text; the same
-helper cleans calendar (data/exports/ical.py) and PDF (charts/report.py) text.
+helper cleans calendar (data/exports/ical.py) and PDF (reports/report.py) text.
 """
 
 from __future__ import annotations
