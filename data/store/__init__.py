@@ -143,23 +143,14 @@ def create_database(
             raise StoreError(f"{path} already exists; use --force to replace it")
         _clean_leftovers(path)
         tmp = _tmp_path(path)
+
+        def build(con: duckdb.DuckDBPyConnection) -> None:
+            create_schema(con)
+            if fill is not None:
+                fill(con)
+
         try:
-            con = duckdb.connect(str(tmp))
-            try:
-                con.execute("BEGIN")
-                create_schema(con)
-                if fill is not None:
-                    fill(con)
-                con.execute("COMMIT")
-                _finish(con)
-            except BaseException:
-                con.close()
-                raise
-            if before_swap is not None:
-                before_swap(tmp)
-            if path.exists():
-                _keep_backup(path, DEFAULT_BACKUPS)
-            os.replace(tmp, path)
+            _commit_and_swap(path, tmp, build, DEFAULT_BACKUPS if path.exists() else 0, before_swap)
         finally:
             _remove(tmp)
 
@@ -186,22 +177,36 @@ def publish(
         tmp = _tmp_path(path)
         try:
             shutil.copyfile(path, tmp)
-            con = duckdb.connect(str(tmp))
-            try:
-                con.execute("BEGIN")
-                result = change(con)
-                con.execute("COMMIT")
-                _finish(con)
-            except BaseException:
-                con.close()
-                raise
-            if before_swap is not None:
-                before_swap(tmp)
-            _keep_backup(path, keep)
-            os.replace(tmp, path)
-            return result
+            return _commit_and_swap(path, tmp, change, keep, before_swap)
         finally:
             _remove(tmp)
+
+
+def _commit_and_swap(
+    path: Path,
+    tmp: Path,
+    change: Callable[[duckdb.DuckDBPyConnection], T],
+    keep: int,
+    before_swap: Renew | None,
+) -> T:
+    """What create_database and publish share (under the writer lock): apply `change` to the
+    new file `tmp` in one transaction and checkpoint it, run `before_swap(tmp)`, keep the live
+    file as a backup (the newest `keep`; none when 0) and make `tmp` the live `path`. If
+    anything raises, the live file is untouched (the caller removes `tmp`)."""
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("BEGIN")
+        result = change(con)
+        con.execute("COMMIT")
+        _finish(con)
+    except BaseException:
+        con.close()
+        raise
+    if before_swap is not None:
+        before_swap(tmp)
+    _keep_backup(path, keep)
+    os.replace(tmp, path)
+    return result
 
 
 def _keep_backup(path: Path, keep: int) -> None:
