@@ -12,11 +12,12 @@ Pure Python and DuckDB (never streamlit). Public API:
 * parameters: `scoring.params` (`VERSIONS`, `in_force`, `BANDS`, `band`, `parameter_table`)
 """
 
-from scoring.actions import ACTION_COLUMNS, NextBand, actions, next_band
+from scoring.actions import ACTION_COLUMNS, actions
 from scoring.dates import last_quarter_end, quarter_ends, series_dates
 from scoring.engine import SCORE_COLUMNS, score
 from scoring.evidence import Evidence, load_evidence
 from scoring.explain import Explanation, explain
+from scoring.next_band import NextBand, next_band
 from scoring.params import BANDS, VERSIONS, Methodology, band, in_force, parameter_table
 
 __all__ = [

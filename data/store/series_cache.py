@@ -45,7 +45,7 @@ _KEY = b"cpt_key"
 SCORING = Path(__file__).resolve().parents[2] / "scoring"
 
 
-SCORING_CODE = ("engine.py", "params.py", "evidence.py", "dates.py")
+SCORING_CODE = ("engine.py", "rules.py", "params.py", "evidence.py", "dates.py")
 """The modules a series is computed by (`scoring.score` and what it imports, with every SQL
 file of scoring/queries/); the wording (wording/: narrative, summary, talking points) is not among them,
 so editing a sentence keeps the saved series."""
