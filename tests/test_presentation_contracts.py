@@ -39,3 +39,37 @@ def test_contract_pages_show_nothing_real(demo_app: Path, deferred: dict, role: 
 
 def test_factory_list_and_overview_changes_show_nothing_real(demo_app: Path, deferred: dict) -> None:  # noqa: F811
     _check_pages(demo_app, deferred, "affiliate", {"factory": {}, "overview": {}, "transparency": {}})
+
+
+def test_an_action_expectation_names_no_finding_in_presentation_mode(writable_demo_app: Path) -> None:
+    """An improvement action's target ("verify:FN…") is a real finding id: presenting, My
+    contracts says "(an improvement action)" in its place (it said "(hidden in presentation
+    mode)": the page's `~presenting` on a bool is -2 or -1, never False); without the mode, the target."""
+    from datetime import date, timedelta
+
+    from data.queries import expectations
+    from tests import apptest
+
+    db = writable_demo_app
+    me = apptest.demo_user(db, "affiliate")
+    with duckdb.connect(str(db), read_only=True) as con:
+        company, finding = con.execute(
+            "SELECT c.company_id, f.finding_id FROM contracts c JOIN cases k USING (company_id)"
+            " JOIN findings f USING (case_id) WHERE c.affiliate_id = ? ORDER BY 1, 2 LIMIT 1",
+            [me.affiliate_id],
+        ).fetchone()
+    expectations.add(db, affiliate_id=me.affiliate_id, company_id=company, what="action",
+                     target=f"verify:{finding}", due_on=date.today() + timedelta(days=30), note=None,
+                     who="demo-admin")  # fmt: skip
+
+    def targets(**params: str) -> list[str]:
+        at = apptest.open_page("contracts", role="affiliate", db=db, **params)
+        assert not at.exception
+        values = [e.value.data if hasattr(e.value, "data") else e.value for e in at.dataframe]
+        (frame,) = [v for v in values if "target" in v.columns]  # the expectations table
+        return [str(t) for t in frame["target"]]
+
+    assert f"verify:{finding}" in targets()
+    presented = targets(present="1")
+    assert "(an improvement action)" in presented
+    assert not [t for t in presented if finding in t]

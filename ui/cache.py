@@ -12,6 +12,7 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -35,53 +36,97 @@ class NotAvailable(Exception):
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("cpt_scoped_depth", default=0)
 
 
-def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **options) -> Callable:
+@dataclass(frozen=True)
+class Scope:
+    """What a scoped query's parameters are, by name (declared, never guessed from the name).
+
+    `companies`: a tuple of company ids (None: all), narrowed by `auth.restrict` to what the
+    account may see. `company`: one company id; outside the account's scope the query raises
+    NotAvailable. `viewer`: replaced by the signed-in account's `Viewer` (contracts
+    confidentiality), whatever the caller passed. `handles`: other id parameters, which, like
+    the ones above, presentation mode turns from handles back into real ids. `public`: the query
+    has no scope (every signed-in account may see it; presentation mode still disguises it)."""
+
+    companies: str | None = None
+    company: str | None = None
+    viewer: str | None = None
+    handles: tuple[str, ...] = ()
+    public: bool = False
+
+    def ids(self) -> tuple[str, ...]:
+        """The parameters that carry ids (handles in presentation mode)."""
+        return tuple(n for n in (self.companies, self.company, *self.handles) if n)
+
+    def check(self, func: Callable, signature: inspect.Signature) -> None:
+        """Raise (at import) where the declaration and the function's parameters disagree."""
+        where = f"{func.__module__}.{func.__qualname__}"
+        params = list(signature.parameters)
+        if not params or params[0] != "version":
+            raise TypeError(f"{where}: a scoped query's first parameter is `version`")
+        declared = {n for n in (*self.ids(), self.viewer) if n}
+        if missing := sorted(declared - set(params)):
+            raise TypeError(f"{where}: declared scope parameter(s) {missing} are not parameters")
+        scopish = {p for p in params if p == "viewer" or p.endswith(("_id", "_ids"))}
+        if undeclared := sorted(scopish - declared):
+            raise TypeError(f"{where}: parameter(s) {undeclared} look like a scope but are not declared")
+        if self.public == bool(self.companies or self.company or self.viewer):
+            raise TypeError(f"{where}: declare its scope (companies, company, viewer) or public=True")
+
+
+def scoped(
+    cache: Callable = st.cache_data,
+    *,
+    companies: str | None = None,
+    company: str | None = None,
+    viewer: str | None = None,
+    handles: tuple[str, ...] = (),
+    public: bool = False,
+    after: Callable | None = None,
+    disguise: Callable | None = present.disguise,
+    **options,
+) -> Callable:
     """Cache a query and restrict it to what the signed-in account may see.
 
-    The wrapped function's `company_ids` argument (a tuple, or None for all) goes through
-    `auth.restrict` before the cache is consulted, so results are cached per scope and a
-    company account only ever gets its own company's rows. A `company_id` argument (one
-    company) outside the scope raises NotAvailable. A `viewer` argument is always replaced by
-    the signed-in account's (data.queries.contracts.Viewer: contracts confidentiality), whatever
-    the caller passed.
+    The scope parameters are declared (`Scope`): `@scoped(companies="company_ids")`,
+    `@scoped(company="company_id")`, `@scoped(viewer="viewer", handles=("factory_id",))`,
+    `@scoped(public=True)`. The declaration is checked when the module is imported: a declared
+    name that is not a parameter, or a parameter named like a scope (`viewer`, `*_id`, `*_ids`)
+    that is not declared, raises. Scopes are settled before the cache is consulted, so results
+    are cached per scope and a company account only ever gets its own company's rows.
 
-    In presentation mode (see ui/present.py) handles in `*_id`/`*_ids` arguments are turned
-    back into real ids before the cache, and the result comes back disguised (pseudonyms,
-    handles, regions, no free text). Only the outermost call disguises: a scoped query
-    called inside another one's cached computation gets real data, so no cache entry ever
-    holds disguised data. `after(result)` runs on the result as the page gets it (disguised
-    or not): build display strings that combine names there, never in SQL.
+    In presentation mode (see ui/present.py) handles in the id parameters are turned back into
+    real ids before the cache, and the result comes back through `disguise(result, names)`
+    (`present.disguise`: pseudonyms, handles, regions, no free text; None: the result keeps its
+    real ids, for callers that name things through `company_names`). Only the outermost call
+    disguises: a scoped query called inside another one's cached computation gets real data, so
+    no cache entry ever holds disguised data. `after(result)` runs on the result as the page gets
+    it (disguised or not): build display strings that combine names there, never in SQL.
+
+    The wrapper, `.plain` (the same, never disguised: real ids for text built from several
+    results) and `.later` (deferred downloads) all settle the scope in `_settle`.
     """
+    scope = Scope(companies, company, viewer, tuple(handles), public)
 
     def decorate(func: Callable) -> Callable:
-        cached = cache(show_spinner=False, **options)(func)
         signature = inspect.signature(func)
+        scope.check(func, signature)
+        cached = cache(show_spinner=False, **options)(func)
+
+        def finish(result: object, names: pseudonyms.Pseudonyms | None) -> object:
+            if names is not None and disguise is not None:  # pseudonyms, no ids, no free text
+                result = disguise(result, names)
+            return result if after is None else after(result)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            outer = _depth.get() == 0
-            names = pseudonym_map(bound.arguments["version"]) if outer and present.is_on() else None
-            if names is not None:
-                present.resolve_arguments(bound.arguments, names)
-            if "company_ids" in bound.arguments:
-                ids = bound.arguments["company_ids"]
-                bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
-            if "viewer" in bound.arguments:
-                bound.arguments["viewer"] = contract_queries.viewer_of(auth.user())
-            if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
-                raise NotAvailable(bound.arguments["company_id"])
-            token = _depth.set(_depth.get() + 1)
-            try:
-                result = cached(*bound.args, **bound.kwargs)
-            finally:
-                _depth.reset(token)
-            if names is not None:  # presentation mode: pseudonyms, no ids, no free text
-                result = present.disguise(result, names)
-            if after is not None:
-                result = after(result)
-            return result
+            bound, names = _settle(scope, signature, args, kwargs, outer=_depth.get() == 0)
+            return finish(_nested(cached, bound), names)
+
+        def plain(*args, **kwargs):
+            """The query with real ids and names, never disguised (for text built from several
+            results: names are swapped by `company_names`, so nothing real is shown)."""
+            bound, _ = _settle(scope, signature, args, kwargs, outer=_depth.get() == 0)
+            return finish(_nested(cached, bound), None)
 
         def later(*args, **kwargs) -> Callable[[], object]:
             """The same query as a callable for a download built on click: the account's scope
@@ -91,35 +136,57 @@ def scoped(cache: Callable = st.cache_data, *, after: Callable | None = None, **
             the account's current row; a changed role or organisation ends the session, so the
             scope settled here is still the account's); an ended one raises
             downloads.SessionEnded, which `downloads.deferred` turns into a refusal file."""
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
             token = downloads.session_token()
-            names = pseudonym_map(bound.arguments["version"]) if present.is_on() else None
-            if names is not None:
-                present.resolve_arguments(bound.arguments, names)
-            if "company_ids" in bound.arguments:
-                ids = bound.arguments["company_ids"]
-                bound.arguments["company_ids"] = auth.restrict(tuple(ids) if ids is not None else None)
-            if "viewer" in bound.arguments:
-                bound.arguments["viewer"] = contract_queries.viewer_of(auth.user())
-            if "company_id" in bound.arguments and not auth.restrict((bound.arguments["company_id"],)):
-                raise NotAvailable(bound.arguments["company_id"])
+            bound, names = _settle(scope, signature, args, kwargs, outer=True)
 
             def run() -> object:
                 downloads.check(token)  # raises downloads.SessionEnded: nothing is read
-                result = func(*bound.args, **bound.kwargs)
-                if names is not None:
-                    result = present.disguise(result, names)
-                return result if after is None else after(result)
+                return finish(func(*bound.args, **bound.kwargs), names)
 
             return run
 
+        wrapper.scope = scope  # type: ignore[attr-defined]
         wrapper.clear = cached.clear  # type: ignore[attr-defined]
         wrapper.cached = cached  # type: ignore[attr-defined]  # for use inside another cached query
+        wrapper.plain = plain  # type: ignore[attr-defined]
         wrapper.later = later  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def _settle(
+    scope: Scope, signature: inspect.Signature, args: tuple, kwargs: dict, *, outer: bool
+) -> tuple[inspect.BoundArguments, pseudonyms.Pseudonyms | None]:
+    """The one place a scoped query's arguments are settled: handles back to ids (presentation
+    mode, outermost call only: the pseudonyms are returned, to disguise the result with), the
+    companies narrowed to the account's, the viewer replaced by the account's, and a single
+    company outside the account's scope refused (NotAvailable)."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = bound.arguments
+    names = pseudonym_map(arguments["version"]) if outer and present.is_on() else None
+    if names is not None:
+        ids = {n: arguments[n] for n in scope.ids()}
+        present.resolve_arguments(ids, names)
+        arguments.update(ids)
+    if scope.companies:
+        ids = arguments[scope.companies]
+        arguments[scope.companies] = auth.restrict(tuple(ids) if ids is not None else None)
+    if scope.viewer:
+        arguments[scope.viewer] = contract_queries.viewer_of(auth.user())
+    if scope.company and not auth.restrict((arguments[scope.company],)):
+        raise NotAvailable(arguments[scope.company])
+    return bound, names
+
+
+def _nested(cached: Callable, bound: inspect.BoundArguments) -> object:
+    """Run a cached query one level deeper (scoped queries it calls neither resolve nor disguise)."""
+    token = _depth.set(_depth.get() + 1)
+    try:
+        return cached(*bound.args, **bound.kwargs)
+    finally:
+        _depth.reset(token)
 
 
 def ensure_database() -> None:
@@ -182,17 +249,17 @@ def _ids(company_ids: tuple[str, ...] | None) -> list[str] | None:
 # ---------------------------------------------------------------- store contents
 
 
-@scoped()
+@scoped(companies="company_ids")
 def companies(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     return company_queries.companies(reader().cursor(), _ids(company_ids))
 
 
-@st.cache_data(show_spinner=False)
+@scoped(public=True)
 def is_demo(version: object) -> bool:
     return company_queries.is_demo(reader().cursor())
 
 
-@st.cache_data(show_spinner=False)
+@scoped(public=True)
 def has_presentation_key(version: object) -> bool:
     """Whether the file has its own presentation key (without building every pseudonym:
     that takes about 20 s at scale 1000)."""
@@ -202,13 +269,13 @@ def has_presentation_key(version: object) -> bool:
 # ---------------------------------------------------------------- scores
 
 
-@scoped(st.cache_resource, max_entries=8)
+@scoped(st.cache_resource, companies="company_ids", max_entries=8)
 def evidence(version: object, company_ids: tuple[str, ...] | None = None) -> scoring.Evidence:
     """The scoring evidence (shared, read-only: never modify the frames)."""
     return scoring.load_evidence(reader().cursor(), _ids(company_ids))
 
 
-@scoped(st.cache_resource, max_entries=6)
+@scoped(st.cache_resource, companies="company_ids", max_entries=6)
 def series(version: object, methodology: str, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Quarter-end scores of every company (or the given ones) from the first evidence to the last quarter.
 
@@ -230,7 +297,7 @@ def series(version: object, methodology: str, company_ids: tuple[str, ...] | Non
     return scores
 
 
-@scoped(max_entries=64)
+@scoped(company="company_id", companies="company_ids", max_entries=64)
 def company_series(
     version: object, methodology: str, company_id: str, company_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
@@ -251,7 +318,7 @@ def company_series(
     return every[every["company_id"] == company_id].reset_index(drop=True)
 
 
-@scoped(max_entries=32)
+@scoped(companies="company_ids", max_entries=32)
 def leaderboard(
     version: object, methodology: str, as_of: date, company_ids: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
@@ -259,7 +326,7 @@ def leaderboard(
     return summary.leaderboard(series.cached(version, methodology, company_ids), as_of)
 
 
-@scoped(max_entries=64)
+@scoped(company="company_id", max_entries=64)
 def explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
     return scoring.explain(evidence(version, (company_id,)), company_id, as_of, methodology)
 
@@ -273,17 +340,17 @@ def pseudonym_map(version: object) -> pseudonyms.Pseudonyms:
     return pseudonyms.build(reader().cursor())
 
 
-@scoped()
+@scoped(public=True)
 def affiliates(version: object) -> pd.DataFrame:
     return company_queries.affiliates(reader().cursor())
 
 
-@scoped()
+@scoped(companies="company_ids")
 def company_filters(version: object, company_ids: tuple[str, ...] | None = None) -> pd.DataFrame:
     return company_queries.company_filters(reader().cursor(), _ids(company_ids))
 
 
-@scoped()
+@scoped(company="company_id", viewer="viewer")
 def company_contracts(
     version: object, company_id: str, viewer: contract_queries.Viewer | None = None
 ) -> pd.DataFrame:
@@ -292,59 +359,40 @@ def company_contracts(
     return contract_queries.company_contracts(reader().cursor(), viewer, company_id)
 
 
-@scoped(after=company_queries.label_evidence_events)
+@scoped(company="company_id", after=company_queries.label_evidence_events)
 def company_evidence_events(version: object, company_id: str) -> pd.DataFrame:
     return company_queries.company_evidence_events(reader().cursor(), company_id)
 
 
-@scoped()
+@scoped(company="company_id")
 def open_findings(version: object, company_id: str, as_of: date) -> pd.DataFrame:
     return company_queries.open_findings(reader().cursor(), company_id, as_of)
 
 
-def real_id(version: object, company_id: str) -> str:
-    """A company id as the evidence has it (presentation mode passes handles around)."""
-    return str(pseudonym_map(version).resolve(company_id)) if present.is_on() else company_id
-
-
-def _undisguised(func: Callable, *args):
-    """A scoped query's result with real ids and names (for text built from several results:
-    names are swapped by `company_names`, so nothing real is shown)."""
-    token = _depth.set(_depth.get() + 1)
-    try:
-        return func(*args)
-    finally:
-        _depth.reset(token)
-
-
 def plain_explanation(version: object, company_id: str, as_of: date, methodology: str) -> scoring.Explanation:
     """`explanation` with real ids, for the explanations in words (wording.narrative)."""
-    return _undisguised(explanation, version, real_id(version, company_id), as_of, methodology)
+    return explanation.plain(version, company_id, as_of, methodology)
 
 
 def plain_evidence(version: object, company_id: str) -> scoring.Evidence:
-    return _undisguised(evidence, version, (real_id(version, company_id),))
+    """One company's scoring evidence with real ids (a handle is resolved first: `company_ids`
+    is then restricted like any other)."""
+    return evidence.plain(version, (company_id,))
 
 
-@st.cache_data(show_spinner=False)
-def _company_names(version: object, company_id: str) -> pd.DataFrame:
-    return company_queries.company_names(reader().cursor(), company_id)
-
-
-def company_names(version: object, company_id: str) -> pd.DataFrame:
-    """Factory and product model names of one company, keyed by their real ids (the scoring
-    evidence's), with the names as presentation mode shows them (pseudonyms when it is on)."""
-    company_id = real_id(version, company_id)
-    if not auth.restrict((company_id,)):
-        raise NotAvailable(company_id)
-    frame = _company_names(version, company_id)
-    if not present.is_on():
-        return frame
-    names = pseudonym_map(version)
+def _names_as_presented(frame: pd.DataFrame, names: pseudonyms.Pseudonyms) -> pd.DataFrame:
+    """Factory and product model names as presentation mode shows them; the ids stay real."""
     return frame.assign(
         legal_name=[names.name("factory", f) for f in frame["factory_id"]],
         product_model=[names.name("product", p) for p in frame["product_model_id"]],
     )
+
+
+@scoped(company="company_id", disguise=_names_as_presented)
+def company_names(version: object, company_id: str) -> pd.DataFrame:
+    """Factory and product model names of one company, keyed by their real ids (the scoring
+    evidence's), with the names as presentation mode shows them (pseudonyms when it is on)."""
+    return company_queries.company_names(reader().cursor(), company_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -366,32 +414,21 @@ def _peer_scores(version: object, methodology: str, as_of: date) -> pd.DataFrame
     return scores[["company_id", "overall"]].merge(roles, on="company_id", how="left")
 
 
+@scoped(company="company_id", max_entries=64)
 def peer_context(version: object, methodology: str, as_of: date, company_id: str) -> dict[str, object]:
     """The company's rank and the medians of all scored companies and of its role at `as_of`
     (aggregates only: no other company's name or score leaves this function)."""
-    company_id = real_id(version, company_id)
-    if not auth.restrict((company_id,)):
-        raise NotAvailable(company_id)
     return summary.peer_context(_peer_scores(version, methodology, as_of), company_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _actions(version: object, company_id: str, as_of: date, methodology: str) -> tuple[pd.DataFrame, object]:
+@scoped(company="company_id", disguise=None, max_entries=64)
+def improvement_actions(
+    version: object, company_id: str, as_of: date, methodology: str
+) -> tuple[pd.DataFrame, object]:
+    """The company's improvement actions at `as_of` (METHODOLOGY.md section 4) and the
+    shortest set that reaches the next band. Ids stay real (names are looked up with
+    `company_names`)."""
     ev = evidence(version, (company_id,))
     listed = scoring.actions(ev, company_id, as_of, methodology)
     overall = scoring.score(ev, [as_of], methodology)["overall"].iloc[0]
     return listed, scoring.next_band(listed, float(overall), ev)
-
-
-def improvement_actions(
-    version: object, company_id: str, as_of: date, methodology: str
-) -> tuple[pd.DataFrame, object] | None:
-    """The company's improvement actions at `as_of` (METHODOLOGY.md section 4) and the
-    shortest set that reaches the next band; None where the scoring module has none.
-    Ids stay real (names are looked up with `company_names`)."""
-    company_id = real_id(version, company_id)
-    if not auth.restrict((company_id,)):
-        raise NotAvailable(company_id)
-    if not hasattr(scoring, "actions"):
-        return None
-    return _undisguised(_actions, version, company_id, as_of, methodology)

@@ -90,11 +90,7 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     """The 'How to improve' panel: the next band, the shortest set of actions that reaches it,
     and every open action with what it would add."""
     st.subheader("How to improve", anchor="how-to-improve")
-    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
-    if found is None:
-        st.info("n/a: improvement actions are not available in this version of the tracker.")
-        return
-    listed, plan = found
+    listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
     if listed.empty:
         st.info("No open action would raise the score at this date.")
@@ -123,8 +119,7 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
 
 def talking_points(version: object, company_id: str, why, methodology: str) -> pd.DataFrame:
     """The questions for a pre-tender meeting with this company (wording.talking)."""
-    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
-    actions = found[0] if found is not None else None
+    actions, _ = cache.improvement_actions(version, company_id, why.as_of, methodology)
     # Real ids throughout, names from `names` (pseudonyms in presentation mode): one factory is
     # "Factory 73" in every point, as in the why-tables and the report.
     plain = cache.plain_explanation(version, company_id, why.as_of, methodology)
@@ -143,8 +138,7 @@ def show_talking_points(points: pd.DataFrame) -> None:
 def scoring_report(version: object, company_id: str, name: str, why, upto: pd.DataFrame, methodology: str,
                    methodology_label: str, peer: str, changes: list[str]) -> report.CompanyReport:  # fmt: skip
     """The scoring report's content for the page's company, date and methodology."""
-    found = cache.improvement_actions(version, company_id, why.as_of, methodology)
-    actions, plan = found if found is not None else (None, None)
+    actions, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     evidence, shown = cache.plain_evidence(version, company_id), names(version, company_id)
     return report.build_company_report(
         name, None, cache.plain_explanation(version, company_id, why.as_of, methodology), upto,

@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.presentation.pseudonyms import spend_band
 from data.queries import changes
 from data.queries import contracts as q
 from data.queries import expectations as x
@@ -28,7 +29,7 @@ def _cur():
 # details of one contract) in SQL: never more than the viewer may see, and only what is shown.
 
 
-@cache.scoped(st.cache_resource, max_entries=16)
+@cache.scoped(st.cache_resource, viewer="viewer", handles=("affiliate_id",), max_entries=16)
 def contracts(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
@@ -37,18 +38,22 @@ def contracts(
     return q.contracts(_cur(), viewer, today, affiliate_id)
 
 
-@cache.scoped(max_entries=32)
+def _spend_as_presented(total: float | None, names: object) -> str | float | None:
+    return spend_band(total)
+
+
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), disguise=_spend_as_presented, max_entries=32)
 def current_spend(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
-) -> float | None:
-    """The annual spend of the current contracts in view (a number: presentation mode shows it
-    as a band, from this total, not a sum of bands)."""
+) -> float | str | None:
+    """The annual spend of the current contracts in view (presentation mode: a band, from this
+    total, not a sum of bands)."""
     listed = q.contracts(_cur(), viewer, today, affiliate_id)
     total = listed.loc[listed["current"], "annual_spend_eur"].sum(min_count=1)
     return None if pd.isna(total) else float(total)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id", "contract_id"), max_entries=32)
 def contract_models(
     version: object,
     affiliate_id: str | None = None,
@@ -58,35 +63,35 @@ def contract_models(
     return q.contract_models(_cur(), viewer, affiliate_id, contract_id)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("contract_id",), max_entries=32)
 def model_requests(
     version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.model_requests(_cur(), viewer, today, contract_id=contract_id)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), max_entries=32)
 def deadlines(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.deadlines(_cur(), viewer, today, affiliate_id)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("contract_id",), max_entries=32)
 def model_factories(
     version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.model_factories(_cur(), viewer, today, contract_id=contract_id)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("contract_id",), max_entries=32)
 def model_open_cases(
     version: object, today: date, contract_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.model_open_cases(_cur(), viewer, today, contract_id=contract_id)
 
 
-@cache.scoped(after=q.with_spend_text, max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), after=q.with_spend_text, max_entries=32)
 def factories_behind(
     version: object,
     today: date,
@@ -102,7 +107,7 @@ def factories_behind(
     return listed[listed["factory_id"].isin(made)].reset_index(drop=True)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), max_entries=32)
 def open_case_count(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
 ) -> int:
@@ -110,52 +115,52 @@ def open_case_count(
     return int(q.model_open_cases(_cur(), viewer, today, affiliate_id)["case_id"].nunique())
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory(version: object, factory_id: str, viewer: Viewer | None = None) -> pd.DataFrame:
     return q.factory(_cur(), viewer, factory_id)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory_disclosures(version: object, factory_id: str, viewer: Viewer | None = None) -> pd.DataFrame:
     return q.factory_disclosures(_cur(), viewer, factory_id)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory_buyers(
     version: object, factory_id: str, today: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.factory_buyers(_cur(), viewer, factory_id, today)
 
 
-@cache.scoped(after=q.with_spend_text, max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), after=q.with_spend_text, max_entries=64)
 def factory_leverage(
     version: object, factory_id: str, today: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.leverage(_cur(), viewer, today, factory_id)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory_cases(
     version: object, factory_id: str, today: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.factory_cases(_cur(), viewer, factory_id, today)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory_findings(
     version: object, factory_id: str, today: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.factory_findings(_cur(), viewer, factory_id, today)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(viewer="viewer", handles=("factory_id",), max_entries=64)
 def factory_remediation(
     version: object, factory_id: str, until: date, viewer: Viewer | None = None
 ) -> pd.DataFrame:
     return q.factory_remediation(_cur(), viewer, factory_id, until)
 
 
-@cache.scoped(after=q.with_spend_text, max_entries=32)
+@cache.scoped(companies="company_ids", viewer="viewer", after=q.with_spend_text, max_entries=32)
 def factory_list(
     version: object,
     today: date,
@@ -169,7 +174,7 @@ def factory_list(
     )
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("about_company_id",), max_entries=32)
 def expectations(
     version: object,
     about_company_id: str | None = None,
@@ -181,7 +186,7 @@ def expectations(
     return x.visible(_cur(), viewer, about_company_id, today or date.today())
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), max_entries=32)
 def what_changed(
     version: object,
     affiliate_id: str,

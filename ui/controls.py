@@ -18,7 +18,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-import scoring
 from ui.text import md
 from wording import narrative
 
@@ -132,10 +131,6 @@ def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 
 def fmt_score(value: float | None) -> str:
     """One decimal; 'n/a' for not applicable (never 0)."""
     return narrative.one_decimal(value)
-
-
-def band_of(value: float | None) -> str:
-    return scoring.band(None if value is None or pd.isna(value) else float(value)) or "n/a"
 
 
 ALL = "__all__"

@@ -27,24 +27,24 @@ def _cur():
 # ---------------------------------------------------------------- supplier transparency
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def transparency_summary(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.transparency_summary(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def request_levels_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
     return q.request_levels_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def on_time_by_quarter(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.on_time_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def factories_disclosed_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
@@ -65,17 +65,17 @@ def _by_country(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@cache.scoped(max_entries=64, after=_by_country)
+@cache.scoped(companies="company_ids", max_entries=64, after=_by_country)
 def factories_by_country(version: object, company_ids: tuple[str, ...] | None, until: date) -> pd.DataFrame:
     return q.factories_by_country(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def factories_missing_address(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.factories_missing_address(_cur(), _ids(company_ids))
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def product_factory_links(
     version: object, company_ids: tuple[str, ...] | None, limit: int | None = None, offset: int = 0
 ) -> pd.DataFrame:
@@ -83,7 +83,7 @@ def product_factory_links(
     return q.product_factory_links(_cur(), _ids(company_ids), limit, offset)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def product_factory_link_count(version: object, company_ids: tuple[str, ...] | None) -> int:
     return q.product_factory_link_count(_cur(), _ids(company_ids))
 
@@ -91,12 +91,12 @@ def product_factory_link_count(version: object, company_ids: tuple[str, ...] | N
 # ---------------------------------------------------------------- factory improvement
 
 
-@cache.scoped(max_entries=64, after=q.label_cases)
+@cache.scoped(companies="company_ids", max_entries=64, after=q.label_cases)
 def case_progress(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.case_progress(_cur(), _ids(company_ids))
 
 
-@cache.scoped(max_entries=64, after=q.label_cases)
+@cache.scoped(companies="company_ids", max_entries=64, after=q.label_cases)
 def case_page(
     version: object, company_ids: tuple[str, ...] | None, limit: int | None, offset: int = 0
 ) -> pd.DataFrame:
@@ -104,23 +104,23 @@ def case_page(
     return q.case_page(_cur(), _ids(company_ids), limit, offset)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def improvement_summary(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.improvement_summary(_cur(), _ids(company_ids))
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def findings_by_area(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.findings_by_area(_cur(), _ids(company_ids))
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def findings_status_by_quarter(
     version: object, company_ids: tuple[str, ...] | None, until: date
 ) -> pd.DataFrame:
     return q.findings_status_by_quarter(_cur(), _ids(company_ids), until)
 
 
-@cache.scoped(max_entries=64)
+@cache.scoped(companies="company_ids", max_entries=64)
 def retaliation_cases(version: object, company_ids: tuple[str, ...] | None) -> pd.DataFrame:
     return q.retaliation_cases(_cur(), _ids(company_ids))

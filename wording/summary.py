@@ -211,50 +211,6 @@ def delta(now: float | None, before: float | None) -> str | None:
     return f"{change:+.1f}" if change else "0.0"
 
 
-def split_scored(items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Explanation rows that count in the score, and those left out (with their reason)."""
-    if items.empty:
-        return items, items
-    scored = items["status"] == "scored"
-    return items[scored].reset_index(drop=True), items[~scored].reset_index(drop=True)
-
-
-REQUEST_COLUMN_LABELS = {
-    "request_id": "Request",
-    "scope": "Scope",
-    "product_model_id": "Product model",
-    "due_on": "Due",
-    "status": None,
-    "level_by_deadline": "Level by the deadline",
-    "level_now": "Level now",
-    "late_factor_applied": "Late factor applied",
-    "credit": "Credit (0–1)",
-    "weight": "Weight",
-    "points": "Points (weight × credit)",
-    "evidence": "Evidence",
-    "reason": "Why",
-}
-CASE_COLUMN_LABELS = {
-    "case_id": "Case",
-    "factory_id": "Factory",
-    "opened_on": "Opened",
-    "status": None,
-    "ack_points": "Acknowledged (of 10)",
-    "access_points": "Access (of 15)",
-    "plan_points": "Plan (of 20)",
-    "evidence_points": "Evidence (of 25)",
-    "verified_points": "Verified (of 30)",
-    "retaliation": "Retaliation",
-    "retaliation_rule": "Retaliation rule",
-    "case_score": "Case score (0–100)",
-    "case_weight": "Case weight",
-    "severity": "Severity weights",
-    "finding_ids": "Findings",
-    "event_ids": "Events",
-    "reason": "Why",
-}
-
-
 def what_changed(now: object, before: object) -> pd.DataFrame:
     """Requests and cases whose contribution moved between two explanations of one company."""
     parts = []

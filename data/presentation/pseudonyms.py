@@ -260,9 +260,6 @@ class Pseudonyms:
             return self.real[value][1]
         return value
 
-    def is_handle(self, value: object) -> bool:
-        return isinstance(value, str) and value in self.real
-
     def to_handle(self, kind: str, value: str) -> str:
         """A real id as its handle (a handle or unknown text unchanged)."""
         if (kind, value) in self.label:

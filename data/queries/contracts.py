@@ -33,14 +33,6 @@ from scoring import facts
 MIN_AFFILIATES_FOR_TOTAL = 3  # other affiliates (never the viewer) behind a combined spend
 SPEND_STEP_EUR = 100_000  # an affiliate sees other affiliates' combined spend in bands this wide
 HORIZON_DAYS = 90
-REQUEST_STATES = (
-    "overdue",
-    "due in the next 90 days",
-    "not yet due",
-    "due diligence only",
-    "partial",
-    "full",
-)
 DEADLINE_STATES = ("overdue", "due in the next 90 days")
 
 

@@ -27,7 +27,6 @@ from scoring import facts
 
 LEVELS = ("FULL", "PARTIAL", "DUE_DILIGENCE", "NONE")
 TIERS = ("final_assembly", "components")
-FACTORY_SCOPES = TIERS  # request scopes that disclose factories (names and addresses)
 
 # Shared CTE pieces. They hold no values (only $parameters), so they are plain constants.
 _UNTIL = """

@@ -41,7 +41,6 @@ from data.store.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
 
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
-STATUSES = ("met", "on track", "behind", "open", "missed", "not assessed")
 WHAT_LABELS = {"overall": "Overall score", "sct": "SCT score", "fi": "FI score", "band": "Band",
                "action": "Improvement action"}  # fmt: skip
 

@@ -1,0 +1,215 @@
+"""My contracts, section by section (pages/contracts.py lays them out): the affiliate chooser for
+staff, the figures, the deadlines with their downloads, the expectations and the details of
+one contract. What presentation mode hides is settled here and in the scoped queries
+(ui/contract_cache.py), never on the page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import scoring
+from data import store
+from data.exports import ical, spreadsheet
+from data.queries import expectations
+from data.queries.contracts import DEADLINE_STATES, HORIZON_DAYS
+from data.store.tables import MAX_TEXT_LENGTH
+from ui import cache, downloads, links, present
+from ui import contract_cache as cc
+from ui.tables import DATE, shown, table
+from ui.text import md
+
+ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
+DEADLINE_COLUMNS = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"]  # fmt: skip
+HIDE = ("contracts",)  # in presentation mode: a deadline's contracts (their ids)
+EXPECTATION_LABELS = expectations.WHAT_LABELS
+
+
+def labels() -> dict[str, object]:
+    """Column labels; presenting, a contract's period as years and spend as a coarse band
+    (data/presentation/pseudonyms.py)."""
+    out = {
+        "contract_id": "Contract", "affiliate": "Affiliate", "company": "Company", "start_date": st.column_config.DateColumn("Start", **DATE),
+        "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"),
+        "current": st.column_config.CheckboxColumn("Current"), "products": "Product models", "due_on": st.column_config.DateColumn("Due on", **DATE),
+        "deadline": "Deadline", "state": "State", "product_model": "Product model", "scope": "Scope", "request_id": "Request",
+        "contracts": "Contracts", "days_to_due": st.column_config.NumberColumn("Days to deadline", help="Negative: days overdue"),
+        "requested_on": st.column_config.DateColumn("Requested on", **DATE), "legal_name": "Legal name", "address": "Address",
+        "city": "City", "country": "Country", "tier": "Tier", "since": st.column_config.DateColumn("Disclosed since", **DATE),
+        "factory": "Factory", "opened_on": st.column_config.DateColumn("Opened on", **DATE), "status": "Status",
+        "age_days": st.column_config.NumberColumn("Age (days)"), "open_findings": "Open findings", "findings": "Findings",
+        "retaliation": st.column_config.CheckboxColumn("Retaliation"), "case_id": "Case", "factories_disclosed": "Factories disclosed",
+        "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
+        "what": "Expectation", "target": "Target", "value": "Value at the date judged", "note": "Note",
+        "set_by": "Set by", "set_on": st.column_config.DateColumn("Set on", **DATE),
+    }  # fmt: skip
+    if present.is_on():
+        out |= {"start_date": "Start (year)", "end_date": "End (year)", "annual_spend_eur": "Annual spend"}
+    return out
+
+
+def show(frame: pd.DataFrame, columns: list[str], key: str, paged: bool = False) -> None:
+    table(frame, columns, key, labels(), hide=HIDE, rows_per_page=ROWS_PER_PAGE if paged else None)
+
+
+def money(value: float | str | None) -> str:
+    """Euros; presentation mode's coarse band ("€1–2 m") as it is."""
+    if isinstance(value, str):
+        return value
+    return "n/a" if value is None or value != value else f"€ {value:,.0f}"
+
+
+def period_end(value: object, fmt: str = "%Y-%m-%d") -> str:
+    """A contract's start or end as shown: the date, or the year in presentation mode."""
+    if value is None or value != value or value is pd.NaT:
+        return "open"
+    return str(value) if isinstance(value, (int, np.integer)) else format(value, fmt)
+
+
+def choose_affiliate(contracts: pd.DataFrame) -> str | None:
+    """Staff: the affiliate whose contracts are shown (None: all)."""
+    affiliates = sorted(
+        set(zip(contracts["affiliate_id"], contracts["affiliate"], strict=True)), key=lambda a: a[1]
+    )
+    names = dict(affiliates)
+    return st.selectbox("Affiliate", [None, *names], key="contracts_affiliate",
+                        format_func=lambda a: "All affiliates" if a is None else names[a])  # fmt: skip
+
+
+def figures(version: object, today: date, chosen: str | None, contracts: pd.DataFrame, deadlines: pd.DataFrame) -> None:  # fmt: skip
+    current = contracts[contracts["current"]]
+    m = st.columns(5)
+    m[0].metric("Current contracts", f"{len(current)} of {len(contracts)}")
+    m[1].metric("Annual spend, current", money(cc.current_spend(version, today, chosen)))
+    m[2].metric("Overdue requests", int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
+    m[3].metric(
+        f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] == DEADLINE_STATES[1]).sum())
+    )
+    m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
+                help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
+
+
+def contracts_table(contracts: pd.DataFrame, role: str) -> None:
+    # Presenting, an affiliate's own pseudonym is not shown: the audience would find it among a factory's buyers.
+    own_name = "" if present.is_on() and role == "affiliate" else "affiliate"
+    show(contracts, ["contract_id", own_name, "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
+
+
+def deadlines_section(deadlines: pd.DataFrame, today: date) -> None:
+    st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
+    if deadlines.empty:
+        st.info(
+            md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS)
+        )
+        return
+    show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
+    header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
+    export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
+    presenting = present.is_on()
+    d1, d2, _ = st.columns([1, 1, 2])
+    # Built on click (every deadline, not only the page shown).
+    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
+                       file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
+    d2.download_button("Add to calendar (.ics)", downloads.deferred(lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting), "ics"),
+                       key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
+                       help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
+
+
+def expectations_section(version: object, today: date, user, chosen: str | None) -> None:
+    st.subheader("Expectations")
+    as_of = scoring.last_quarter_end()
+    expected = cc.expectations(version, None, today)  # every expectation the account may see
+    if user.role == "admin" and chosen is not None:
+        expected = expected[expected["affiliate_id"] == chosen]
+    if expected.empty:
+        st.info("No expectation recorded yet.")
+        return
+    assessed = expectations.assess(expected, cache.series(version, "in-force"), as_of, today)
+    if present.is_on():  # an action's target names a finding or request by its id
+        assessed["target"] = assessed["target"].mask(assessed["what"] == "action", "(an improvement action)")
+    show(assessed, ["affiliate" if user.role != "affiliate" else "", "company", "what", "target", "due_on", "status", "value", "note", "set_by", "set_on"], "expectations_table")  # fmt: skip
+    st.caption(
+        f"Scores and bands as of {as_of:%Y-%m-%d}: met (target reached by the due date), missed (due date passed, "
+        "not reached), on track (not due yet, risen since it was set), behind (not due yet, not risen). "
+        "Actions: met (done by the due date), open (not yet due), missed."
+    )
+
+
+def expectation_form(today: date, user, chosen: str | None, contracts: pd.DataFrame) -> None:
+    """Record an expectation (an affiliate its own; staff for the affiliate chosen; never presenting)."""
+    can_set = user.role == "affiliate" or (user.role == "admin" and chosen is not None)
+    if can_set and not present.is_on():
+        setter = user.affiliate_id if user.role == "affiliate" else chosen
+        company_names = dict(zip(contracts["company_id"], contracts["company"], strict=False))
+        with (
+            st.expander("Record an expectation", expanded=False),
+            st.form("expectation_form", clear_on_submit=True),
+        ):
+            e1, e2, e3 = st.columns(3)
+            company = e1.selectbox(
+                "Company", list(company_names), format_func=company_names.get, key="expectation_company"
+            )
+            what = e2.selectbox(
+                "What", list(EXPECTATION_LABELS), format_func=EXPECTATION_LABELS.get, key="expectation_what"
+            )
+            due = e3.date_input("Due by", value=today + timedelta(days=180), key="expectation_due")
+            target = st.text_input("Target", key="expectation_target",
+                                   help="A score from 0 to 100 (SCT, FI, overall); a band: Insufficient, Developing, Good or "
+                                   "Leading; or an improvement action as action:target_id, e.g. verify:FN000123.")  # fmt: skip
+            note = st.text_area(
+                "Note (optional)", key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80
+            )
+            submitted = st.form_submit_button("Record expectation", key="expectation_submit")
+        if submitted:
+            try:
+                expectations.add(store.db_path(), affiliate_id=setter, company_id=company, what=what, target=target,
+                                 due_on=due, note=note, who=user.username)  # fmt: skip
+            except expectations.ExpectationError as problem:
+                st.error(md("Not recorded: {}.", str(problem)))
+            else:
+                cache.clear()
+                st.session_state["expectation_recorded"] = True
+                st.rerun()
+    if st.session_state.pop("expectation_recorded", False):
+        st.success("Expectation recorded.")
+
+
+def contract_details(version: object, today: date, contracts: pd.DataFrame, role: str) -> None:
+    """One contract (chosen here): its product models, their requests, factories and open cases."""
+    options = {
+        row.contract_id: f"{row.company} · {period_end(row.start_date)} to {period_end(row.end_date)}"
+        + ("" if role == "affiliate" else f" · {row.affiliate}")
+        for row in contracts.itertuples()
+    }  # fmt: skip
+    contract_id = st.selectbox("Contract", list(options), key="contracts_contract", format_func=options.get)
+    row = contracts[contracts["contract_id"] == contract_id].iloc[0]
+    products = row["products"] if isinstance(row["products"], (list, tuple, np.ndarray)) else []
+    st.text(
+        f"{row['company']}: annual spend {money(row['annual_spend_eur'])}; product models: {', '.join(map(str, products)) or 'none'}"
+    )
+    models = cc.contract_models(version, contract_id=contract_id)
+    requests = cc.model_requests(version, today, contract_id)
+    factories = cc.model_factories(version, today, contract_id)
+    cases = cc.model_open_cases(version, today, contract_id)
+    for i, model in enumerate(models.itertuples()):
+        with st.container(border=True):
+            st.text(f"Product model: {model.product_model} ({model.category})")
+            mine = requests[requests["product_model_id"] == model.product_model_id]
+            if mine.empty:
+                st.text("No disclosure request about this product model yet.")
+            else:
+                show(mine, ["request_id", "scope", "requested_on", "due_on", "state", "factories_disclosed"], f"requests_{i}")  # fmt: skip
+            made = factories[factories["product_model_id"] == model.product_model_id]
+            if made.empty:
+                st.text("No factory disclosed for this product model yet.")
+                continue
+            made = links.with_factory_links(made)
+            show(made, ["legal_name", "address", "city", "country", "tier", "since", "factory_page"], f"factories_{i}")  # fmt: skip
+            open_here = cases[cases["factory_id"].isin(set(made["factory_id"]))]
+            if open_here.empty:
+                st.text("No open monitoring case at these factories.")
+            else:
+                show(open_here, ["case_id", "factory", "company", "opened_on", "status", "age_days", "open_findings", "retaliation"], f"cases_{i}")  # fmt: skip
