@@ -26,7 +26,7 @@ import pytest
 
 from data.presentation import pseudonyms
 from tests import apptest
-from tests.test_presentation import deferred, download_text, downloads, names_of, payload  # noqa: F401
+from tests.presentation_check import download_text, downloads, names_of, payload
 
 LABEL = re.compile(r"\b(Company [A-Z]{1,2}|Factory \d+|Affiliate \d+|Product \d+)\b")
 KINDS = {"Company": "company", "Factory": "factory", "Affiliate": "affiliate", "Product": "product"}
