@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from html import escape
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from data.presentation import pseudonyms
 from tests import apptest
+
+NAME_SQL = {
+    "company": "SELECT company_id, name FROM companies",
+    "factory": "SELECT factory_id, legal_name FROM factories",
+    "affiliate": "SELECT affiliate_id, name FROM affiliates",
+    "product": "SELECT product_model_id, name FROM product_models",
+}
+EXACT_EUROS = re.compile(r"€\s?\d{1,3}(?:,\d{3})+(?!\.\d)|€\s?\d{5,}")
 
 
 def secrets_of(db: Path) -> list[str]:
@@ -114,3 +124,32 @@ def _check_pages(db: Path, deferred: dict, role: str, params: dict[str, dict[str
             seen[name] = content
         seen[page] = text
     return seen
+
+
+def real_orders(db: Path) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Per kind: each id's rank by real name and by id."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for kind, sql in NAME_SQL.items():
+            rows = con.execute(sql).fetchall()
+            by_name = {i: r for r, (i, _) in enumerate(sorted(rows, key=lambda x: (x[1], x[0])))}
+            by_id = {i: r for r, i in enumerate(sorted(r[0] for r in rows))}
+            out[kind] = (by_name, by_id)
+    return out
+
+
+def spearman(a: list[int], b: list[int]) -> float:
+    return float(pd.Series(a).rank().corr(pd.Series(b).rank()))
+
+
+def busiest_factory(db: Path, affiliate_id: str) -> str:
+    """A factory where the affiliate buys, with the most buyers."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            """SELECT d.factory_id FROM disclosures d JOIN disclosure_requests r USING (request_id)
+               JOIN contract_products cp ON cp.product_model_id = r.product_model_id
+               JOIN contracts k USING (contract_id)
+               WHERE current_date BETWEEN k.start_date AND coalesce(k.end_date, current_date)
+               GROUP BY 1 HAVING bool_or(k.affiliate_id = ?) ORDER BY count(DISTINCT k.affiliate_id) DESC, 1 LIMIT 1""",
+            [affiliate_id],
+        ).fetchone()[0]

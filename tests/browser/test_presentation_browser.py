@@ -231,8 +231,7 @@ def test_company_list_order_and_no_own_marker_in_the_browser(browser, server: st
     import re
 
     from tests import apptest
-    from tests.presentation_check import names_of
-    from tests.test_presentation_order import EXACT_EUROS, busiest_factory, real_orders, spearman
+    from tests.presentation_check import EXACT_EUROS, busiest_factory, names_of, real_orders, spearman
 
     names, orders = names_of(browser_db), real_orders(browser_db)
     ctx, pg = presenter(browser, server)
