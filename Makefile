@@ -30,11 +30,11 @@ test: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-## test-fast: everything but the browser tests (the tier to run while working)
+## test-fast: everything but the browser tests (the tier to run while working), on two processes
 test-fast: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest --ignore=tests/browser
+	$(PY) -m pytest -n 2 --ignore=tests/browser
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

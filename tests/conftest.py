@@ -71,3 +71,21 @@ def fresh_sign_in_guards() -> None:
     from data.access import accounts
 
     accounts.reset_guards()
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, object]]:
+    """Download buttons whose data is made on click (a callable): element id -> (file name,
+    callable), so a test can make each file as the click would."""
+    from streamlit.elements.widgets import button
+
+    made: dict[str, tuple[str, object]] = {}
+    original = button.marshall_file
+
+    def marshall_file(coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        original(coordinates, data if not callable(data) else b"", proto, mimetype, file_name, **kwargs)
+        if callable(data):
+            made[kwargs.get("element_id") or proto.id] = (file_name, data)
+
+    monkeypatch.setattr(button, "marshall_file", marshall_file)
+    return made

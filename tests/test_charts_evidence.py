@@ -12,7 +12,7 @@ import pytest
 
 from charts import improvement, theme, transparency
 from data.queries import evidence as q
-from tests.test_evidence_queries import evidence_world
+from tests.worlds import evidence_world
 
 UNTIL = date(2022, 3, 31)
 

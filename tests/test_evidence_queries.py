@@ -12,25 +12,9 @@ import pandas as pd
 import pytest
 
 from data.queries import evidence as q
-from tests.worlds import World, worked_example_world
+from tests.worlds import evidence_world, worked_example_world
 
 UNTIL = date(2022, 3, 31)
-
-
-def evidence_world() -> World:
-    """METHODOLOGY.md's worked example (company EX) plus a second company OT with a factory
-    that has no address and a case with confirmed retaliation."""
-    w = worked_example_world()
-    w.rows["factories"].append(("F9", "Nameless Works Ltd", None, "Penang", "MY", "components", "battery"))
-    w.request("OR1", "OT", "components", "2021-06-30", "2021-01-04")
-    w.disclosure("OR1", "F9", "2021-06-01", False)
-    w.disclosure("OR1", "F1", "2021-06-01", True)  # F1 again: distinct per company scope
-    w.case("OC1", "OT", "2021-03-01", "F9")
-    w.finding("of1", "OC1", "critical", "freedom_of_association")
-    w.event("OC1", "acknowledged", "2021-03-05")
-    w.event("OC1", "verified", "2021-05-30", "of1")
-    w.event("OC1", "retaliation_confirmed", "2021-04-10")
-    return w
 
 
 @pytest.fixture(scope="module")

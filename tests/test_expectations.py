@@ -398,7 +398,7 @@ def test_presentation_mode_report_shows_expectations_without_names_or_ids(
     """While presenting, the report's expectations name the affiliate by its pseudonym, hide
     the notes and any target that names a real request, case or finding."""
     from data.presentation.pseudonyms import HIDDEN
-    from tests.test_presentation import download_text, leaks, secrets_of
+    from tests.presentation_check import download_text, leaks, secrets_of
 
     with duckdb.connect(str(demo_app), read_only=True) as con:
         company, notes = con.execute(

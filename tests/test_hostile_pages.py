@@ -9,7 +9,7 @@ import pytest
 
 from tests import apptest
 from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION
-from tests.test_untrusted_text import bodies, live_markup
+from tests.markup_check import bodies, live_markup
 from ui.text import WORD_JOINER
 
 PAGES = [

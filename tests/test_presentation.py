@@ -4,22 +4,18 @@ world whose names are full of punctuation."""
 
 from __future__ import annotations
 
-import io
-import json
 import shutil
-from html import escape
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from data import store
 from data.presentation import pseudonyms
 from data.store import writes
 from tests import apptest
+from tests.presentation_check import _check_pages, names_of, payload
 
 PAGES = {
     "overview": {},
@@ -29,108 +25,6 @@ PAGES = {
     "improvement": {},
     "methodology": {},
 }
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def secrets_of(db: Path) -> list[str]:
-    """Every real name, id, address and city of the database (what must never show)."""
-    sql = """
-        SELECT name FROM companies UNION ALL SELECT company_id FROM companies
-        UNION ALL SELECT legal_name FROM factories UNION ALL SELECT factory_id FROM factories
-        UNION ALL SELECT address FROM factories UNION ALL SELECT city FROM factories
-        UNION ALL SELECT name FROM affiliates UNION ALL SELECT affiliate_id FROM affiliates
-        UNION ALL SELECT name FROM product_models UNION ALL SELECT product_model_id FROM product_models
-        UNION ALL SELECT case_id FROM cases UNION ALL SELECT request_id FROM disclosure_requests
-        UNION ALL SELECT finding_id FROM findings UNION ALL SELECT contract_id FROM contracts
-    """
-    with duckdb.connect(str(db), read_only=True) as con:
-        values = {v.strip() for (v,) in con.execute(sql).fetchall() if v and len(v.strip()) >= 3}
-    return sorted(values)
-
-
-def variants(secret: str) -> set[str]:
-    """How a value can appear in a payload: as is, JSON-escaped, HTML-escaped."""
-    return {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], escape(secret)}
-
-
-def leaks(text: str, secrets: list[str]) -> list[str]:
-    return [s for s in secrets if any(v in text for v in variants(s))]
-
-
-def payload(at) -> str:
-    """Everything the server sends for the page: every element's protobuf (tables as Arrow,
-    charts as JSON, widget options and labels), decoded as text, and the URL."""
-    chunks: list[bytes] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "SerializeToString"):
-            chunks.append(proto.SerializeToString())
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    url = "&".join(f"{k}={v}" for k, v in at.query_params.items())
-    return b"\n".join(chunks).decode("utf-8", "replace") + "\n" + url
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-
-
-def xlsx_text(data: bytes) -> str:
-    book = load_workbook(io.BytesIO(data))
-    return "\n".join(
-        str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
-    )
-
-
-def download_text(data: bytes) -> str:
-    if data.startswith(b"%PDF"):
-        return pdf_text(data)
-    if data.startswith(b"PK"):
-        return xlsx_text(data)
-    return data.decode("utf-8")
-
-
-@pytest.fixture
-def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, object]]:
-    """Download buttons whose data is made on click (a callable): element id -> (file name,
-    callable), so a test can make each file as the click would."""
-    from streamlit.elements.widgets import button
-
-    made: dict[str, tuple[str, object]] = {}
-    original = button.marshall_file
-
-    def marshall_file(coordinates, data, proto, mimetype, file_name=None, **kwargs):
-        original(coordinates, data if not callable(data) else b"", proto, mimetype, file_name, **kwargs)
-        if callable(data):
-            made[kwargs.get("element_id") or proto.id] = (file_name, data)
-
-    monkeypatch.setattr(button, "marshall_file", marshall_file)
-    return made
-
-
-def downloads(at, deferred: dict) -> dict[str, bytes]:
-    """File name -> contents of every download button on the page."""
-    out: dict[str, bytes] = {}
-    for b in at.get("download_button"):
-        if b.proto.id in deferred:
-            name, make = deferred[b.proto.id]
-            data = make()
-            out[name] = data.encode("utf-8") if isinstance(data, str) else data
-        else:
-            key = b.proto.id.rsplit("-", 1)[-1]
-            file_id = b.proto.url.rsplit("/", 1)[-1].split(".")[0]
-            out[f"{key}:{b.proto.url.rsplit('/', 1)[-1]}"] = apptest.DOWNLOADS[file_id]
-    return out
-
-
-def names_of(db: Path) -> pseudonyms.Pseudonyms:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return pseudonyms.build(con.cursor())
 
 
 # ---------------------------------------------------------------- the keyed shuffle
@@ -290,24 +184,6 @@ def test_regions_need_several_entities(demo_db: Path) -> None:
 
 
 # ---------------------------------------------------------------- pages and downloads
-
-
-def _check_pages(db: Path, deferred: dict, role: str, params: dict[str, dict[str, str]]) -> dict[str, str]:
-    secrets = secrets_of(db)
-    seen: dict[str, str] = {}
-    for page, extra in params.items():
-        at = apptest.open_page(page, role=role, db=db, present="1", **extra)
-        assert not at.exception, (page, [e.value for e in at.exception])
-        text = payload(at)
-        assert leaks(text, secrets) == [], (page, leaks(text, secrets)[:5])
-        for name, data in downloads(at, deferred).items():
-            assert leaks(name, secrets) == [], (page, name)
-            content = download_text(data)
-            assert leaks(content, secrets) == [], (page, name, leaks(content, secrets)[:5])
-            assert "company_id" not in content, (page, name)
-            seen[name] = content
-        seen[page] = text
-    return seen
 
 
 @pytest.mark.parametrize("role", ["admin", "affiliate"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_presentation import _check_pages, deferred, names_of  # noqa: F401 - deferred is a fixture
+from tests.presentation_check import _check_pages, names_of
 
 
 def busiest_factory(db: Path) -> str:

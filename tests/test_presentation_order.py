@@ -26,16 +26,19 @@ import pytest
 
 from data.presentation import pseudonyms
 from tests import apptest
-from tests.test_presentation import deferred, download_text, downloads, names_of, payload  # noqa: F401
+from tests.presentation_check import (
+    EXACT_EUROS,
+    busiest_factory,
+    download_text,
+    downloads,
+    names_of,
+    payload,
+    real_orders,
+    spearman,
+)
 
 LABEL = re.compile(r"\b(Company [A-Z]{1,2}|Factory \d+|Affiliate \d+|Product \d+)\b")
 KINDS = {"Company": "company", "Factory": "factory", "Affiliate": "affiliate", "Product": "product"}
-NAME_SQL = {
-    "company": "SELECT company_id, name FROM companies",
-    "factory": "SELECT factory_id, legal_name FROM factories",
-    "affiliate": "SELECT affiliate_id, name FROM affiliates",
-    "product": "SELECT product_model_id, name FROM product_models",
-}
 MIN_LIST = 8
 STRICT = 20  # lists this long are checked by rank correlation whatever their order
 
@@ -144,18 +147,6 @@ def name_ordered_db(keyed_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return db
 
 
-def real_orders(db: Path) -> dict[str, tuple[dict[str, int], dict[str, int]]]:
-    """Per kind: each id's rank by real name and by id."""
-    out = {}
-    with duckdb.connect(str(db), read_only=True) as con:
-        for kind, sql in NAME_SQL.items():
-            rows = con.execute(sql).fetchall()
-            by_name = {i: r for r, (i, _) in enumerate(sorted(rows, key=lambda x: (x[1], x[0])))}
-            by_id = {i: r for r, i in enumerate(sorted(r[0] for r in rows))}
-            out[kind] = (by_name, by_id)
-    return out
-
-
 def position(label: object) -> tuple[int, int]:
     """A pseudonym's place in the keyed order ("Company C" -> 2, "Factory 12" -> 11), written
     here independently of data/presentation/pseudonyms.py; anything else last."""
@@ -169,10 +160,6 @@ def position(label: object) -> tuple[int, int]:
     for ch in tail:
         n = n * 26 + (ord(ch) - ord("A") + 1)
     return (0, n - 1)
-
-
-def spearman(a: list[int], b: list[int]) -> float:
-    return float(pd.Series(a).rank().corr(pd.Series(b).rank()))
 
 
 # ---------------------------------------------------------------- reading what a page shows
@@ -263,19 +250,6 @@ def check_order(at, page: str, names: pseudonyms.Pseudonyms, orders: dict) -> in
     return checked
 
 
-def busiest_factory(db: Path, affiliate_id: str) -> str:
-    """A factory where the affiliate buys, with the most buyers."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(
-            """SELECT d.factory_id FROM disclosures d JOIN disclosure_requests r USING (request_id)
-               JOIN contract_products cp ON cp.product_model_id = r.product_model_id
-               JOIN contracts k USING (contract_id)
-               WHERE current_date BETWEEN k.start_date AND coalesce(k.end_date, current_date)
-               GROUP BY 1 HAVING bool_or(k.affiliate_id = ?) ORDER BY count(DISTINCT k.affiliate_id) DESC, 1 LIMIT 1""",
-            [affiliate_id],
-        ).fetchone()[0]
-
-
 def pages_of(db: Path) -> dict[str, dict[str, str]]:
     affiliate = apptest.demo_user(db, "affiliate").affiliate_id
     return {
@@ -340,9 +314,6 @@ def contract_dates(db: Path, affiliate_id: str | None) -> set[str]:
     }
     others.add(str(date.today()))  # the day a download is made
     return {str(d) for (d,) in rows if d is not None} - others
-
-
-EXACT_EUROS = re.compile(r"€\s?\d{1,3}(?:,\d{3})+(?!\.\d)|€\s?\d{5,}")
 
 
 @pytest.mark.parametrize("role", ["affiliate", "admin"])

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from data.exports import spreadsheet
 from reports import report
 from tests.hostile_world import CONTROL, HTML_LINK, LONG_RUN, LONG_WORDS
-from tests.test_reports import build
+from tests.report_build import build
 
 
 @pytest.fixture

@@ -12,20 +12,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-import scoring
 from charts import trajectory
 from data.exports import spreadsheet
-from data.queries import companies as company_queries
 from reports import report
-from wording import narrative
+from tests.report_build import COMPANY, build
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPANY = "CO0011"  # Kelvaro Networks: open findings, a retaliation case
 
 
 def cli_row(db: Path, as_of: date, methodology: str) -> dict:
@@ -35,25 +31,6 @@ def cli_row(db: Path, as_of: date, methodology: str) -> dict:
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout)[0]
-
-
-def build(
-    db: Path, as_of: date, methodology: str, name: str = "Kelvaro Networks"
-) -> tuple[report.CompanyReport, object]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        cur = con.cursor()
-        evidence = scoring.load_evidence(cur, [COMPANY])
-        series = scoring.score(evidence, scoring.series_dates(evidence), methodology)
-        why = scoring.explain(evidence, COMPANY, as_of, methodology)
-        findings = company_queries.open_findings(cur, COMPANY, as_of)
-        events = company_queries.company_evidence_events(cur, COMPANY)
-        names = narrative.Names.from_frame(company_queries.company_names(cur, COMPANY))
-    upto = series[series["as_of"] <= as_of.isoformat()]
-    fig = trajectory.trajectory(upto, f"{name}: scores", events)
-    built = report.build_company_report(
-        name, COMPANY, why, upto, findings, methodology, fictional=True, evidence=evidence, names=names
-    )
-    return built, fig
 
 
 def pdf_pages(payload: bytes) -> list[str]:

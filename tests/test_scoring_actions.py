@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import scoring
 from scoring.actions import COLUMNS
 from scoring.next_band import together
+from tests.random_world import DATES, FAST, dedupe, worlds
 from tests.scoring_reference import reference_actions, reference_score, reference_together
-from tests.test_scoring_properties import DATES, FAST, dedupe, worlds
 from tests.worlds import World, worked_example_world
 
 D = date.fromisoformat

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import apptest
+from tests.markup_check import bodies, live_markup
 from ui.text import WORD_JOINER, md, md_escape, plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,30 +30,6 @@ HOSTILE = [
     "1. first",
     "> quote | a | b |",
 ]
-
-
-def live_markup(body: str) -> list[str]:
-    """Markdown in `body` that Streamlit would turn into a link, image, colour, icon, emoji,
-    HTML, entity, code, math or autolink: every such construct needs an unescaped character.
-    (Emphasis is left out: the constant templates around escaped values use it.)"""
-    found = []
-    unescaped = r"(?<!\\)"
-    patterns = {
-        "link or image": unescaped + r"\]\(",
-        "image": unescaped + r"!\[",
-        "directive or shortcode": unescaped + r":[A-Za-z/]",
-        "html": unescaped + r"<[A-Za-z/!]",
-        "entity": unescaped + r"&[#A-Za-z0-9]+;",
-        "code": unescaped + r"`",
-        "math": unescaped + r"\$",
-        "url autolink": r"https?:/",
-        "www autolink": r"(?i)www\.",
-        "e-mail autolink": r"@[A-Za-z0-9]",
-    }
-    for name, pattern in patterns.items():
-        if re.search(pattern, body):
-            found.append(name)
-    return found
 
 
 # ------------------------------------------------------------------ the helper itself
@@ -103,24 +80,6 @@ def test_no_page_passes_an_f_string_to_a_markdown_element() -> None:
 
 
 # ------------------------------------------------------------------ URL values (item 2)
-
-
-def bodies(at) -> list[str]:
-    return [
-        str(e.value)
-        for kind in (
-            "title",
-            "header",
-            "subheader",
-            "caption",
-            "markdown",
-            "info",
-            "error",
-            "warning",
-            "success",
-        )
-        for e in at.get(kind)
-    ]
 
 
 def assert_shown_as_text(at, needle: str) -> None:

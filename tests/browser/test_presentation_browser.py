@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
-from tests.test_presentation import download_text, leaks, secrets_of
+from tests.presentation_check import download_text, leaks, secrets_of
 
 pytestmark = pytest.mark.browser
 
@@ -231,8 +231,7 @@ def test_company_list_order_and_no_own_marker_in_the_browser(browser, server: st
     import re
 
     from tests import apptest
-    from tests.test_presentation import names_of
-    from tests.test_presentation_order import EXACT_EUROS, busiest_factory, real_orders, spearman
+    from tests.presentation_check import EXACT_EUROS, busiest_factory, names_of, real_orders, spearman
 
     names, orders = names_of(browser_db), real_orders(browser_db)
     ctx, pg = presenter(browser, server)
