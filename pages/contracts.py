@@ -17,6 +17,7 @@ from data.store.tables import MAX_TEXT_LENGTH
 from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
+from wording.labels import in_words
 
 nav.through_app("contracts")
 
@@ -87,7 +88,7 @@ def table(frame, columns: list[str], key: str, paged: bool = False) -> None:
         frame = frame.iloc[offset : offset + ROWS_PER_PAGE]
     columns = shown(columns)
     config = {c: LABELS[c] for c in columns if c in LABELS}  # only the labels of what is shown
-    st.dataframe(frame[columns], key=key, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(in_words(frame[columns]), key=key, hide_index=True, width="stretch", column_config=config)
 
 
 st.title("My contracts")

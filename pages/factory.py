@@ -11,6 +11,7 @@ from charts import improvement as improvement_charts
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import auth, cache, factory_views, links, nav, present
 from ui import contract_cache as cc
+from wording import labels
 
 nav.through_app("factory")
 
@@ -54,7 +55,9 @@ def table(frame, columns: list[str], key: str) -> None:
     """Only the columns shown reach the browser (no ids, cities or addresses in presentation mode)."""
     columns = shown(columns)
     config = {c: LABELS[c] for c in columns if c in LABELS}  # only the labels of what is shown
-    st.dataframe(frame[columns], key=key, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(
+        labels.in_words(frame[columns]), key=key, hide_index=True, width="stretch", column_config=config
+    )
 
 
 st.title("Factory")
@@ -69,16 +72,13 @@ if found.empty:
     st.error("This factory does not exist or is not available to your account.")
     st.stop()
 fa = found.iloc[0]
-tier = str(fa["tier"]).replace("_", " ")
+tier = labels.TIER_LABELS.get(fa["tier"], str(fa["tier"])).lower()
 st.text(str(fa["legal_name"]))
 if presenting:
     st.text(f"{tier} · {fa['country']}")
 else:
-    where = (
-        ", ".join(str(v) for v in (fa["address"], fa["city"]) if v is not None and v == v)
-        or "address not on record"
-    )
-    st.text(f"{where} · {fa['country']} · {tier}")
+    where = labels.place(fa["address"], fa["city"]) or "address not on record"
+    st.text(f"{where} · {labels.country_name(fa['country'])} · {tier}")
 
 disclosed = cc.factory_disclosures(version, factory_id)
 buyers = cc.factory_buyers(version, factory_id, today)
@@ -128,6 +128,9 @@ else:
         )
     # Presenting: no "You" and no row with figures only the presenter's own contracts have.
     own = [] if presenting and others else ["contracts", "companies", "annual_spend_eur"]
+    if others:  # another affiliate's contracts, companies and spend are hidden: say so
+        buyers = labels.confidential(buyers, own, ~buyers["you"])
+        LABELS["annual_spend_eur"] = st.column_config.TextColumn("Annual spend")
     table(buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table")
 
 st.subheader("Monitoring cases")

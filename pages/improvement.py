@@ -11,6 +11,7 @@ from data.exports import spreadsheet
 from ui import cache, controls, downloads, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
+from wording import labels
 
 nav.through_app("improvement")
 
@@ -104,7 +105,7 @@ st.caption(
     "Open cases (a finding not yet verified) first, then the worst: confirmed retaliation, the most severe "
     "finding, most findings not yet verified, the oldest report."
 )
-st.dataframe(cases, hide_index=True, key="cases_table", column_config={
+st.dataframe(labels.missing_as(cases), hide_index=True, key="cases_table", column_config={
     "case_id": "Case", "company_id": None, "company": "Company", "factory_id": None, "factory": "Factory",
     "country": "Country", "title": "Report", "opened_on": date_col("Opened"), "acknowledged_on": date_col("Acknowledged"),
     "access_granted_on": date_col("Access"), "plan_submitted_on": date_col("Plan"), "evidence_on": date_col("First evidence"),

@@ -13,6 +13,7 @@ from ui import contract_cache as cc
 from ui import evidence_cache as ev
 from ui import links as factory_links
 from ui.text import md
+from wording import labels
 
 nav.through_app("transparency")
 MAP_LIMIT = 10_000  # the map aggregates by country in the server; only located factories become points
@@ -104,7 +105,7 @@ else:
     )
     # A page at a time (20,823 factories at scale 1000); the CSV, built on click, has them all.
     offset = controls.pager(len(missing), LINKS_PER_PAGE, key="missing_page", label="Factories shown")
-    st.dataframe(missing.iloc[offset : offset + LINKS_PER_PAGE], hide_index=True, key="missing_table", column_config={
+    st.dataframe(labels.in_words(missing.iloc[offset : offset + LINKS_PER_PAGE]), hide_index=True, key="missing_table", column_config={
         "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
         "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
         "company_ids": None,
@@ -133,7 +134,7 @@ if total_links == 0:
 else:
     offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
     links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
-    st.dataframe(factory_links.with_factory_links(links), hide_index=True, key="links_table", column_config={
+    st.dataframe(labels.in_words(factory_links.with_factory_links(links)), hide_index=True, key="links_table", column_config={
         "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
         "company": "Company", "product_model": "Product model", "category": "Category",
         "company_id": None, "product_model_id": None,
