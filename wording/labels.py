@@ -253,17 +253,18 @@ def confidential(frame: pd.DataFrame, columns: list[str], rows: pd.Series | None
     return out
 
 
-def missing_as(frame: pd.DataFrame, text: str = NOT_RECORDED) -> pd.io.formats.style.Styler:
-    """`frame` in words (in_words) as a Styler that shows `text` in every empty cell, dates
-    as YYYY-MM-DD: for a table with empty dates or numbers (a Styler's display text is what
-    st.dataframe shows)."""
-    words = in_words(frame, text)
-    dates = {
-        c: (lambda v: text if is_missing(v) else f"{v:%Y-%m-%d}")
-        for c in words.columns
-        if pd.api.types.is_datetime64_any_dtype(words[c])
-    }
-    return words.style.format(dates, na_rep=text)
+def with_gaps_in_words(frame: pd.DataFrame, text: str = NOT_RECORDED) -> pd.DataFrame:
+    """`frame` in words (in_words), with every date or number column that has an empty cell as
+    text, and every date as text: YYYY-MM-DD, `text` where nothing is recorded. (st.dataframe shows an empty
+    date or number as "None", whatever a Styler or column format says.)"""
+    out = in_words(frame, text)
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):  # every date as text: one kind per column
+            out[column] = [text if is_missing(v) else f"{v:%Y-%m-%d}" for v in values]
+        elif not _is_text(values) and values.map(is_missing).any():
+            out[column] = [text if is_missing(v) else _cell(v, str(column)) for v in values.astype(object)]
+    return out
 
 
 # ---------------------------------------------------------------- the methodology's parameters
