@@ -1,4 +1,5 @@
-"""Colours and labels used by every chart and table, so a score or band looks the same everywhere."""
+"""Colours used by every chart and table, so a score or band looks the same everywhere; the labels
+are wording.labels' (named here too for the chart builders)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ import html
 import math
 import re
 
-SCORE_LABELS = {
-    "sct": "Supply Chain Transparency",
-    "fi": "Factory Improvement",
-    "overall": "Overall",
-}
+from wording import labels
+
+SCORE_LABELS = labels.SCORE_LABELS
 SCORE_COLOURS = {"sct": "#1f77b4", "fi": "#e07b00", "overall": "#2f2f2f"}
 
 BAND_COLOURS = {
@@ -21,16 +20,11 @@ BAND_COLOURS = {
 }
 NA_COLOUR = "#bdbdbd"
 
-LEVEL_LABELS = {
-    "FULL": "Full disclosure",
-    "PARTIAL": "Partial disclosure",
-    "DUE_DILIGENCE": "Due diligence only",
-    "NONE": "No response",
-}
+LEVEL_LABELS = labels.LEVEL_LABELS
 LEVEL_COLOURS = {"FULL": "#1a9850", "PARTIAL": "#91cf60", "DUE_DILIGENCE": "#fee08b", "NONE": "#d73027"}
 
 TIER_COLOURS = {"final_assembly": "#3f6fb5", "components": "#8fb3e0"}
-TIER_LABELS = {"final_assembly": "Final assembly", "components": "Components"}
+TIER_LABELS = labels.TIER_LABELS
 
 SEVERITY_COLOURS = {"minor": "#fdd49e", "major": "#fc8d59", "critical": "#b30000"}
 
@@ -43,43 +37,19 @@ STAGE_COLOURS = {
     "verified": "#1a9850",
     "retaliation_confirmed": "#b30000",
 }
-STAGE_LABELS = {
-    "opened": "Report opened",
-    "acknowledged": "Acknowledged",
-    "access_granted": "Monitors given access",
-    "plan_submitted": "Remediation plan",
-    "evidence_submitted": "Remediation evidence",
-    "verified": "Remediation verified",
-    "retaliation_confirmed": "Retaliation confirmed",
-}
+STAGE_LABELS = labels.STAGE_LABELS
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 # ---------------------------------------------------------------- evidence pages (appended)
 
-SEVERITY_LABELS = {"minor": "Minor", "major": "Major", "critical": "Critical"}
+SEVERITY_LABELS = labels.SEVERITY_LABELS
 
-SCOPE_LABELS = {
-    "final_assembly": "Final assembly",
-    "components": "Components",
-    "compliance_findings": "Compliance findings",
-}
+SCOPE_LABELS = labels.SCOPE_LABELS
 
-CODE_AREA_LABELS = {
-    "wages": "Wages",
-    "working_hours": "Working hours",
-    "health_safety": "Health and safety",
-    "forced_labour": "Forced labour",
-    "child_labour": "Child labour",
-    "freedom_of_association": "Freedom of association",
-    "discrimination": "Discrimination",
-    "harsh_treatment": "Harsh treatment",
-    "employment_relationship": "Employment relationship",
-    "environment": "Environment",
-    "other": "Other",
-}
+CODE_AREA_LABELS = labels.CODE_AREA_LABELS
 
-FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
+FINDING_STATUS_LABELS = labels.FINDING_STATUS_LABELS
 FINDING_STATUS_COLOURS = {"open": "#fc8d59", "verified": STAGE_COLOURS["verified"]}
 
 ON_TIME_LABEL = "Disclosed on time<br>(first disclosure by the deadline)"

@@ -12,6 +12,7 @@ from data.queries.changes import KINDS, SCORE_STEP
 from ui import auth, cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
+from wording import labels
 
 nav.through_app("changes")
 
@@ -57,7 +58,7 @@ shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
 )
 table = found.copy()
 table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
-st.dataframe(table[[*shown, "factory_page"]], key="changes_table", hide_index=True, width="stretch", column_config={
+st.dataframe(labels.in_words(table[[*shown, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",

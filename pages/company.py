@@ -6,7 +6,7 @@ from data.presentation import pseudonyms
 from reports import report
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain
-from wording import summary
+from wording import labels, summary
 
 nav.through_app("company")
 
@@ -26,7 +26,7 @@ as_of = controls.as_of(history["as_of"].unique(), container=top[1])
 info = companies.set_index("company_id").loc[company_id]
 
 st.title(md_escape(info["name"], limit=200), anchor=False)
-st.caption(md("{} · HQ {}", str(info["role"]).capitalize(), info["hq_country"] or "n/a"))
+st.caption(md("{} · HQ {}", labels.ROLE_LABELS.get(info["role"], info["role"]), labels.country_name(info["hq_country"]) or "n/a"))  # fmt: skip
 if as_of is None:
     st.info("n/a: no evidence yet for any company.")
     st.stop()

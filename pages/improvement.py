@@ -11,14 +11,16 @@ from data.exports import spreadsheet
 from ui import cache, controls, downloads, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
+from wording import labels
 
 nav.through_app("improvement")
 
 CASES_PER_PAGE = 50  # cases per page of the timeline and the table (a taller timeline drew slowly)
 
 
-def date_col(label: str) -> st.column_config.DateColumn:
-    return st.column_config.DateColumn(label, format="YYYY-MM-DD")
+def date_col(label: str) -> st.column_config.TextColumn:
+    """A date column of the cases table: YYYY-MM-DD text, "—" when it did not happen (never "None")."""
+    return st.column_config.TextColumn(label)
 
 
 def days(value: float | None) -> str:
@@ -104,7 +106,7 @@ st.caption(
     "Open cases (a finding not yet verified) first, then the worst: confirmed retaliation, the most severe "
     "finding, most findings not yet verified, the oldest report."
 )
-st.dataframe(cases, hide_index=True, key="cases_table", column_config={
+st.dataframe(labels.with_gaps_in_words(cases), hide_index=True, key="cases_table", column_config={
     "case_id": "Case", "company_id": None, "company": "Company", "factory_id": None, "factory": "Factory",
     "country": "Country", "title": "Report", "opened_on": date_col("Opened"), "acknowledged_on": date_col("Acknowledged"),
     "access_granted_on": date_col("Access"), "plan_submitted_on": date_col("Plan"), "evidence_on": date_col("First evidence"),

@@ -1,4 +1,5 @@
-"""Methodology: the rules and the v1/v2 parameters, rendered from scoring.params (never retyped)."""
+"""Methodology: the rules and the v1/v2 parameters, rendered from scoring.params (never retyped) in
+words (wording.labels: "full disclosure", "final assembly", never the codes)."""
 
 import streamlit as st
 
@@ -6,6 +7,7 @@ from charts.theme import BAND_COLOURS
 from scoring import params
 from ui import nav
 from ui.text import md
+from wording import labels
 
 nav.through_app("methodology")
 
@@ -24,15 +26,16 @@ st.info(
 )  # fmt: skip
 
 st.subheader("Parameters per version")
-table = params.parameter_table()
-st.table(table[["human", "v1", "v2"]].rename(columns={"human": "Parameter"}).set_index("Parameter"))
+st.table(labels.parameter_table().set_index("Parameter"))
 
 st.subheader("Supply Chain Transparency")
+level = {code: label.lower() for code, label in labels.LEVEL_LABELS.items()}
 st.markdown(
     "* A request counts when its scope has a non-zero weight, it is due (or already answered), and, "
     "where the version has a window, it fell due within that many days before the date.\n"
-    "* Its **level**: FULL (disclosed factories, all complete: legal name and full address), PARTIAL "
-    "(some incomplete), DUE_DILIGENCE (a documented formal request to the supplier, no disclosure), NONE.\n"
+    f"* Its **level**: {level['FULL']} (disclosed factories, all complete: legal name and full address), "
+    f"{level['PARTIAL']} (some incomplete), {level['DUE_DILIGENCE']} (a documented formal request to the "
+    f"supplier, no disclosure), {level['NONE']}.\n"
     "* **Credit**: before the deadline, the credit of the level now. After it, what was in place by the "
     "deadline counts fully and what came later counts with the late factor, whichever is better: "
     "`max(credit(level at due), late factor × credit(level now))`.\n"

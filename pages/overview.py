@@ -11,7 +11,7 @@ from data.store.tables import CATEGORIES, ROLES
 from scoring import params
 from ui import auth, cache, contract_cache, controls, downloads, nav, present
 from ui.text import md
-from wording import summary
+from wording import labels, summary
 
 nav.through_app("overview")
 
@@ -129,9 +129,10 @@ if mine:  # an affiliate: what changed for its contracted companies and factorie
         if changed.empty:
             st.info("Nothing changed for your contracted companies and their factories.")
         else:
-            st.dataframe(changed.head(5)[["date", "kind", "company", "factory", "product_model", "change"]],
+            st.dataframe(labels.in_words(changed.head(5)[["date", "kind", "company", "factory", "product_model", "change"]]),
                          key="changes_short", hide_index=True, width="stretch",
-                         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})  # fmt: skip
+                         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
+                                        "factory": "Factory", "product_model": "Product model", "change": "What changed"})  # fmt: skip
         st.page_link("pages/changes.py", label=f"All {len(changed)} changes, by quarter (CSV)",
                      query_params=present.link_params())  # fmt: skip
 rows = event.selection.rows if event else []

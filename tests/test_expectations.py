@@ -24,6 +24,7 @@ from data.queries import expectations
 from reports import report
 from tests import apptest
 from tests.import_world import WORLD, new_db, tables_content, write_files
+from wording import labels
 
 
 @pytest.fixture
@@ -191,12 +192,14 @@ def test_contracts_page_shows_expectations_and_records_one(writable_demo_app: Pa
     series["as_of"] = pd.to_datetime(series["as_of"]).dt.date
     as_of = scoring.last_quarter_end()
     scored = 0
+    codes = {label: code for code, label in labels.EXPECTATION_LABELS.items()}  # shown in words
     for row in frame.itertuples():
-        if row.what not in ("sct", "fi", "overall"):
+        what = codes[row.what]
+        if what not in ("sct", "fi", "overall"):
             continue
         company_id, due = ids[row.company], pd.Timestamp(row.due_on).date()
         history = series[(series["company_id"] == company_id) & (series["as_of"] <= min(due, as_of))]
-        value = history.sort_values("as_of")[row.what].iloc[-1]
+        value = history.sort_values("as_of")[what].iloc[-1]
         assert row.value == f"{value:.1f}"
         if value >= float(row.target):
             assert row.status == "met"

@@ -241,7 +241,9 @@ def test_factory_page_leverage_equals_sql_with_the_three_affiliate_rule(demo_app
         buyers = frame_of(at, "buyers_table")
         assert len(buyers) == n
         if role == "affiliate":
-            assert buyers.loc[~buyers["you"], "annual_spend_eur"].isna().all()
+            assert (
+                buyers.loc[~buyers["you"], "annual_spend_eur"] == "confidential"
+            ).all()  # hidden, and says so
 
 
 def test_factory_page_cases_and_findings_equal_sql(demo_app: Path) -> None:

@@ -93,8 +93,8 @@ def worst_first_key(row: dict) -> tuple:
     """The page's order, written out: open first, retaliation, most severe, most unverified, oldest."""
     return (
         not row["findings_verified"] < row["findings"],
-        row["retaliation_on"] is None or row["retaliation_on"] != row["retaliation_on"],
-        -SEVERITY.get(row["most_severe"], 0),
+        row["retaliation_on"] in (None, "—") or row["retaliation_on"] != row["retaliation_on"],
+        -SEVERITY.get(str(row["most_severe"]).lower(), 0),  # shown in words ("Critical")
         -(row["findings"] - row["findings_verified"]),
         row["opened_on"],
         row["case_id"],

@@ -163,9 +163,13 @@ def test_compare_needs_two_companies(app) -> None:
 
 def test_methodology_page_renders_the_parameters(app) -> None:
     from scoring import params
+    from wording import labels
 
     at = app("methodology")
     table = at.table[0].value
-    assert list(table.index) == list(params.parameter_table()["human"])
+    assert list(table.index) == list(labels.parameter_table()["Parameter"])
+    assert len(table) == len(params.parameter_table())
+    assert "SCT request weight: final assembly" in table.index
+    assert "credit: full disclosure / partial disclosure / due diligence only / no response" in table.index
     assert list(table.loc["late factor"]) == ["0.8", "0.7"]
     assert "2022-07-01" in text_of(at)

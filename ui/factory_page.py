@@ -15,6 +15,7 @@ from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
 from ui import present
 from ui.tables import DATE, table
+from wording import labels as words
 
 
 def labels() -> dict[str, object]:
@@ -39,16 +40,13 @@ def show(frame: pd.DataFrame, columns: list[str], key: str) -> None:
 
 def header(fa: pd.Series) -> None:
     """Name, then where (presenting: the tier and region only, no address or city)."""
-    tier = str(fa["tier"]).replace("_", " ")
+    tier = words.TIER_LABELS.get(fa["tier"], str(fa["tier"])).lower()
     st.text(str(fa["legal_name"]))
     if present.is_on():
         st.text(f"{tier} · {fa['country']}")
         return
-    where = (
-        ", ".join(str(v) for v in (fa["address"], fa["city"]) if v is not None and v == v)
-        or "address not on record"
-    )
-    st.text(f"{where} · {fa['country']} · {tier}")
+    where = words.place(fa["address"], fa["city"]) or "address not on record"
+    st.text(f"{where} · {words.country_name(fa['country'])} · {tier}")
 
 
 def figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, others: bool) -> tuple[int, str | None]:  # fmt: skip
@@ -103,7 +101,13 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
     # Presenting: no "You" and no row with figures only the presenter's own contracts have.
     presenting = present.is_on()
     own = [] if presenting and others else ["contracts", "companies", "annual_spend_eur"]
-    show(buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table")
+    shown_labels = labels()
+    if others:  # another affiliate's contracts, companies and spend are hidden: say so
+        buyers = words.confidential(buyers, own, ~buyers["you"])
+        shown_labels["annual_spend_eur"] = st.column_config.TextColumn("Annual spend")
+    table(
+        buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table", shown_labels
+    )
 
 
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:

@@ -12,6 +12,7 @@ from charts import map as factory_map_chart
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
 from ui import links, present
+from wording import labels
 
 LIST_LIMIT = 50  # rows of the factory list sent to the browser
 LIST_COLUMNS = {
@@ -33,15 +34,17 @@ LIST_COLUMNS = {
 }
 
 
-TIER_WORDS = {"final_assembly": "final assembly", "components": "components"}
+TIER_WORDS = {tier: label.lower() for tier, label in labels.TIER_LABELS.items()}
 
 
 def shown_list(listed: pd.DataFrame) -> pd.DataFrame:
-    """The factory list in words: the tier as words, and a spend that is not shown says why
+    """The factory list in words: the tier and the country as words, and a spend that is not shown says why
     ("confidential": too few other buyers; "no current buyer") instead of an empty cell."""
     out = listed.copy()
     if "tier" in out:
         out["tier"] = [TIER_WORDS.get(t, t) for t in out["tier"]]
+    if "country" in out:
+        out["country"] = out["country"].map(labels.country_name)
     if "combined_spend" in out:
         buyers = out["affiliates_buying"] if "affiliates_buying" in out else pd.Series(1, index=out.index)
         out["combined_spend"] = [

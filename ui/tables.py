@@ -12,6 +12,7 @@ import streamlit as st
 
 from data.presentation.pseudonyms import ID_COLUMNS
 from ui import controls, present
+from wording.labels import in_words
 
 HIDDEN = frozenset({*ID_COLUMNS, "city", "address", "title", "set_by"})  # in presentation mode
 DATE = {"format": "YYYY-MM-DD"}
@@ -38,4 +39,4 @@ def table(
         frame = frame.iloc[offset : offset + rows_per_page]
     columns = shown(columns, hide)
     config = {c: labels[c] for c in columns if c in labels}  # only the labels of what is shown
-    st.dataframe(frame[columns], key=key, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(in_words(frame[columns]), key=key, hide_index=True, width="stretch", column_config=config)

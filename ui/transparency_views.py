@@ -11,6 +11,7 @@ from ui import controls, downloads, present
 from ui import evidence_cache as ev
 from ui import links as factory_links
 from ui.text import md
+from wording import labels as words
 
 LINKS_PER_PAGE = 200  # rows per page of the product model → factory links
 
@@ -43,7 +44,7 @@ def missing_addresses(
         )
         # A page at a time (20,823 factories at scale 1000); the CSV, built on click, has them all.
         offset = controls.pager(len(missing), LINKS_PER_PAGE, key="missing_page", label="Factories shown")
-        st.dataframe(missing.iloc[offset : offset + LINKS_PER_PAGE], hide_index=True, key="missing_table", column_config={
+        st.dataframe(words.in_words(missing.iloc[offset : offset + LINKS_PER_PAGE]), hide_index=True, key="missing_table", column_config={
             "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
             "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
             "company_ids": None,
@@ -77,7 +78,7 @@ def product_links(
     else:
         offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
         links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
-        st.dataframe(factory_links.with_factory_links(links), hide_index=True, key="links_table", column_config={
+        st.dataframe(words.in_words(factory_links.with_factory_links(links)), hide_index=True, key="links_table", column_config={
             "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
             "company": "Company", "product_model": "Product model", "category": "Category",
             "company_id": None, "product_model_id": None,

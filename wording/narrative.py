@@ -20,25 +20,17 @@ from scoring import params
 from scoring.evidence import Evidence
 from scoring.facts import CASE_STATUSES as CASE_STATUSES
 from scoring.facts import ENGAGEMENT_EVENTS, case_status
+from wording import labels
 
 NA = "n/a"
 DASH = "—"
 MINUS = "−"
 
-SCOPE_LABELS = {
-    "final_assembly": "Final assembly",
-    "components": "Components",
-    "compliance_findings": "Compliance findings",
-}
-LEVEL_LABELS = {
-    "FULL": "Full disclosure",
-    "PARTIAL": "Partial disclosure",
-    "DUE_DILIGENCE": "Due diligence only",
-    "NONE": "No response",
-}
-SEVERITY_LABELS = {"minor": "minor", "major": "major", "critical": "critical"}
+SCOPE_LABELS = labels.SCOPE_LABELS
+LEVEL_LABELS = labels.LEVEL_LABELS
+SEVERITY_LABELS = {code: label.lower() for code, label in labels.SEVERITY_LABELS.items()}  # within a sentence
 SEVERITY_ORDER = {"minor": 1, "major": 2, "critical": 3}
-SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
+SCORE_NAMES = labels.SCORE_NAMES
 
 
 # ---------------------------------------------------------------- numbers and dates
@@ -294,11 +286,7 @@ def case_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.
             ],
             "Weight": cases["case_weight"].map(number),
             "Score": cases["case_score"].map(lambda v: one_decimal(v, DASH)),
-            "Acknowledged (of 10)": cases["ack_points"].map(one_decimal),
-            "Access (of 15)": cases["access_points"].map(one_decimal),
-            "Plan (of 20)": cases["plan_points"].map(one_decimal),
-            "Evidence (of 25)": cases["evidence_points"].map(one_decimal),
-            "Verified (of 30)": cases["verified_points"].map(one_decimal),
+            **{header: cases[c].map(one_decimal) for c, header in labels.case_points_headers(m).items()},
             "Findings verified": [
                 f"{facts.at[c, 'verified']} of {facts.at[c, 'findings']}" for c in cases["case_id"]
             ],

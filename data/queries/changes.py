@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from data.queries.contracts import Viewer
+from wording import labels
 
 SCORE_STEP = 5.0
 KINDS = (
@@ -36,7 +37,7 @@ KINDS = (
 )
 COLUMNS = ["date", "kind", "company", "factory", "product_model", "change", "company_id", "factory_id",
            "product_model_id", "item_id"]  # fmt: skip
-_SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
+_SCORE_NAMES = labels.SCORE_NAMES
 
 _SCOPE = """
 WITH mine AS (

@@ -38,11 +38,11 @@ import pandas as pd
 from data.queries.contracts import Viewer
 from data.store import writes
 from data.store.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
+from wording import labels
 
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
-WHAT_LABELS = {"overall": "Overall score", "sct": "SCT score", "fi": "FI score", "band": "Band",
-               "action": "Improvement action"}  # fmt: skip
+WHAT_LABELS = labels.EXPECTATION_LABELS
 
 
 class ExpectationError(ValueError):

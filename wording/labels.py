@@ -1,0 +1,297 @@
+"""Every code of the data and the methodology in words: the one place pages, charts, reports and
+exports read a label from (issue 24: one labels module; issue 22: words, not codes).
+
+The codes themselves live where they are defined (scoring/params.py for levels, scopes and
+case points; data/store/tables.py for tiers, severities, code areas); this module only says
+them in words. Point maxima are read from scoring.params, never retyped. No Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from scoring import params
+
+# ---------------------------------------------------------------- scores
+
+SCORE_LABELS = {"sct": "Supply Chain Transparency", "fi": "Factory Improvement", "overall": "Overall"}
+"""The three scores, in full."""
+SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
+"""The three scores, short (tables, narrative)."""
+
+# ---------------------------------------------------------------- disclosure (SCT)
+
+SCOPE_LABELS = {
+    "final_assembly": "Final assembly",
+    "components": "Components",
+    "compliance_findings": "Compliance findings",
+}
+"""What a disclosure request asks for (the scopes of scoring.params' scope weights)."""
+TIER_LABELS = {"final_assembly": "Final assembly", "components": "Components"}
+"""A factory's tier."""
+LEVEL_LABELS = {
+    "FULL": "Full disclosure",
+    "PARTIAL": "Partial disclosure",
+    "DUE_DILIGENCE": "Due diligence only",
+    "NONE": "No response",
+}
+"""The response levels of scoring.params.LEVELS, best first."""
+COMPONENT_LABELS = {scope: f"Disclosure: {label.lower()}" for scope, label in SCOPE_LABELS.items()}
+"""The SCT components (one per scope) as the leaderboard and Compare name them."""
+
+# ---------------------------------------------------------------- monitoring cases (FI)
+
+SEVERITY_LABELS = {"minor": "Minor", "major": "Major", "critical": "Critical"}
+CODE_AREA_LABELS = {
+    "wages": "Wages",
+    "working_hours": "Working hours",
+    "health_safety": "Health and safety",
+    "forced_labour": "Forced labour",
+    "child_labour": "Child labour",
+    "freedom_of_association": "Freedom of association",
+    "discrimination": "Discrimination",
+    "harsh_treatment": "Harsh treatment",
+    "employment_relationship": "Employment relationship",
+    "environment": "Environment",
+    "other": "Other",
+}
+STAGE_LABELS = {
+    "opened": "Report opened",
+    "acknowledged": "Acknowledged",
+    "access_granted": "Monitors given access",
+    "plan_submitted": "Remediation plan",
+    "evidence_submitted": "Remediation evidence",
+    "verified": "Remediation verified",
+    "retaliation_confirmed": "Retaliation confirmed",
+}
+"""A case's engagement stages (the event types of a case, and the report itself)."""
+FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
+
+CASE_COMPONENT_LABELS = {
+    "ack_points": "Acknowledging reports",
+    "access_points": "Access for monitors",
+    "plan_points": "Remediation plans",
+    "evidence_points": "Remediation evidence",
+    "verified_points": "Verified remediation",
+}
+"""The FI components: the points of a case score (METHODOLOGY.md section 2)."""
+_CASE_COMPONENT_PARAMETER = {
+    "ack_points": "ack_on_time_points",
+    "access_points": "access_points",
+    "plan_points": "plan_points",
+    "evidence_points": "evidence_points",
+    "verified_points": "verified_points",
+}
+
+
+def case_component_maximum(component: str, methodology: params.Methodology | None = None) -> float:
+    """The most points a case can earn for `component` (a CASE_COMPONENT_LABELS key) under
+    `methodology` (default: the latest version), read from scoring.params."""
+    m = methodology or list(params.VERSIONS.values())[-1]
+    return float(getattr(m, _CASE_COMPONENT_PARAMETER[component]))
+
+
+CASE_POINTS_SHORT = {
+    "ack_points": "Acknowledged",
+    "access_points": "Access",
+    "plan_points": "Plan",
+    "evidence_points": "Evidence",
+    "verified_points": "Verified",
+}
+"""The FI components as short column headers."""
+
+
+def case_points_headers(methodology: params.Methodology | None = None) -> dict[str, str]:
+    """Column headers of a case's points with their maxima: "Acknowledged (of 10)", ..."""
+    return {
+        c: f"{short} (of {case_component_maximum(c, methodology):g})"
+        for c, short in CASE_POINTS_SHORT.items()
+    }
+
+
+def case_components(methodology: params.Methodology | None = None) -> dict[str, tuple[str, float]]:
+    """Each FI component: its label and maximum points (column -> (label, maximum))."""
+    return {c: (label, case_component_maximum(c, methodology)) for c, label in CASE_COMPONENT_LABELS.items()}
+
+
+# ---------------------------------------------------------------- companies, affiliates, products
+
+ROLE_LABELS = {"brand": "Brand", "contractor": "Contractor", "reseller": "Reseller"}
+AFFILIATE_KIND_LABELS = {
+    "university": "University",
+    "municipality": "Municipality",
+    "region": "Region",
+    "ministry": "Ministry",
+    "hospital": "Hospital",
+    "consortium": "Consortium",
+}
+EXPECTATION_LABELS = {
+    "overall": "Overall score",
+    "sct": "SCT score",
+    "fi": "FI score",
+    "band": "Band",
+    "action": "Improvement action",
+}
+"""What an affiliate's expectation is about."""
+
+# ---------------------------------------------------------------- countries and places
+
+
+@cache
+def _territories() -> Mapping[str, str]:
+    from babel import Locale
+
+    return Locale("en").territories
+
+
+def country_name(code: object) -> object:
+    """The English name of an ISO 3166-1 alpha-2 country code ("GB" -> "United Kingdom");
+    anything else (a region in presentation mode, an empty cell) as it is."""
+    if isinstance(code, str) and len(code) == 2 and code.isalpha():
+        return _territories().get(code.upper(), code)
+    return code
+
+
+def place(*parts: object, country: object = None) -> str:
+    """An address from its parts (street address, city, ...; `country` as a code or a name),
+    joined with ", ": empty parts left out, and a part that repeats what is just before it shown
+    once ("No. 24 Harbour Road, Ciudad Juárez" and the city "Ciudad Juárez" read "No. 24 Harbour
+    Road, Ciudad Juárez"; a city equal to its region is named once)."""
+    shown: list[str] = []
+    for part in (*parts, country_name(country)):
+        if is_missing(part):
+            continue
+        for piece in str(part).split(","):
+            text = piece.strip()
+            if text and not (shown and shown[-1].casefold() == text.casefold()):
+                shown.append(text)
+    return ", ".join(shown)
+
+
+# ---------------------------------------------------------------- tables in words
+
+VALUE_LABELS: dict[str, Mapping[str, str]] = {
+    "scope": SCOPE_LABELS,
+    "tier": TIER_LABELS,
+    "level": LEVEL_LABELS,
+    "level_now": LEVEL_LABELS,
+    "level_by_deadline": LEVEL_LABELS,
+    "severity": SEVERITY_LABELS,
+    "most_severe": SEVERITY_LABELS,
+    "code_area": CODE_AREA_LABELS,
+    "role": ROLE_LABELS,
+    "kind": AFFILIATE_KIND_LABELS,
+    "stage": STAGE_LABELS,
+    "what": EXPECTATION_LABELS,
+}
+"""Columns whose codes a table shows in words, by column name."""
+COUNTRY_COLUMNS = ("country", "hq_country")
+
+
+NOT_RECORDED = "—"
+"""A text cell with nothing recorded (never an empty "None" cell)."""
+CONFIDENTIAL = "confidential"
+"""What another affiliate's hidden contract field says (never "open-ended" or "not recorded",
+which read as facts)."""
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+
+
+def in_words(frame: pd.DataFrame, missing: str = NOT_RECORDED) -> pd.DataFrame:
+    """A copy of `frame` as a table shows it: every coded column in words (scopes, tiers,
+    levels, severities, code areas, roles, kinds as labels, country codes as country names)
+    and `missing` in a text cell with nothing recorded. Values without a label (already
+    words, a presentation-mode region) stay as they are."""
+    out = frame.copy()
+    for column, words in VALUE_LABELS.items():
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, words=words: words.get(v, v) if isinstance(v, str) else v)
+    for column in COUNTRY_COLUMNS:
+        if column in out.columns:
+            out[column] = out[column].map(country_name)
+    for column in out.columns:
+        values = out[column]
+        if _is_text(values) and values.map(is_missing).any():
+            out[column] = values.astype(object).map(lambda v: missing if is_missing(v) else v)
+    return out
+
+
+def euros(value: object) -> str:
+    """An amount in euros as a table shows it ("€ 1,657,500"); a text (a presentation-mode band) as it is."""
+    if isinstance(value, str):
+        return value
+    return NOT_RECORDED if is_missing(value) else f"€ {float(value):,.0f}"
+
+
+def _cell(value: object, column: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(map(str, value))
+    if "spend" in column:
+        return euros(value)
+    return f"{value:g}" if isinstance(value, float | np.floating) else str(value)
+
+
+def confidential(frame: pd.DataFrame, columns: list[str], rows: pd.Series | None = None) -> pd.DataFrame:
+    """`frame` with `columns` as text, and CONFIDENTIAL where another affiliate's contract field
+    is hidden (an empty cell of `rows`, default every row): what it says, never "open-ended" or
+    "not recorded", which read as facts."""
+    out = frame.copy()
+    hidden = pd.Series(True, index=out.index) if rows is None else rows
+    for column in (c for c in columns if c in out.columns):
+        out[column] = [
+            CONFIDENTIAL if hide and is_missing(v) else NOT_RECORDED if is_missing(v) else _cell(v, column)
+            for v, hide in zip(out[column].astype(object), hidden, strict=True)
+        ]
+    return out
+
+
+def with_gaps_in_words(frame: pd.DataFrame, text: str = NOT_RECORDED) -> pd.DataFrame:
+    """`frame` in words (in_words), with every date or number column that has an empty cell as
+    text, and every date as text: YYYY-MM-DD, `text` where nothing is recorded. (st.dataframe shows an empty
+    date or number as "None", whatever a Styler or column format says.)"""
+    out = in_words(frame, text)
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):  # every date as text: one kind per column
+            out[column] = [text if is_missing(v) else f"{v:%Y-%m-%d}" for v in values]
+        elif not _is_text(values) and values.map(is_missing).any():
+            out[column] = [text if is_missing(v) else _cell(v, str(column)) for v in values.astype(object)]
+    return out
+
+
+# ---------------------------------------------------------------- the methodology's parameters
+
+
+def parameter_table() -> pd.DataFrame:
+    """scoring.params.parameter_table() with each parameter in words (scopes and levels as
+    labels, never their codes): columns "Parameter" and one per version."""
+    table = params.parameter_table()
+    levels = " / ".join(LEVEL_LABELS[level].lower() for level in params.LEVELS)
+
+    def human(parameter: str, text: str) -> str:
+        if parameter.startswith("scope_weight."):
+            return f"SCT request weight: {SCOPE_LABELS[parameter.split('.', 1)[1]].lower()}"
+        if parameter == "credits":
+            return f"credit: {levels}"
+        return text
+
+    words = [human(p, h) for p, h in zip(table["parameter"], table["human"], strict=True)]
+    return table.drop(columns=["parameter", "human"]).assign(Parameter=words)[["Parameter", *params.VERSIONS]]
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float | np.floating) and value != value)
+    )
