@@ -129,15 +129,15 @@ m[3].metric(f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] =
 m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
             help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
 
-st.subheader("Contracts")
+st.header("Contracts")
 # Presenting, an affiliate's own pseudonym is not shown: the audience would find it among a factory's buyers.
 own_name = "" if presenting and user.role == "affiliate" else "affiliate"
 table(contracts, ["contract_id", own_name, "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
-st.subheader("Where your products are made")
+st.header("Where your products are made")
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
-st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
+st.header(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
 if deadlines.empty:
     st.info(md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS))
 else:
@@ -152,7 +152,7 @@ else:
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
                        help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
 
-st.subheader("Expectations")
+st.header("Expectations")
 as_of = scoring.last_quarter_end()
 expected = cc.expectations(version, None, today)  # every expectation the account may see
 if user.role == "admin" and chosen is not None:
@@ -204,7 +204,7 @@ if can_set and not presenting:
 if st.session_state.pop("expectation_recorded", False):
     st.success("Expectation recorded.")
 
-st.subheader("Contract details")
+st.header("Contract details")
 if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time
     st.info("Choose an affiliate above to see the details of one of its contracts.")
     st.stop()

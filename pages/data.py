@@ -50,7 +50,7 @@ def _band_style(row: pd.Series) -> list[str]:
 
 def _show_preview(plan: importer.ImportPlan) -> None:
     frames = preview_frames(plan)
-    st.subheader("What Apply will do")
+    st.header("What Apply will do")
     st.dataframe(frames["counts"], key="import_preview", hide_index=True)
     if not frames["changes"].empty:
         st.caption("Changed cells of the replaced rows (old → new):")
@@ -163,7 +163,7 @@ if uploads:
             ):
                 _apply(files)
 
-st.subheader("Audit log")
+st.header("Audit log")
 audit = company_queries.audit_log(cache.reader().cursor())
 if audit.empty:
     st.info("No import has been applied to this database yet.")
@@ -186,7 +186,7 @@ else:
     if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
         st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
 
-st.subheader("Templates and export")
+st.header("Templates and export")
 bundle = io.BytesIO()
 with zipfile.ZipFile(bundle, "w") as archive:
     for name in TABLES:

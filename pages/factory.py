@@ -9,7 +9,7 @@ import streamlit as st
 import scoring
 from charts import improvement as improvement_charts
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
-from ui import auth, cache, factory_views, links, nav, present
+from ui import auth, cache, factory_views, figures, links, nav, present
 from ui import contract_cache as cc
 
 nav.through_app("factory")
@@ -107,7 +107,7 @@ m[2].metric(
 )
 m[3].metric("Open cases", int((cases["open_findings"] > 0).sum()) if not cases.empty else 0)
 
-st.subheader("Disclosed by")
+st.header("Disclosed by")
 if disclosed.empty:
     st.info("No company has disclosed this factory.")
 else:
@@ -117,7 +117,7 @@ else:
         "disclosures_table",
     )
 
-st.subheader("Collective leverage: affiliates buying products made here")
+st.header("Collective leverage: affiliates buying products made here")
 if buyers.empty:
     st.info("No affiliate has a current contract for a product model made here.")
 else:
@@ -130,7 +130,7 @@ else:
     own = [] if presenting and others else ["contracts", "companies", "annual_spend_eur"]
     table(buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table")
 
-st.subheader("Monitoring cases")
+st.header("Monitoring cases")
 if cases.empty:
     st.info("No monitoring case at this factory.")
 else:
@@ -138,13 +138,11 @@ else:
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:
-        left.plotly_chart(
-            improvement_charts.findings_by_area(findings), key="findings_chart", width="stretch"
-        )
+        figures.chart(improvement_charts.findings_by_area(findings), key="findings_chart", where=left)
     remediation = cc.factory_remediation(version, factory_id, scoring.last_quarter_end())
     if not remediation.empty:
         long = remediation.melt(
             id_vars="quarter_end", value_vars=["verified", "open"], var_name="status", value_name="findings"
         )
-        right.plotly_chart(improvement_charts.findings_status(long), key="remediation_chart", width="stretch")
+        figures.chart(improvement_charts.findings_status(long), key="remediation_chart", where=right)
     table(findings, ["code_area", "severity", "findings", "verified", "open"], "findings_table")

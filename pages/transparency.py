@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from charts import transparency as charts
 from data.exports import spreadsheet
-from ui import cache, controls, downloads, factory_views, nav, present
+from ui import cache, controls, downloads, factory_views, figures, nav, present
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
 from ui import links as factory_links
@@ -68,7 +68,7 @@ if levels.empty:
     st.info("n/a: no request due yet, so no level to show.")
 else:
     on_time = ev.on_time_by_quarter(version, scope, until)
-    st.plotly_chart(charts.request_levels(levels, on_time), key="levels_chart", width="stretch")
+    figures.chart(charts.request_levels(levels, on_time), key="levels_chart")
 
 left, right = st.columns(2)
 over_time = ev.factories_disclosed_by_quarter(version, scope, until)
@@ -77,10 +77,10 @@ if over_time.empty:
     left.info(md("n/a: {} has not disclosed any factory yet (due diligence at most).", who))
     right.info("n/a: no disclosed factory, so no producing country to show.")
 else:
-    left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
-    right.plotly_chart(charts.factories_by_country(by_country), key="country_chart", width="stretch")
+    figures.chart(charts.factories_over_time(over_time), key="factories_chart", where=left)
+    figures.chart(charts.factories_by_country(by_country), key="country_chart", where=right)
 
-st.subheader("Completeness of names and addresses")
+st.header("Completeness of names and addresses")
 missing = ev.factories_missing_address(version, scope)
 if summary["disclosure_rows"] == 0:
     st.info("n/a: no factory disclosed yet.")
@@ -125,7 +125,7 @@ else:
             on_click="ignore",
         )
 
-st.subheader("Product models and their factories")
+st.header("Product models and their factories")
 # A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.
 total_links = ev.product_factory_link_count(version, scope)
 if total_links == 0:
@@ -153,7 +153,7 @@ else:
         on_click="ignore",
     )
 
-st.subheader("Factories: collective leverage and open findings")
+st.header("Factories: collective leverage and open findings")
 today = date.today()
 factory_views.factory_list(version, today, scope, "transparency_factories")
 factory_views.factory_map(
