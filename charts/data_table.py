@@ -9,6 +9,7 @@ show nothing on hover (a decorative line) are left out.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from collections.abc import Iterable
@@ -45,7 +46,7 @@ def _values(values: object) -> list[object]:
 def _cell(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, pd.Timestamp | np.datetime64):
+    if isinstance(value, pd.Timestamp | np.datetime64 | dt.datetime | dt.date):
         value = pd.Timestamp(value)
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, np.generic):
