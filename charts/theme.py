@@ -12,11 +12,13 @@ from wording import labels
 SCORE_LABELS = labels.SCORE_LABELS
 SCORE_COLOURS = {"sct": "#1f77b4", "fi": "#e07b00", "overall": "#2f2f2f"}
 
+# Red to blue (not red to green): told apart with deuteranopia, protanopia and tritanopia too
+# (tests/test_palette_cvd.py; the green "Leading" was 6.8 CAM02-UCS from "Developing" for protanopes).
 BAND_COLOURS = {
     "Insufficient": "#d7301f",
-    "Developing": "#fc8d59",
+    "Developing": "#fdae61",
     "Good": "#91bfdb",
-    "Leading": "#1a9850",
+    "Leading": "#1a5fa8",
 }
 NA_COLOUR = "#bdbdbd"
 

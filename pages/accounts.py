@@ -59,7 +59,7 @@ affiliates = cache.affiliates(version)
 company_names = dict(zip(companies["company_id"], companies["name"], strict=True))
 affiliate_names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
 with st.form("add_user", clear_on_submit=True):
-    st.subheader("Add an account")
+    st.header("Add an account")
     c1, c2 = st.columns(2)
     username = c1.text_input("New username", key="new_username")
     role = c2.selectbox("Role", accounts.ROLES, key="new_role")
@@ -84,7 +84,7 @@ with st.form("add_user", clear_on_submit=True):
 
 if not users.empty:
     with st.form("change_user"):
-        st.subheader("Reset a password or remove an account")
+        st.header("Reset a password or remove an account")
         who = st.selectbox("Account", users["username"], key="change_username")
         new_password = st.text_input("New password", type="password", key="change_password")
         c1, c2 = st.columns(2)
@@ -97,7 +97,7 @@ if not users.empty:
             else:
                 publish(accounts.remove_user, who, done=f"Removed account {who}.", ends_sessions_of=who)
 
-st.subheader("Presentation mode")
+st.header("Presentation mode")
 st.caption(
     "Pseudonyms (“Company K”, “Factory 12”) come from a keyed shuffle; the key is kept in the database. "
     "A new key gives every company, factory, affiliate and product another pseudonym, for example "

@@ -62,11 +62,11 @@ fig = figures.trajectory(
     targets=contract_cache.expectations(version, company_id),
 )  # with the affiliates' targets (issue 14)
 if upto[["sct", "fi", "overall"]].notna().any().any():
-    st.plotly_chart(fig, key="trajectory", width="stretch")
+    figures.chart(fig, key="trajectory")
 else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
 
-st.subheader("Why this score")
+st.header("Why this score")
 changes = company_view.why_tabs(
     version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None
 )
@@ -87,15 +87,14 @@ with whatif:
             own = rescored[rescored["as_of"] <= summary.to_timestamp(as_of)]
             with col:
                 if own[["sct", "fi", "overall"]].notna().any().any():
-                    st.plotly_chart(
+                    figures.chart(
                         figures.trajectory(own, f"Under {version_name} for all dates", height=360),
                         key=f"whatif_{version_name}",
-                        width="stretch",
                     )
                 else:
                     st.info("n/a: nothing scorable yet.")
 
-st.subheader("Scoring report")
+st.header("Scoring report")
 st.caption("For this company, date and methodology; marked confidential on every page.")
 scoring_report = company_view.scoring_report(version, company_id, info["name"], why, upto, methodology,
                                              controls.METHODOLOGY_LABELS[methodology],
@@ -108,7 +107,7 @@ r2.download_button("Download report (HTML)", downloads.deferred(lambda: report.c
                    file_name=f"cpt-report-{present.file_part(company_id)}-{as_of:%Y-%m-%d}.html", mime="text/html",
                    key="download_report_html", on_click="ignore")  # fmt: skip
 
-st.subheader("Contracts with affiliates")
+st.header("Contracts with affiliates")
 contracts = cache.company_contracts(version, company_id)
 if contracts.empty:
     st.info("No affiliate contract with this company is recorded.")

@@ -6,7 +6,7 @@ from charts import trajectory
 from data.exports import spreadsheet
 from data.presentation import pseudonyms
 from reports import report
-from ui import cache, company_view, controls, downloads, nav, present
+from ui import cache, company_view, controls, downloads, figures, nav, present
 from ui.text import md, md_escape
 from wording import summary
 
@@ -61,9 +61,9 @@ shown = series_all[
     series_all["company_id"].isin(chosen) & (series_all["as_of"] <= summary.to_timestamp(as_of))
 ]
 figure = trajectory.compare(shown, names, chosen, score or "overall")
-st.plotly_chart(figure, key="compare_chart", width="stretch")
+figures.chart(figure, key="compare_chart")
 
-st.subheader("Talking points for the meeting")
+st.header("Talking points for the meeting")
 st.caption(
     "Questions built from the evidence as of the chosen date: overdue disclosure, open findings, cases without "
     "acknowledgement or access, stale cases (no event for 180 days), retaliation, and the three improvement "
@@ -74,7 +74,7 @@ for tab, c in zip(st.tabs([md_escape(names.get(c, c), limit=60) for c in chosen]
     with tab:
         company_view.show_talking_points(points[c])
 
-st.subheader("Take it to the meeting")
+st.header("Take it to the meeting")
 briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
                   for c in chosen]  # fmt: skip
 version_applied = explanations[chosen[0]].methodology

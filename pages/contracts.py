@@ -41,17 +41,17 @@ if contracts.empty:
 deadlines = cc.deadlines(version, today, chosen)
 views.figures(version, today, chosen, contracts, deadlines)
 
-st.subheader("Contracts")
+st.header("Contracts")
 views.contracts_table(contracts, user.role)
 
-st.subheader("Where your products are made")
+st.header("Where your products are made")
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
 views.deadlines_section(deadlines, today)
 views.expectations_section(version, today, user, chosen)
 views.expectation_form(today, user, chosen, contracts)
 
-st.subheader("Contract details")
+st.header("Contract details")
 if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time
     st.info("Choose an affiliate above to see the details of one of its contracts.")
     st.stop()

@@ -34,7 +34,9 @@ disclosed = cc.factory_disclosures(version, factory_id)
 buyers = cc.factory_buyers(version, factory_id, today)
 cases = cc.factory_cases(version, factory_id, today)
 others = user is not None and user.role == "affiliate"  # an affiliate sees others' spend only
-n_affiliates, spend = view.figures(disclosed, cc.factory_leverage(version, factory_id, today), cases, others)
+n_affiliates, spend = view.key_figures(
+    disclosed, cc.factory_leverage(version, factory_id, today), cases, others
+)
 
 view.disclosed_by(disclosed)
 view.buyers_section(buyers, n_affiliates, spend, others)

@@ -8,7 +8,7 @@ import streamlit as st
 import scoring
 from charts import improvement as charts
 from data.exports import spreadsheet
-from ui import cache, controls, downloads, nav, present
+from ui import cache, controls, downloads, figures, nav, present
 from ui import evidence_cache as ev
 from ui.text import md
 from wording import labels
@@ -81,9 +81,9 @@ if summary["findings"] == 0:
     st.info(md("n/a: the monitoring reports for {} record no findings yet.", who))
 else:
     areas = ev.findings_by_area(version, scope)
-    left.plotly_chart(charts.findings_by_area(areas), key="areas_chart", width="stretch")
+    figures.chart(charts.findings_by_area(areas), key="areas_chart", where=left)
     status = ev.findings_status_by_quarter(version, scope, scoring.last_quarter_end())
-    right.plotly_chart(charts.findings_status(status), key="status_chart", width="stretch")
+    figures.chart(charts.findings_status(status), key="status_chart", where=right)
 
 # A page of cases at a time, open cases first and the worst first: the timeline and the table
 # show what a person can read, not every case (155,797 at scale 1000); the CSV has them all.
@@ -99,9 +99,9 @@ shown = (
 )
 # Every company's cases make a very tall chart: folded away until asked for.
 with st.expander(f"Case timeline ({shown})", expanded=scope is not None):
-    st.plotly_chart(charts.case_timeline(cases), key="timeline_chart", width="stretch")
+    figures.chart(charts.case_timeline(cases), key="timeline_chart")
 
-st.subheader("Cases")
+st.header("Cases")
 st.caption(
     "Open cases (a finding not yet verified) first, then the worst: confirmed retaliation, the most severe "
     "finding, most findings not yet verified, the oldest report."

@@ -25,10 +25,10 @@ st.info(
        "Any page can instead rescore the whole history under one version (what-if).", v2.in_force_from)
 )  # fmt: skip
 
-st.subheader("Parameters per version")
+st.header("Parameters per version")
 st.table(labels.parameter_table().set_index("Parameter"))
 
-st.subheader("Supply Chain Transparency")
+st.header("Supply Chain Transparency")
 level = {code: label.lower() for code, label in labels.LEVEL_LABELS.items()}
 st.markdown(
     "* A request counts when its scope has a non-zero weight, it is due (or already answered), and, "
@@ -41,7 +41,7 @@ st.markdown(
     "`max(credit(level at due), late factor × credit(level now))`.\n"
     "* `SCT = 100 × Σ weight × credit / Σ weight`; with no scorable request SCT is n/a (never 0)."
 )
-st.subheader("Factory Improvement")
+st.header("Factory Improvement")
 st.markdown(
     "* A monitoring case counts once opened, if it has findings. Its score adds up: acknowledged within "
     f"the window ({v1.ack_on_time_points} points; later: {v1.ack_late_points}), monitors given access "
@@ -56,7 +56,7 @@ st.markdown(
     "evidence, or a finding was verified, while a finding is still open; **retaliation** when retaliation "
     "against workers was confirmed (this outranks the others); **open** otherwise."
 )
-st.subheader("Overall and bands")
+st.header("Overall and bands")
 st.write("overall = a × SCT + b × FI when both apply, the one that applies otherwise, n/a when neither does.")
 cols = st.columns(len(params.BANDS))
 for col, band in zip(cols, params.BANDS, strict=True):
@@ -67,7 +67,7 @@ for col, band in zip(cols, params.BANDS, strict=True):
         unsafe_allow_html=True,  # constant text from the parameters, no data
     )
 
-st.subheader("Worked example (company EX, as of 2021-12-31)")
+st.header("Worked example (company EX, as of 2021-12-31)")
 st.markdown(
     "Requests: R1 final assembly due 2021-03-31, fully disclosed on time → credit 1.0 (weight 3). "
     "R2 components due 2021-06-30, nothing by the deadline, partial later → max(0, 0.8 × 0.5) = 0.4 (weight 2). "

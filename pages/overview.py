@@ -9,7 +9,7 @@ from charts import theme, trajectory
 from data.exports import spreadsheet
 from data.store.tables import CATEGORIES, ROLES
 from scoring import params
-from ui import auth, cache, contract_cache, controls, downloads, nav, present
+from ui import auth, cache, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md
 from wording import labels, summary
 
@@ -68,7 +68,7 @@ k[4].metric("Methodology applied", ", ".join(sorted(board["methodology"].dropna(
 # On a projector the leaderboard comes first (the first screen is 720 px high).
 shares_below = present.is_on()
 if kpi["scored"] and not shares_below:
-    st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
+    figures.chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares")
 
 if board.empty:
     st.info("No company matches these filters.")
@@ -118,14 +118,14 @@ d2.download_button("Download leaderboard (Excel)", downloads.deferred(lambda: sp
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:
-    st.plotly_chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares", width="stretch")
+    figures.chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares")
 if mine:  # an affiliate: what changed for its contracted companies and factories (issue 14)
     last = scoring.last_quarter_end()
     since = next((d for d in sorted(series_all["as_of"].unique(), reverse=True) if d.date() < last), None)
     if since is not None:
         since = since.date()
         changed = contract_cache.what_changed(version, mine, since, last, date.today())
-        st.subheader(md("What changed for your contracts since {}", f"{since:%Y-%m-%d}"))
+        st.header(md("What changed for your contracts since {}", f"{since:%Y-%m-%d}"))
         if changed.empty:
             st.info("Nothing changed for your contracted companies and their factories.")
         else:

@@ -7,7 +7,7 @@ import streamlit as st
 
 import scoring
 from charts import transparency as charts
-from ui import cache, controls, factory_views, nav, transparency_views
+from ui import cache, controls, factory_views, figures, nav, transparency_views
 from ui import contract_cache as cc
 from ui import evidence_cache as ev
 from ui.text import md
@@ -64,7 +64,7 @@ if levels.empty:
     st.info("n/a: no request due yet, so no level to show.")
 else:
     on_time = ev.on_time_by_quarter(version, scope, until)
-    st.plotly_chart(charts.request_levels(levels, on_time), key="levels_chart", width="stretch")
+    figures.chart(charts.request_levels(levels, on_time), key="levels_chart")
 
 left, right = st.columns(2)
 over_time = ev.factories_disclosed_by_quarter(version, scope, until)
@@ -73,13 +73,13 @@ if over_time.empty:
     left.info(md("n/a: {} has not disclosed any factory yet (due diligence at most).", who))
     right.info("n/a: no disclosed factory, so no producing country to show.")
 else:
-    left.plotly_chart(charts.factories_over_time(over_time), key="factories_chart", width="stretch")
-    right.plotly_chart(charts.factories_by_country(by_country), key="country_chart", width="stretch")
+    figures.chart(charts.factories_over_time(over_time), key="factories_chart", where=left)
+    figures.chart(charts.factories_by_country(by_country), key="country_chart", where=right)
 
 transparency_views.missing_addresses(version, scope, choice, until, summary)
 transparency_views.product_links(version, scope, choice, until, who)
 
-st.subheader("Factories: collective leverage and open findings")
+st.header("Factories: collective leverage and open findings")
 today = date.today()
 factory_views.factory_list(version, today, scope, "transparency_factories")
 factory_views.factory_map(

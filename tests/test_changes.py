@@ -83,11 +83,11 @@ def test_default_is_the_quarter_end_before_the_last(demo_app: Path) -> None:
 def test_overview_shows_a_short_list_with_a_link(demo_app: Path) -> None:
     at = apptest.open_page("overview", role="affiliate")
     assert not at.exception
-    assert any(s.value.startswith("What changed for your contracts since") for s in at.subheader)
+    assert any(s.value.startswith("What changed for your contracts since") for s in at.header)
     links = [e.proto for e in at.main if type(e).__name__ == "PageLink"]
     assert any(p.page.endswith("changes") for p in links)
     admin = apptest.open_page("overview", role="admin")
-    assert not any(s.value.startswith("What changed") for s in admin.subheader)
+    assert not any(s.value.startswith("What changed") for s in admin.header)
 
 
 @pytest.mark.parametrize("role", ["company", None])

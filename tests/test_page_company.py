@@ -132,7 +132,7 @@ def test_the_company_account_lands_on_how_to_improve(demo_app: Path) -> None:
 
     at = apptest.open_page("company", role="company")
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.value for s in at.subheader][0] == "How to improve"  # first thing under the scores
+    assert [s.value for s in at.header][0] == "How to improve"  # first thing under the scores
     as_of = at.selectbox(key="as_of").value
     with duckdb.connect(str(demo_app), read_only=True) as con:
         evidence = scoring.load_evidence(con.cursor(), ["CO0010"])
@@ -161,7 +161,7 @@ def test_compare_shows_talking_points_per_company(demo_app: Path) -> None:
     at = apptest.open_page("compare", company="CO0011,CO0010", as_of="2024-12-31")
     assert not at.exception, [e.value for e in at.exception]
     text = markdown_text(at)
-    assert "Talking points for the meeting" in [s.value for s in at.subheader]
+    assert "Talking points for the meeting" in [s.value for s in at.header]
     # Kelvaro Networks had retaliation confirmed in 2023 at its Penang factory
     assert (
         "**Retaliation**: Retaliation against workers was confirmed in 1 case: Ironleaf Power Adapter (Penang) "

@@ -89,7 +89,7 @@ def peer_context(version: object, methodology: str, as_of: date, company_id: str
 def how_to_improve(version: object, company_id: str, why, methodology: str) -> None:
     """The 'How to improve' panel: the next band, the shortest set of actions that reaches it,
     and every open action with what it would add."""
-    st.subheader("How to improve", anchor="how-to-improve")
+    st.header("How to improve", anchor="how-to-improve")
     listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
     if listed.empty:

@@ -99,7 +99,7 @@ def contracts_table(contracts: pd.DataFrame, role: str) -> None:
 
 
 def deadlines_section(deadlines: pd.DataFrame, today: date) -> None:
-    st.subheader(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
+    st.header(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
     if deadlines.empty:
         st.info(
             md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS)
@@ -119,7 +119,7 @@ def deadlines_section(deadlines: pd.DataFrame, today: date) -> None:
 
 
 def expectations_section(version: object, today: date, user, chosen: str | None) -> None:
-    st.subheader("Expectations")
+    st.header("Expectations")
     as_of = scoring.last_quarter_end()
     expected = cc.expectations(version, None, today)  # every expectation the account may see
     if user.role == "admin" and chosen is not None:

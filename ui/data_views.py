@@ -23,7 +23,7 @@ log = logging.getLogger("cpt.data_page")
 
 def audit_log() -> None:
     """The applied imports, readable, with a CSV download and the raw records on request."""
-    st.subheader("Audit log")
+    st.header("Audit log")
     audit = company_queries.audit_log(cache.reader().cursor())
     if audit.empty:
         st.info("No import has been applied to this database yet.")
@@ -49,7 +49,7 @@ def audit_log() -> None:
 
 def templates_and_export() -> None:
     """The empty import templates (zip) and, on request, every table as CSV (zip)."""
-    st.subheader("Templates and export")
+    st.header("Templates and export")
     bundle = io.BytesIO()
     with zipfile.ZipFile(bundle, "w") as archive:
         for name in TABLES:

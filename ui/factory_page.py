@@ -13,7 +13,7 @@ import scoring
 from charts import improvement as improvement_charts
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
-from ui import present
+from ui import figures, present
 from ui.tables import DATE, table
 from wording import labels as words
 
@@ -49,7 +49,7 @@ def header(fa: pd.Series) -> None:
     st.text(f"{where} · {words.country_name(fa['country'])} · {tier}")
 
 
-def figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, others: bool) -> tuple[int, str | None]:  # fmt: skip
+def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, others: bool) -> tuple[int, str | None]:  # fmt: skip
     """The four figures; returns how many affiliates buy here and the others' spend (or None)."""
     n_affiliates = int(lev["affiliates_buying"].iloc[0]) if not lev.empty else 0
     spend = (
@@ -77,7 +77,7 @@ def figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, oth
 
 
 def disclosed_by(disclosed: pd.DataFrame) -> None:
-    st.subheader("Disclosed by")
+    st.header("Disclosed by")
     if disclosed.empty:
         st.info("No company has disclosed this factory.")
         return
@@ -89,7 +89,7 @@ def disclosed_by(disclosed: pd.DataFrame) -> None:
 
 
 def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, others: bool) -> None:
-    st.subheader("Collective leverage: affiliates buying products made here")
+    st.header("Collective leverage: affiliates buying products made here")
     if buyers.empty:
         st.info("No affiliate has a current contract for a product model made here.")
         return
@@ -111,7 +111,7 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
 
 
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:
-    st.subheader("Monitoring cases")
+    st.header("Monitoring cases")
     if cases.empty:
         st.info("No monitoring case at this factory.")
         return
@@ -119,13 +119,11 @@ def cases_section(version: object, factory_id: str, today: date, cases: pd.DataF
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:
-        left.plotly_chart(
-            improvement_charts.findings_by_area(findings), key="findings_chart", width="stretch"
-        )
+        figures.chart(improvement_charts.findings_by_area(findings), key="findings_chart", where=left)
     remediation = cc.factory_remediation(version, factory_id, scoring.last_quarter_end())
     if not remediation.empty:
         long = remediation.melt(
             id_vars="quarter_end", value_vars=["verified", "open"], var_name="status", value_name="findings"
         )
-        right.plotly_chart(improvement_charts.findings_status(long), key="remediation_chart", width="stretch")
+        figures.chart(improvement_charts.findings_status(long), key="remediation_chart", where=right)
     show(findings, ["code_area", "severity", "findings", "verified", "open"], "findings_table")

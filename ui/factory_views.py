@@ -11,7 +11,7 @@ import streamlit as st
 from charts import map as factory_map_chart
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
-from ui import links, present
+from ui import figures, links, present
 from wording import labels
 
 LIST_LIMIT = 50  # rows of the factory list sent to the browser
@@ -104,7 +104,7 @@ def factory_map(
             format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
         )
         fig = factory_map_chart.factory_map(frame, colour or "open_findings")
-        st.plotly_chart(fig, key=key, width="stretch", config=factory_map_chart.map_config())
+        figures.chart(fig, key=key, config=factory_map_chart.map_config())
         located = factory_map_chart.located_count(frame)
         if located > factory_map_chart.POINT_LIMIT:
             st.caption(

@@ -13,7 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts import data_table
 from charts import trajectory as trajectory_charts
+from ui.text import md
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -26,3 +28,28 @@ def trajectory(
 ) -> go.Figure:
     """`charts.trajectory.trajectory` with the affiliates' targets (`add_targets`) drawn on it."""
     return trajectory_charts.add_targets(trajectory_charts.trajectory(series, title, events, height), targets)
+
+
+TABLE_ROWS = 300  # up to this many rows as a plain HTML table (read by screen readers); more in a data grid
+
+
+def chart(fig: go.Figure, key: str, where: object = None, **plotly_kw: object) -> object:
+    """Draw a Plotly figure and, folded under it, its data as a table (`charts.data_table`):
+    every chart of the app goes through here, so each has a table for screen-reader users,
+    with the axis titles (and their units) as column headers. Returns `st.plotly_chart`'s value.
+
+    `where`: a column or container to draw in (default: the current one)."""
+    where = where or st
+    plotly_kw.setdefault("width", "stretch")
+    event = where.plotly_chart(fig, key=key, **plotly_kw)
+    table = data_table.figure_table(fig)
+    title = data_table.readable(fig.layout.title.text if fig.layout.title else None)
+    label = md("Data of the chart “{}” as a table", title) if title else "Data of the chart as a table"
+    with where.expander(label):
+        if table.empty:
+            st.caption("The chart shows no data.")
+        elif len(table) <= TABLE_ROWS:
+            st.table(table, hide_index=True)
+        else:
+            st.dataframe(table, hide_index=True)
+    return event

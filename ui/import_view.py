@@ -23,7 +23,7 @@ def _band_style(row: pd.Series) -> list[str]:
 
 def show_preview(plan: importer.ImportPlan) -> None:
     frames = preview_frames(plan)
-    st.subheader("What Apply will do")
+    st.header("What Apply will do")
     st.dataframe(frames["counts"], key="import_preview", hide_index=True)
     if not frames["changes"].empty:
         st.caption("Changed cells of the replaced rows (old → new):")

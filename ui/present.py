@@ -70,7 +70,6 @@ STYLE = """
   [data-testid="stMetricLabel"] { font-size: 0.85rem; }
   h1 { font-size: 2.2rem !important; padding-top: 0.2rem !important; }
   .stDownloadButton button p, .stButton button p { white-space: nowrap; }
-  [data-testid="stSidebarContent"] [data-testid="stCaptionContainer"] { opacity: 0.6; }
 </style>
 """
 

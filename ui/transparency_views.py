@@ -20,7 +20,7 @@ def missing_addresses(
     version: tuple[object, ...], scope: tuple[str, ...] | None, choice: str | None, until: date, summary: dict
 ) -> None:
     """Completeness of names and addresses: the disclosed factories with no address on record."""
-    st.subheader("Completeness of names and addresses")
+    st.header("Completeness of names and addresses")
     missing = ev.factories_missing_address(version, scope)
     if summary["disclosure_rows"] == 0:
         st.info("n/a: no factory disclosed yet.")
@@ -70,7 +70,7 @@ def product_links(
     version: tuple[object, ...], scope: tuple[str, ...] | None, choice: str | None, until: date, who: str
 ) -> None:
     """Product models and their factories: every link a company disclosed."""
-    st.subheader("Product models and their factories")
+    st.header("Product models and their factories")
     # A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.
     total_links = ev.product_factory_link_count(version, scope)
     if total_links == 0:
