@@ -138,6 +138,8 @@ def metric_help(score: str, version: str) -> str:
             f"{m.retaliation_rule()}. n/a: no monitoring report with findings yet."
         )
     bands = ", ".join(f"{b.name} from {b.lower:g}" for b in params.BANDS)
+    if score == "band":
+        return f"The band of the overall score: {bands} (up to 100)."
     return (
         f"Overall, 0–100 ({m.version}): {m.overall_sct_weight:g} × SCT + {m.overall_fi_weight:g} × FI; the one "
         f"score that applies when only one does. Bands: {bands}."
