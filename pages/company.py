@@ -6,7 +6,7 @@ from data.presentation import pseudonyms
 from reports import report
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md, md_escape, plain
-from wording import labels, summary
+from wording import breakdown, labels, narrative, summary
 
 nav.through_app("company")
 
@@ -42,12 +42,15 @@ for col, key, label in (
     (m[2], "overall", "Overall"),
 ):
     delta = summary.delta(getattr(why, key), None if previous is None else previous[key])
-    col.metric(label, controls.fmt_score(getattr(why, key)), delta=delta, help="0–100; n/a: nothing scorable yet",
+    col.metric(label, controls.fmt_score(getattr(why, key)), delta=delta, help=breakdown.metric_help(key, why.methodology),
                delta_color="off" if delta == "0.0" else "normal")  # fmt: skip
-m[3].metric("Band", why.band or "n/a", help=f"as of {as_of:%Y-%m-%d}, methodology {why.methodology}")
+m[3].metric("Band", why.band or "n/a", help=breakdown.metric_help("band", why.methodology)
+             + f" As of {as_of:%Y-%m-%d}, methodology {why.methodology}.")  # fmt: skip
 st.caption(
     f"As of {as_of:%Y-%m-%d} under methodology **{why.methodology}**. Change is against the previous quarter end."
 )
+company_view.bullets(narrative.why_summary(cache.plain_explanation(version, company_id, as_of, methodology),
+                                           cache.plain_evidence(version, company_id)))  # the PDF's lines  # fmt: skip
 peer = company_view.peer_context(version, methodology, as_of, company_id)
 company_account = auth.user() is not None and auth.user().role == "company"
 if company_account:  # a company lands on what would raise its score

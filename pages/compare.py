@@ -6,8 +6,8 @@ from charts import trajectory
 from data.exports import spreadsheet
 from data.presentation import pseudonyms
 from reports import report
-from ui import cache, company_view, controls, downloads, figures, nav, present
-from ui.text import md, md_escape
+from ui import cache, company_view, compare_view, controls, downloads, figures, nav, present
+from ui.text import md_escape
 from wording import summary
 
 nav.through_app("compare")
@@ -15,7 +15,8 @@ nav.through_app("compare")
 version = cache.db_version()
 st.title("Compare companies")
 st.caption(
-    "Put the likely bidders side by side: current scores and bands, trajectories, strongest and weakest components."
+    "Put the likely bidders side by side: current scores and bands with where they come from, trajectories, "
+    "and every component against the median of all scored companies and of the same role."
 )
 
 companies = cache.companies(version)
@@ -36,15 +37,12 @@ explanations = {c: cache.explanation(version, c, as_of, methodology) for c in ch
 if present.is_on():  # columns, rows, legend and tabs by score, then pseudonym: never the order chosen by name
     chosen = sorted(chosen, key=lambda c: (-(explanations[c].overall if explanations[c].overall == explanations[c].overall
                                               and explanations[c].overall is not None else -1), pseudonyms.position(names.get(c))))  # fmt: skip
-table = summary.comparison(explanations, names)
+table = summary.comparison({c: explanations[c] for c in chosen}, names)  # in the order shown
 
 cols = st.columns(len(chosen))
-for col, row in zip(cols, table.itertuples(index=False), strict=True):
+for col, c, row in zip(cols, chosen, table.itertuples(index=False), strict=True):
     with col:
-        st.markdown("**" + md_escape(row.Company, limit=200) + "**")
-        st.metric("Overall", controls.fmt_score(row.Overall), help="0–100")
-        st.markdown(md("Band: **{}**", row.Band))
-        st.write(f"SCT {controls.fmt_score(row.SCT)} · FI {controls.fmt_score(row.FI)}")
+        compare_view.card(version, c, row, explanations[c], methodology)
 
 st.dataframe(
     table.style.format({k: "{:.1f}" for k in ("SCT", "FI", "Overall")}, na_rep="n/a"),
@@ -62,6 +60,9 @@ shown = series_all[
 ]
 figure = trajectory.compare(shown, names, chosen, score or "overall")
 figures.chart(figure, key="compare_chart")
+
+roles = companies.set_index("company_id")["role"].to_dict()
+compare_view.breakdown_section(version, chosen, explanations, names, roles, methodology, as_of)
 
 st.header("Talking points for the meeting")
 st.caption(

@@ -14,9 +14,9 @@ import streamlit as st
 from data.queries import expectations
 from reports import report
 from scoring import params
-from ui import cache, contract_cache
+from ui import cache, contract_cache, present
 from ui.text import md_escape
-from wording import narrative, summary, talking
+from wording import asks, narrative, summary, talking
 
 
 def bullets(lines: list[str]) -> None:
@@ -92,6 +92,12 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     st.header("How to improve", anchor="how-to-improve")
     listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
+    m = params.VERSIONS[why.methodology]
+    # Who asked: an affiliate's expectation for the very action (not in presentation mode: its
+    # targets are hidden there, and no affiliate is named), else Electronics Watch.
+    wished = (
+        {} if present.is_on() else asks.expected_by_target(contract_cache.expectations(version, company_id))
+    )
     if listed.empty:
         st.info("No open action would raise the score at this date.")
         return
@@ -102,7 +108,9 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     if plan is not None:
         bullets_plain = narrative.next_band_sentences(plan, why.overall, shown)
         st.markdown(md_escape(bullets_plain[0]))
-        st.markdown("\n".join(f"{i}. {md_escape(line)}" for i, line in enumerate(bullets_plain[1:], start=1)))
+        st.markdown("\n".join(f"{i}. {md_escape(line)}\n   - {md_escape(asks.ask_line(row, m, wished))}"
+                               for i, (line, row) in enumerate(zip(bullets_plain[1:], plan.actions.to_dict("records"),
+                                                                   strict=True), start=1)))  # fmt: skip
     elif why.band == "Leading":
         st.markdown("Already in the top band, Leading: the actions below raise the score within it.")
     else:
@@ -111,9 +119,10 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
         )
     top = narrative.action_sentences(listed.head(5), shown)
     st.markdown("**The five largest gains**")
-    bullets(top)
+    st.markdown("\n".join(f"- {md_escape(line)}\n  - {md_escape(asks.ask_line(row, m, wished))}"
+                           for line, row in zip(top, listed.head(5).to_dict("records"), strict=True)))  # fmt: skip
     with st.expander(f"Every open action ({len(listed)})"):
-        st.dataframe(narrative.actions_table(listed, shown), key="actions", hide_index=True, width="stretch",
+        st.dataframe(asks.with_asks(narrative.actions_table(listed, shown), listed, m, wished), key="actions", hide_index=True, width="stretch",
                      column_config={"What to do": st.column_config.TextColumn("What to do", width="large")})  # fmt: skip
 
 

@@ -26,3 +26,13 @@ def with_factory_links(frame: pd.DataFrame, column: str = "factory_id") -> pd.Da
     out = frame.copy()
     out["factory_page"] = [factory_url(f) for f in out[column]] if len(out) else []
     return out
+
+
+COMPANY_PARAM = "company"
+
+
+def company_url(company_id: str) -> str:
+    """A relative link to the Company page (keeps presentation mode, as_of and methodology).
+    In presentation mode the id is already the company's handle (ui/cache.py's scoped
+    queries disguise it), so the link names no company."""
+    return "company?" + urlencode({**present.link_params(), COMPANY_PARAM: company_id})
