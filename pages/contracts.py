@@ -9,13 +9,14 @@ import streamlit as st
 
 import scoring
 from data import store
-from data.exports import ical, spreadsheet
+from data.exports import spreadsheet
 from data.presentation.pseudonyms import spend_band
 from data.queries import expectations
 from data.queries.contracts import DEADLINE_STATES, HORIZON_DAYS
 from data.store.tables import MAX_TEXT_LENGTH
 from ui import auth, cache, controls, downloads, factory_views, links, nav, present
 from ui import contract_cache as cc
+from ui import deadlines as calendar
 from ui.text import md
 
 nav.through_app("contracts")
@@ -148,9 +149,11 @@ else:
     # Built on click (every deadline, not only the page shown).
     d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", downloads.deferred(lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting), "ics"),
+    d2.download_button("Add to calendar (.ics)", downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
-                       help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
+                       help="An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it.")  # fmt: skip
+if not presenting:
+    calendar.subscription(user.username)
 
 st.subheader("Expectations")
 as_of = scoring.last_quarter_end()
