@@ -117,7 +117,10 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     st.markdown("**The five largest gains**")
     bullets(top)
     with st.expander(f"Every open action ({len(listed)})"):
-        st.dataframe(narrative.actions_table(listed, shown), key="actions", hide_index=True, width="stretch",
+        table = narrative.actions_table(listed, shown)
+        # Rows taller than 4rem let the grid wrap text: tall enough for the longest "What to do" (~45 characters a line).
+        lines = min(8, max(3, -(-int(table["What to do"].str.len().max()) // 45)))
+        st.dataframe(table, key="actions", hide_index=True, width="stretch", row_height=22 * lines + 10,
                      column_config={"What to do": st.column_config.TextColumn("What to do", width="large")})  # fmt: skip
 
 
