@@ -1,20 +1,18 @@
 """My contracts: an affiliate's (or a company's) contracts, the disclosure requests about the
 product models bought, the factories behind them, open cases there, and the deadlines."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import scoring
-from data import store
 from data.exports import spreadsheet
 from data.presentation.pseudonyms import spend_band
 from data.queries import expectations
 from data.queries.contracts import DEADLINE_STATES, HORIZON_DAYS
-from data.store.tables import MAX_TEXT_LENGTH
-from ui import auth, cache, controls, downloads, factory_views, links, nav, present
+from ui import auth, cache, controls, downloads, expectation_form, factory_views, links, nav, present
 from ui import contract_cache as cc
 from ui import deadlines as calendar
 from ui.text import md
@@ -177,35 +175,7 @@ can_set = user.role == "affiliate" or (user.role == "admin" and chosen is not No
 if can_set and not presenting:
     setter = user.affiliate_id if user.role == "affiliate" else chosen
     company_names = dict(zip(contracts["company_id"], contracts["company"], strict=False))
-    with (
-        st.expander("Record an expectation", expanded=False),
-        st.form("expectation_form", clear_on_submit=True),
-    ):
-        e1, e2, e3 = st.columns(3)
-        company = e1.selectbox(
-            "Company", list(company_names), format_func=company_names.get, key="expectation_company"
-        )
-        what = e2.selectbox(
-            "What", list(EXPECTATION_LABELS), format_func=EXPECTATION_LABELS.get, key="expectation_what"
-        )
-        due = e3.date_input("Due by", value=today + timedelta(days=180), key="expectation_due")
-        target = st.text_input("Target", key="expectation_target",
-                               help="A score from 0 to 100 (SCT, FI, overall); a band: Insufficient, Developing, Good or "
-                               "Leading; or an improvement action as action:target_id, e.g. verify:FN000123.")  # fmt: skip
-        note = st.text_area("Note (optional)", key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80)
-        submitted = st.form_submit_button("Record expectation", key="expectation_submit")
-    if submitted:
-        try:
-            expectations.add(store.db_path(), affiliate_id=setter, company_id=company, what=what, target=target,
-                             due_on=due, note=note, who=user.username)  # fmt: skip
-        except expectations.ExpectationError as problem:
-            st.error(md("Not recorded: {}.", str(problem)))
-        else:
-            cache.clear()
-            st.session_state["expectation_recorded"] = True
-            st.rerun()
-if st.session_state.pop("expectation_recorded", False):
-    st.success("Expectation recorded.")
+    expectation_form.record(version, setter, company_names, user.username, today)
 
 st.subheader("Contract details")
 if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time
