@@ -224,6 +224,15 @@ def test_contracts_page_shows_expectations_and_records_one(writable_demo_app: Pa
         o.startswith(("verify:", "disclose:", "acknowledge:")) for o in words.options
     )
     assert at.text_area(key="expectation_note").value == "Kept after a refusal"
+    at.selectbox(key="expectation_action").select_index(0)
+    at.button(key="expectation_submit").click().run()
+    assert [s.value for s in at.success] == ["Expectation recorded."]
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        what, target, note = con.execute("SELECT what, target, note FROM expectations WHERE affiliate_id = ? ORDER BY set_on DESC, note NULLS LAST LIMIT 1", [me.affiliate_id]).fetchone()  # fmt: skip
+    assert (
+        what == "action" and target.split(":")[0] in expectations.ACTIONS and note == "Kept after a refusal"
+    )
+    assert at.text_area(key="expectation_note").value == ""  # cleared once recorded
 
 
 def test_company_page_draws_the_affiliates_targets(demo_app: Path) -> None:

@@ -25,13 +25,18 @@ KEYS = ("expectation_band", "expectation_score", "expectation_action", "expectat
 
 
 def _actions(version: object, company_id: str) -> dict[str, str]:
-    """The company's open actions: "action:target_id" -> the words of How to improve."""
+    """The company's open actions: the words of How to improve -> "action:target_id"."""
     found = cache.improvement_actions(version, company_id, scoring.last_quarter_end(), "in-force")
     if found is None or found[0].empty:
         return {}
     names = company_view.names(version, company_id)
     rows = found[0].to_dict("records")
-    return {f"{r['action']}:{r['target_id']}": narrative.action_text(r, names) for r in rows}
+    words: dict[str, str] = {}
+    for r in rows:  # the words are the options (two alike get a number)
+        text = narrative.action_text(r, names)
+        text = text if text not in words else f"{text} ({sum(w.startswith(text) for w in words) + 1})"
+        words[text] = f"{r['action']}:{r['target_id']}"
+    return words
 
 
 def record(version: object, setter: str, company_names: dict[str, str], username: str, today: date) -> None:
@@ -52,9 +57,10 @@ def record(version: object, setter: str, company_names: dict[str, str], username
                 target = st.selectbox("Target band", BANDS, key="expectation_band")
             elif what == "action":
                 options = _actions(version, company)
-                target = st.selectbox("Improvement action", list(options), format_func=options.get, index=None,
+                chosen = st.selectbox("Improvement action", list(options), index=None,
                                       placeholder="Choose one of the company's open actions" if options
                                       else "No open action for this company", key="expectation_action")  # fmt: skip
+                target = options.get(chosen) if chosen is not None else None
             else:
                 target = st.number_input("Target score (0 to 100)", min_value=0.0, max_value=100.0, value=None,
                                          step=1.0, key="expectation_score")  # fmt: skip
