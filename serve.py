@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -33,7 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from data import settings
 from data.access import sessions
-from ui import auth, warmup
+from data.queries import deadlines
+from ui import auth, db, warmup
 
 COOKIE_PATH = "/"
 SECURITY_HEADERS = {
@@ -98,6 +101,22 @@ async def clear_cookie(request: Request) -> Response:
     return response
 
 
+def _calendar(token: str) -> bytes | None:
+    return deadlines.feed(db.reader().cursor(), token, date.today())
+
+
+async def calendar_feed(request: Request) -> Response:
+    """A calendar subscription link (data/access/calendar_links.py): the account's deadlines as
+    text/calendar, built for its current role and organisation at each request; 404 for an
+    unknown or revoked token or a removed account (the same answer, so nothing is learnt).
+    Calendar programs fetch it from their own servers: no cookie, no Sec-Fetch-Site check."""
+    body = await run_in_threadpool(_calendar, request.path_params["token"])
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    if body is None:
+        return PlainTextResponse("No such calendar.", status_code=404, headers=headers)
+    return Response(body, media_type="text/calendar", headers=headers)
+
+
 def staff_connection(client_id: str) -> bool:
     """Whether the Streamlit connection `client_id` runs under a live staff session now (the
     record ui/auth.py binds at every run; signing out, expiry and revocation end it)."""
@@ -155,6 +174,7 @@ app = st.App(
     routes=[
         Route("/cpt/cookie", set_cookie, methods=["GET"]),
         Route("/cpt/signout", clear_cookie, methods=["GET"]),
+        Route("/cpt/calendar/{token}", calendar_feed, methods=["GET"]),
     ],
     middleware=[Middleware(Guard)],
 )

@@ -47,9 +47,9 @@ views.contracts_table(contracts, user.role)
 st.header("Where your products are made")
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
-views.deadlines_section(deadlines, today)
+views.deadlines_section(version, deadlines, today, chosen, user)
 views.expectations_section(version, today, user, chosen)
-views.expectation_form(today, user, chosen, contracts)
+views.expectation_form(version, today, user, chosen, contracts)
 
 st.header("Contract details")
 if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time

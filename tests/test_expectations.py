@@ -207,8 +207,9 @@ def test_contracts_page_shows_expectations_and_records_one(writable_demo_app: Pa
             assert row.status == "missed" if due <= as_of else row.status in ("on track", "behind")
         scored += 1
     assert scored >= 2
-    at.selectbox(key="expectation_what").set_value("band")
-    at.text_input(key="expectation_target").input("Leading")
+    at.selectbox(key="expectation_what").set_value("band").run()
+    assert at.selectbox(key="expectation_band").options == ["Insufficient", "Developing", "Good", "Leading"]
+    at.selectbox(key="expectation_band").set_value("Leading")
     at.button(key="expectation_submit").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Expectation recorded."]
@@ -216,10 +217,26 @@ def test_contracts_page_shows_expectations_and_records_one(writable_demo_app: Pa
         assert con.execute("SELECT count(*) FROM expectations WHERE affiliate_id = ?", [me.affiliate_id]).fetchone()[0] == count + 1  # fmt: skip
         assert con.execute("SELECT set_by, target FROM expectations ORDER BY set_on DESC, expectation_id LIMIT 1").fetchone() is not None  # fmt: skip
     assert store.list_backups(writable_demo_app)  # written through publish (the old file kept)
-    at.selectbox(key="expectation_what").set_value("band")
-    at.text_input(key="expectation_target").input("Great")
+    at.selectbox(key="expectation_what").set_value("overall").run()  # no score given: refused, input kept
+    at.text_area(key="expectation_note").input("Kept after a refusal")
     at.button(key="expectation_submit").click().run()
-    assert any("Not recorded: the target band must be one of" in e.value for e in at.error)
+    assert any("Not recorded: the target score must be a number" in e.value for e in at.error)
+    assert at.text_area(key="expectation_note").value == "Kept after a refusal"
+    at.selectbox(key="expectation_what").set_value("action").run()  # an action is picked by its words
+    words = at.selectbox(key="expectation_action")
+    assert words.options and not any(
+        o.startswith(("verify:", "disclose:", "acknowledge:")) for o in words.options
+    )
+    assert at.text_area(key="expectation_note").value == "Kept after a refusal"
+    at.selectbox(key="expectation_action").select_index(0)
+    at.button(key="expectation_submit").click().run()
+    assert [s.value for s in at.success] == ["Expectation recorded."]
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        what, target, note = con.execute("SELECT what, target, note FROM expectations WHERE affiliate_id = ? ORDER BY set_on DESC, note NULLS LAST LIMIT 1", [me.affiliate_id]).fetchone()  # fmt: skip
+    assert (
+        what == "action" and target.split(":")[0] in expectations.ACTIONS and note == "Kept after a refusal"
+    )
+    assert at.text_area(key="expectation_note").value == ""  # cleared once recorded
 
 
 def test_company_page_draws_the_affiliates_targets(demo_app: Path) -> None:

@@ -122,7 +122,10 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     st.markdown("\n".join(f"- {md_escape(line)}\n  - {md_escape(asks.ask_line(row, m, wished))}"
                            for line, row in zip(top, listed.head(5).to_dict("records"), strict=True)))  # fmt: skip
     with st.expander(f"Every open action ({len(listed)})"):
-        st.dataframe(asks.with_asks(narrative.actions_table(listed, shown), listed, m, wished), key="actions", hide_index=True, width="stretch",
+        table = asks.with_asks(narrative.actions_table(listed, shown), listed, m, wished)
+        # Rows taller than 4rem let the grid wrap text: tall enough for the longest "What to do" (~45 characters a line).
+        lines = min(8, max(3, -(-int(table["What to do"].str.len().max()) // 45)))
+        st.dataframe(table, key="actions", hide_index=True, width="stretch", row_height=22 * lines + 10,
                      column_config={"What to do": st.column_config.TextColumn("What to do", width="large")})  # fmt: skip
 
 

@@ -5,20 +5,20 @@ one contract. What presentation mode hides is settled here and in the scoped que
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import scoring
-from data import store
-from data.exports import ical, spreadsheet
+from data.exports import spreadsheet
 from data.queries import expectations
 from data.queries.contracts import DEADLINE_STATES, HORIZON_DAYS
-from data.store.tables import MAX_TEXT_LENGTH
 from ui import cache, downloads, links, present
 from ui import contract_cache as cc
+from ui import deadlines as calendar
+from ui import expectation_form as expectation_form_ui
 from ui.tables import DATE, shown, table
 from ui.text import md
 
@@ -98,7 +98,16 @@ def contracts_table(contracts: pd.DataFrame, role: str) -> None:
     show(contracts, ["contract_id", own_name, "company", "start_date", "end_date", "annual_spend_eur", "current", "products"], "contracts_table", paged=True)  # fmt: skip
 
 
-def deadlines_section(deadlines: pd.DataFrame, today: date) -> None:
+def deadlines_section(
+    version: object, deadlines: pd.DataFrame, today: date, chosen: str | None, user
+) -> None:
+    """The deadlines, their CSV and calendar file, and (never presenting) the calendar subscription."""
+    _deadlines(version, deadlines, today, chosen)
+    if not present.is_on():
+        calendar.subscription(user.username)
+
+
+def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: str | None) -> None:
     st.header(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
     if deadlines.empty:
         st.info(
@@ -108,14 +117,13 @@ def deadlines_section(deadlines: pd.DataFrame, today: date) -> None:
     show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
-    presenting = present.is_on()
     d1, d2, _ = st.columns([1, 1, 2])
     # Built on click (every deadline, not only the page shown).
     d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", downloads.deferred(lambda deadlines=deadlines: ical.deadlines_ics(deadlines, today, with_ids=not presenting), "ics"),
+    d2.download_button("Add to calendar (.ics)", downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
-                       help="An iCalendar file: one all-day event per deadline; calendar programs import it.")  # fmt: skip
+                       help="An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it.")  # fmt: skip
 
 
 def expectations_section(version: object, today: date, user, chosen: str | None) -> None:
@@ -138,43 +146,13 @@ def expectations_section(version: object, today: date, user, chosen: str | None)
     )
 
 
-def expectation_form(today: date, user, chosen: str | None, contracts: pd.DataFrame) -> None:
+def expectation_form(version: object, today: date, user, chosen: str | None, contracts: pd.DataFrame) -> None:
     """Record an expectation (an affiliate its own; staff for the affiliate chosen; never presenting)."""
     can_set = user.role == "affiliate" or (user.role == "admin" and chosen is not None)
     if can_set and not present.is_on():
         setter = user.affiliate_id if user.role == "affiliate" else chosen
         company_names = dict(zip(contracts["company_id"], contracts["company"], strict=False))
-        with (
-            st.expander("Record an expectation", expanded=False),
-            st.form("expectation_form", clear_on_submit=True),
-        ):
-            e1, e2, e3 = st.columns(3)
-            company = e1.selectbox(
-                "Company", list(company_names), format_func=company_names.get, key="expectation_company"
-            )
-            what = e2.selectbox(
-                "What", list(EXPECTATION_LABELS), format_func=EXPECTATION_LABELS.get, key="expectation_what"
-            )
-            due = e3.date_input("Due by", value=today + timedelta(days=180), key="expectation_due")
-            target = st.text_input("Target", key="expectation_target",
-                                   help="A score from 0 to 100 (SCT, FI, overall); a band: Insufficient, Developing, Good or "
-                                   "Leading; or an improvement action as action:target_id, e.g. verify:FN000123.")  # fmt: skip
-            note = st.text_area(
-                "Note (optional)", key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80
-            )
-            submitted = st.form_submit_button("Record expectation", key="expectation_submit")
-        if submitted:
-            try:
-                expectations.add(store.db_path(), affiliate_id=setter, company_id=company, what=what, target=target,
-                                 due_on=due, note=note, who=user.username)  # fmt: skip
-            except expectations.ExpectationError as problem:
-                st.error(md("Not recorded: {}.", str(problem)))
-            else:
-                cache.clear()
-                st.session_state["expectation_recorded"] = True
-                st.rerun()
-    if st.session_state.pop("expectation_recorded", False):
-        st.success("Expectation recorded.")
+        expectation_form_ui.record(version, setter, company_names, user.username, today)
 
 
 def contract_details(version: object, today: date, contracts: pd.DataFrame, role: str) -> None:

@@ -259,17 +259,43 @@ def deadlines(
 ) -> pd.DataFrame:
     """Requests about the viewer's contracted product models that are overdue (no response
     after the deadline) or due in the next 90 days (not yet fully answered), soonest first,
-    with the viewer's contracts they concern."""
+    with the viewer's contracts they concern: those whose period the request falls within or
+    is still open on (`in_period`: requested on or before the contract's end, due on or after
+    its start). A request of no contract's period is not listed (one due years before a
+    contract began is not that contract's deadline)."""
     requests = model_requests(cur, viewer, today, affiliate_id)
     soon = requests["days_to_due"].between(0, HORIZON_DAYS) & (requests["state"] != "full")
     due = requests[(requests["state"] == "overdue") | soon].copy()
     due["deadline"] = due["state"].where(due["state"] == "overdue", "due in the next 90 days")
-    links = contract_models(cur, viewer, affiliate_id)
-    per_model = links.groupby("product_model_id")["contract_id"].agg(lambda s: ", ".join(sorted(set(s))))
-    due["contracts"] = due["product_model_id"].map(per_model)
+    due["contracts"] = due["request_id"].map(contracts_in_period(cur, viewer, today, due, affiliate_id))
+    due = due[due["contracts"].notna()]
     columns = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts",
                "days_to_due", "requested_on", "company_id", "product_model_id"]  # fmt: skip
     return due.sort_values(["due_on", "request_id"])[columns].reset_index(drop=True)
+
+
+def contracts_in_period(
+    cur: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    today: date,
+    requests: pd.DataFrame,
+    affiliate_id: str | None = None,
+) -> pd.Series:
+    """For each of `requests` (request_id, product_model_id, requested_on, due_on), the viewer's
+    contracts of its product model whose period it falls within or is still open on, as
+    "CT1, CT2" by request id (a request of no contract's period is absent)."""
+    links = contract_models(cur, viewer, affiliate_id).merge(
+        contracts(cur, viewer, today, affiliate_id)[["contract_id", "start_date", "end_date"]],
+        on="contract_id",
+    )
+    pairs = requests[["request_id", "product_model_id", "requested_on", "due_on"]].merge(
+        links, on="product_model_id"
+    )
+    end = pd.to_datetime(pairs["end_date"])
+    inside = (pd.to_datetime(pairs["due_on"]) >= pd.to_datetime(pairs["start_date"])) & (
+        end.isna() | (pd.to_datetime(pairs["requested_on"]) <= end)
+    )
+    return pairs[inside].groupby("request_id")["contract_id"].agg(lambda s: ", ".join(sorted(set(s))))
 
 
 def model_factories(
