@@ -6,19 +6,17 @@ import json
 import logging
 import zipfile
 
-import pandas as pd
 import streamlit as st
 
 from data import store
 from data.exports import spreadsheet
 from data.exports.tables_dump import export_tables
 from data.importing import importer, templates
-from data.importing.audit import audit_csv, audit_table, preview_frames
-from data.importing.plan import MAX_CHANGED_CELLS
+from data.importing.audit import audit_csv, audit_table, summary_lines
+from data.importing.plan import plural
 from data.queries import companies as company_queries
 from data.store.tables import TABLES
-from ui import auth, cache, downloads, nav
-from ui.text import md
+from ui import auth, cache, downloads, import_preview, nav
 
 nav.through_app("data")
 log = logging.getLogger("cpt.data_page")
@@ -43,33 +41,6 @@ uploads = st.file_uploader(
 )
 
 
-def _band_style(row: pd.Series) -> list[str]:
-    colour = "background-color: #fff3cd; font-weight: bold" if row["band changes"] else ""
-    return [colour if column == "band" else "" for column in row.index]
-
-
-def _show_preview(plan: importer.ImportPlan) -> None:
-    frames = preview_frames(plan)
-    st.subheader("What Apply will do")
-    st.dataframe(frames["counts"], key="import_preview", hide_index=True)
-    if not frames["changes"].empty:
-        st.caption("Changed cells of the replaced rows (old → new):")
-        st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
-        if (frames["changes"].groupby("table").size() >= MAX_CHANGED_CELLS).any():
-            st.caption(md("Only the first {:,} changed cells of a table are listed.", MAX_CHANGED_CELLS))
-    when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
-    if frames["scores"].empty:
-        st.info(md("No company's score at the last quarter end ({}) changes.", when))
-    else:
-        st.caption(md("Scores at the last quarter end ({}) that change (band changes highlighted):", when))
-        st.dataframe(
-            frames["scores"].style.apply(_band_style, axis=1),
-            key="import_scores",
-            hide_index=True,
-            width="stretch",
-        )
-
-
 def _apply(files: list[tuple[str, bytes]]) -> None:
     with st.spinner("Importing…"):
         try:
@@ -81,8 +52,7 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
             )
             return
     if not applied.applied:
-        st.error(md("The import was refused ({} problems); nothing was written:", len(applied.errors)))
-        st.text("\n".join(str(p) for p in applied.errors[:20]))
+        import_preview.show_problems(applied, refused=True)
         return
     cache.clear()
     with st.spinner("Checking that every page shows the new scores…"):
@@ -96,12 +66,8 @@ def _apply(files: list[tuple[str, bytes]]) -> None:
         except Exception:  # the import itself is done; the check is logged
             log.exception("the consistency check failed unexpectedly")
             check = "Consistency check could not run (logged); run `python -m data check`."
-    summary = [
-        f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
-        for t, c in applied.counts.items()
-    ]
+    summary = summary_lines(applied)
     if applied.as_of is not None:
-        summary += [f"Score changes at {applied.as_of.isoformat()}:"] + (applied.score_lines() or ["none"])
         summary.append(importer.effective_date_message(applied.as_of))
     summary.append(check)
     st.session_state["import_done"] = summary
@@ -129,16 +95,7 @@ if uploads:
             log.exception("checking an upload failed unexpectedly")
             st.error("The files could not be checked because of an unexpected error (it has been logged).")
     if plan is not None and plan.errors:
-        st.error(
-            f"{len(plan.errors)} problems found: nothing will be written. Fix the files and upload them again."
-        )
-        st.dataframe(
-            pd.DataFrame([vars(p) for p in plan.errors]),
-            key="import_errors",
-            hide_index=True,
-            width="stretch",
-            column_config={"problem": st.column_config.TextColumn("problem", width="large")},
-        )
+        import_preview.show_problems(plan)
     elif plan is not None:
         for note in plan.notes:
             st.text(note)
@@ -146,14 +103,14 @@ if uploads:
             st.info("The files hold no rows: there is nothing to import.")
         else:
             st.success(
-                f"The files are valid ({plan.total_rows:,} rows). Nothing is written until you press Apply."
+                f"The files are valid ({plural(plan.total_rows, 'row')}). Nothing is written until you press Apply."
             )
             shown = st.session_state.get("previewed") == digest
             if not shown and st.button("Show what will change", key="preview"):
                 st.session_state["previewed"] = digest
                 shown = True
             if shown:
-                _show_preview(plan)
+                import_preview.show_preview(plan)
             if st.button(
                 "Apply import",
                 key="apply",

@@ -32,11 +32,10 @@ def test_bad_upload_lists_every_problem_and_offers_no_apply(writable_demo_app: P
     at.file_uploader(key="uploads").set_value([("companies.csv", bad, "text/csv")]).run()
     assert not at.exception
     assert at.error[0].value.startswith("2 problems found: nothing will be written")
-    problems = at.dataframe[0].value
-    assert problems[["file", "line", "column"]].values.tolist() == [
-        ["companies.csv", 2, "role"],
-        ["companies.csv", 3, "name"],
-    ]
+    # every problem in full, as one wrapped text line each (not a cut-off table cell)
+    problems = [t.value for t in at.text]
+    assert [p.split(": ", 2)[:2] for p in problems] == [["companies.csv:2", "role"], ["companies.csv:3", "name"]]
+    assert "'maker'" in problems[0]  # the whole message, the value quoted
     assert not [b for b in at.button if b.key == "apply"]
 
 
@@ -89,7 +88,7 @@ def test_preview_shows_score_changes_with_band_changes(writable_demo_app: Path) 
     at.button(key="preview").click().run()
     scores = at.dataframe[-1].value  # no audit log yet: the score changes come last
     assert list(scores.columns) == ["company", "SCT", "FI", "overall", "band", "band changes"]
-    assert scores["company"].tolist() == ["CO0001"]
+    assert scores["company"].tolist() == ["Auroline Systems (CO0001)"]  # the name, then the id
     assert " → " in scores.iloc[0]["FI"]
 
 
@@ -98,7 +97,8 @@ def test_malformed_upload_is_a_list_of_problems(writable_demo_app: Path, data: b
     at = apptest.open_page("data", role="admin", db=writable_demo_app)
     at.file_uploader(key="uploads").set_value([("companies.csv", data, "text/csv")]).run()
     assert not at.exception
-    assert "problems found: nothing will be written" in at.error[0].value
+    n = len(at.text)
+    assert at.error[0].value.startswith(f"{n} problem{'' if n == 1 else 's'} found: nothing will be written")
 
 
 def test_unexpected_error_is_logged_not_shown(writable_demo_app: Path, monkeypatch, caplog) -> None:
