@@ -20,15 +20,13 @@ LIST_LIMIT = 50  # rows of the factory list sent to the browser
 # (at 1280 px the name, the link and the leverage column are in view without scrolling).
 LIST_COLUMNS = {
     "legal_name": st.column_config.TextColumn("Legal name", width="medium"),
-    "factory_page": st.column_config.LinkColumn(
-        "Factory page", display_text="Open factory page", width="small"
-    ),
+    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open"),
     "affiliates_buying": st.column_config.NumberColumn(
         "Affiliates buying",
         help="Affiliates with a current contract for a product model made here",
         width="small",
     ),
-    "open_findings": st.column_config.NumberColumn("Open findings", width="small"),
+    "open_findings": st.column_config.NumberColumn("Open findings"),
     "combined_spend": st.column_config.TextColumn(
         "Combined annual spend",
         help=f"Staff: the total. An affiliate: other affiliates' total, shown only where at least "
