@@ -100,9 +100,10 @@ def factory_map(
                 go.Scattergeo(
                     lat=located["latitude"],
                     lon=located["longitude"],
-                    text=[html.escape(str(n)) for n in located["legal_name"]],
+                    text=point_hover(located),
+                    customdata=located[["factory_id"]].to_numpy() if "factory_id" in located else None,
                     mode="markers",
-                    marker={"size": 6, "color": theme.SCORE_COLOURS["overall"], "opacity": 0.7},
+                    marker={"size": 8, "color": theme.SCORE_COLOURS["overall"], "opacity": 0.75},
                     hovertemplate="%{text}<extra></extra>",
                     name="Factory with coordinates",
                 )
@@ -125,6 +126,34 @@ def factory_map(
         height=420,
     )
     return fig
+
+
+def point_hover(located: pd.DataFrame) -> list[str]:
+    """A factory point's hover: its name, country, open findings and affiliates buying (every
+    value from data escaped: Plotly reads hover text as HTML), and that a click opens it."""
+    out = []
+    for r in located.itertuples(index=False):
+        findings = int(getattr(r, "open_findings", 0) or 0)
+        buying = int(getattr(r, "affiliates_buying", 0) or 0)
+        out.append(
+            f"<b>{html.escape(str(r.legal_name))}</b><br>{html.escape(theme_country(r.country))}"
+            f"<br>Open findings: {findings}<br>Affiliates buying: {buying}"
+            + ("<br><i>Click to open the factory page</i>" if "factory_id" in located else "")
+        )
+    return out
+
+
+def clicked_factory(selection: object) -> str | None:
+    """The factory id of the first clicked factory point in a st.plotly_chart selection (the
+    points carry their id as customdata; a click on a country carries none), or None."""
+    points = getattr(selection, "points", None)
+    if points is None and isinstance(selection, dict):
+        points = selection.get("points")
+    for point in points or []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, (list, tuple)) and len(data) == 1 and isinstance(data[0], str) and data[0]:
+            return data[0]
+    return None
 
 
 def theme_country(code: str) -> str:

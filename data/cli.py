@@ -149,7 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         hidden = len(plan.errors) - MAX_ERRORS_SHOWN
         if hidden > 0:
-            print(f"... and {hidden} more errors", file=sys.stderr)
+            print(f"... and {hidden} more error{'s' if hidden != 1 else ''}", file=sys.stderr)
         n = len(plan.errors)
         print(
             f"error: {n} error{'s' if n != 1 else ''} found; nothing was written to {path}", file=sys.stderr
@@ -161,6 +161,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     print("dry run: nothing was written; the import would do:" if args.dry_run else f"imported into {path}:")
     for table, c in plan.counts.items():
         print(f"  {table}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged")
+    for fix in plan.corrections:
+        print(f"  {fix.table} {fix.id}: company_id {fix.old_value} -> {fix.new_value} ({fix.reason})")
     if plan.as_of is not None:
         when = plan.as_of.isoformat()
         if not plan.score_changes:

@@ -3,11 +3,11 @@
 import hashlib
 import logging
 
-import pandas as pd
 import streamlit as st
 
 from data.importing import importer
-from ui import cache, data_views, import_view, nav
+from data.importing.plan import plural
+from ui import cache, data_views, import_preview, import_view, nav
 
 nav.through_app("data")
 log = logging.getLogger("cpt.data_page")
@@ -50,16 +50,7 @@ if uploads:
             log.exception("checking an upload failed unexpectedly")
             st.error("The files could not be checked because of an unexpected error (it has been logged).")
     if plan is not None and plan.errors:
-        st.error(
-            f"{len(plan.errors)} problems found: nothing will be written. Fix the files and upload them again."
-        )
-        st.dataframe(
-            pd.DataFrame([vars(p) for p in plan.errors]),
-            key="import_errors",
-            hide_index=True,
-            width="stretch",
-            column_config={"problem": st.column_config.TextColumn("problem", width="large")},
-        )
+        import_preview.show_problems(plan)
     elif plan is not None:
         for note in plan.notes:
             st.text(note)
@@ -67,7 +58,7 @@ if uploads:
             st.info("The files hold no rows: there is nothing to import.")
         else:
             st.success(
-                f"The files are valid ({plan.total_rows:,} rows). Nothing is written until you press Apply."
+                f"The files are valid ({plural(plan.total_rows, 'row')}). Nothing is written until you press Apply."
             )
             shown = st.session_state.get("previewed") == digest
             if not shown and st.button("Show what will change", key="preview"):

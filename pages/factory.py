@@ -21,7 +21,7 @@ st.title("Factory")
 factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
     st.caption("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
-    factory_views.factory_list(version, today, None, "factory_list")
+    factory_views.factory_index(version, today)
     st.stop()
 
 found = cc.factory(version, factory_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,11 +33,13 @@ def test_bad_upload_lists_every_problem_and_offers_no_apply(writable_demo_app: P
     at.file_uploader(key="uploads").set_value([("companies.csv", bad, "text/csv")]).run()
     assert not at.exception
     assert at.error[0].value.startswith("2 problems found: nothing will be written")
-    problems = at.dataframe[0].value
-    assert problems[["file", "line", "column"]].values.tolist() == [
-        ["companies.csv", 2, "role"],
-        ["companies.csv", 3, "name"],
+    # every problem in full, as one wrapped text line each (not a cut-off table cell)
+    problems = [t.value for t in at.text]
+    assert [p.split(": ", 2)[:2] for p in problems] == [
+        ["companies.csv:2", "role"],
+        ["companies.csv:3", "name"],
     ]
+    assert "'maker'" in problems[0]  # the whole message, the value quoted
     assert not [b for b in at.button if b.key == "apply"]
 
 
@@ -89,7 +92,7 @@ def test_preview_shows_score_changes_with_band_changes(writable_demo_app: Path) 
     at.button(key="preview").click().run()
     scores = at.dataframe[-1].value  # no audit log yet: the score changes come last
     assert list(scores.columns) == ["company", "SCT", "FI", "overall", "band", "band changes"]
-    assert scores["company"].tolist() == ["CO0001"]
+    assert scores["company"].tolist() == ["Auroline Systems (CO0001)"]  # the name, then the id
     assert " → " in scores.iloc[0]["FI"]
 
 
@@ -98,7 +101,8 @@ def test_malformed_upload_is_a_list_of_problems(writable_demo_app: Path, data: b
     at = apptest.open_page("data", role="admin", db=writable_demo_app)
     at.file_uploader(key="uploads").set_value([("companies.csv", data, "text/csv")]).run()
     assert not at.exception
-    assert "problems found: nothing will be written" in at.error[0].value
+    n = len(at.text)
+    assert at.error[0].value.startswith(f"{n} problem{'' if n == 1 else 's'} found: nothing will be written")
 
 
 def test_unexpected_error_is_logged_not_shown(writable_demo_app: Path, monkeypatch, caplog) -> None:
@@ -116,3 +120,44 @@ def test_unexpected_error_is_logged_not_shown(writable_demo_app: Path, monkeypat
     ]
     assert "IndexError" in caplog.text
     assert all("/srv/cpt" not in str(getattr(e, "value", "")) for e in at.main)
+
+
+def test_owner_error_then_correction_previews_names_and_quarter_end(writable_demo_app: Path) -> None:
+    import scoring
+    from scoring.dates import quarter_end_of
+
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
+    moved = b"case_id,company_id,factory_id,opened_on,title\nCS00003,CO0002,FA00028,2024-04-01,x\n"
+    at.file_uploader(key="uploads").set_value([("cases.csv", moved, "text/csv")]).run()
+    owner = next(t.value for t in at.text if "belongs to company 'CO0001'" in t.value)
+    assert "correct its owner with a line in corrections.csv" in owner
+    as_of = scoring.last_quarter_end(date.today())
+    later = (as_of + timedelta(days=1)).isoformat()
+    fix = b'table,id,field,new_value,reason\ncases,CS00003,company_id,CO0002,"wrong brand"\n'
+    events = (
+        f"event_id,case_id,finding_id,event_type,event_date,note\nEVNEW1,CS00001,FN000003,verified,{later},\n"
+    )
+    empty = b"company_id,name,role,hq_country\n"
+    at = apptest.open_page("data", role="admin", db=writable_demo_app)
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("corrections.csv", fix, "text/csv"),
+            ("events.csv", events.encode(), "text/csv"),
+            ("companies.csv", empty, "text/csv"),
+        ]
+    ).run()
+    assert not at.error and not any("no rows" in t.value for t in at.text)
+    at.button(key="preview").click().run()
+    assert at.dataframe[0].value["table"].tolist() == ["events"]  # the empty companies file is no line
+    assert at.dataframe[1].value.to_dict("records") == [
+        {"table": "cases", "id": "CS00003", "company": "CO0001 → CO0002", "reason": "wrong brand"}
+    ]
+    scores = at.dataframe[2].value
+    assert "Auroline Systems (CO0001)" in scores["company"].tolist()
+    assert any(" → " in v for v in scores["FI"])
+    following = quarter_end_of(as_of + timedelta(days=1)).isoformat()
+    assert any(
+        f"dated after the last quarter end ({as_of.isoformat()})" in i.value
+        and f"next quarter end ({following})" in i.value
+        for i in at.info
+    )

@@ -9,29 +9,57 @@ import pandas as pd
 import streamlit as st
 
 from charts import map as factory_map_chart
+from data.importing.plan import plural
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
 from ui import figures, links, present
+from ui.text import md
 from wording import labels
 
 LIST_LIMIT = 50  # rows of the factory list sent to the browser
+# The order people decide by: which factory, open it, leverage, findings; then where and who
+# (at 1280 px the name, the link and the leverage column are in view without scrolling).
 LIST_COLUMNS = {
-    "legal_name": "Legal name",
-    "city": "City",
-    "country": "Country",
-    "tier": "Tier",
-    "companies": "Disclosed by",
+    "legal_name": st.column_config.TextColumn("Legal name", width="medium"),
+    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open"),
     "affiliates_buying": st.column_config.NumberColumn(
-        "Affiliates buying", help="Affiliates with a current contract for a product model made here"
+        "Affiliates buying",
+        help="Affiliates with a current contract for a product model made here",
+        width="small",
     ),
+    "open_findings": st.column_config.NumberColumn("Open findings"),
     "combined_spend": st.column_config.TextColumn(
         "Combined annual spend",
         help=f"Staff: the total. An affiliate: other affiliates' total, shown only where at least "
         f"{MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy, as a band of €0.1 m",
     ),
-    "open_findings": "Open findings",
-    "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
+    "country": "Country",
+    "city": "City",
+    "tier": "Tier",
+    "companies": "Disclosed by",
 }
+SEARCH_LIMIT = 100_000  # factories searched (all of them at the largest benchmarked scale)
+
+
+def search_factories(frame: pd.DataFrame, text: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The rows where every word of `text` occurs (case-insensitive, as plain text: no regex, no
+    wildcard) in one of `columns` or, for a country code, in the country's name."""
+    words = text.casefold().split()
+    if not words or frame.empty:
+        return frame
+    haystack = pd.Series("", index=frame.index, dtype=object)
+    for column in columns:
+        if column in frame:
+            haystack = haystack + "\n" + frame[column].fillna("").astype(str).str.casefold()
+            if column == "country":
+                names = frame[column].map(
+                    lambda c: factory_map_chart.theme_country(c) if isinstance(c, str) else ""
+                )
+                haystack = haystack + "\n" + names.str.casefold()
+    keep = pd.Series(True, index=frame.index)
+    for word in words:
+        keep &= haystack.str.contains(word, regex=False)
+    return frame[keep]
 
 
 TIER_WORDS = {tier: label.lower() for tier, label in labels.TIER_LABELS.items()}
@@ -54,7 +82,9 @@ def shown_list(listed: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def factory_list(version: object, today: date, scope: tuple[str, ...] | None, key: str) -> None:
+def factory_list(
+    version: object, today: date, scope: tuple[str, ...] | None, key: str, *, search: bool = True
+) -> None:
     """The disclosed factories by leverage or by open findings (the first LIST_LIMIT), with links."""
     order = st.segmented_control(
         "Sort factories by",
@@ -63,17 +93,39 @@ def factory_list(version: object, today: date, scope: tuple[str, ...] | None, ke
         default="leverage",
         format_func={"leverage": "Leverage (affiliates buying)", "open_findings": "Open findings"}.get,
     )
-    listed = cc.factory_list(version, today, scope, order or "leverage", LIST_LIMIT)
+    searched = (
+        st.text_input(
+            "Search factories",
+            key=f"{key}_search",
+            placeholder="Factory name, city or country",
+            help="Plain text, any case: every word must occur in the name, city or country.",
+            max_chars=200,
+        )
+        if search
+        else ""
+    ).strip()
+    columns = [c for c in LIST_COLUMNS if not (present.is_on() and c == "city")]
+    listed = cc.factory_list(
+        version, today, scope, order or "leverage", SEARCH_LIMIT if searched else LIST_LIMIT
+    )
     if listed.empty:
         st.info("No factory has been disclosed yet.")
         return
+    if searched:  # over what the list shows (presentation mode: disguised names, no city)
+        listed = search_factories(
+            listed, searched, tuple(c for c in ("legal_name", "city", "country") if c in columns)
+        )
+        st.caption(md("{} match “{}”.", plural(len(listed), "factory", "factories"), searched))
+        if listed.empty:
+            st.info("No factory matches the search. Try part of a name, a city or a country.")
+            return
+        listed = listed.head(LIST_LIMIT)
     listed = links.with_factory_links(shown_list(listed))
-    columns = [c for c in LIST_COLUMNS if not (present.is_on() and c == "city")]
     st.dataframe(
         listed[columns], key=f"{key}_table", hide_index=True, width="stretch", column_config=LIST_COLUMNS
     )
     st.caption(
-        f"The first {LIST_LIMIT} disclosed factories. An affiliate sees the combined annual spend of other "
+        f"The first {LIST_LIMIT} {'matching' if searched else 'disclosed'} factories. An affiliate sees the combined annual spend of other "
         f"affiliates only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy, as a band of €0.1 m"
         + (" (€1–2 m bands in presentation mode)." if present.is_on() else ".")
     )
@@ -104,7 +156,16 @@ def factory_map(
             format_func=lambda c: factory_map_chart.COLOUR_BY[c][0],
         )
         fig = factory_map_chart.factory_map(frame, colour or "open_findings")
-        figures.chart(fig, key=key, config=factory_map_chart.map_config())
+        event = figures.chart(
+            fig,
+            key=key,
+            config=factory_map_chart.map_config(),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        clicked = factory_map_chart.clicked_factory(event.selection if event else None)
+        if clicked is not None:  # a click on a factory point opens it, in this tab
+            st.switch_page("pages/factory.py", query_params={**present.link_params(), links.PARAM: clicked})
         located = factory_map_chart.located_count(frame)
         if located > factory_map_chart.POINT_LIMIT:
             st.caption(
@@ -112,3 +173,13 @@ def factory_map(
                 f"{factory_map_chart.POINT_LIMIT} with the most leverage of the {located:,} with coordinates "
                 "are drawn as points."
             )
+
+
+def factory_index(version: object, today: date) -> None:
+    """The Factory page without a factory: the searchable list and the map (a point opens its factory)."""
+    factory_list(version, today, None, "factory_list")
+    factory_map(
+        lambda: cc.factory_list(version, today, None, "leverage", SEARCH_LIMIT),
+        "factory_map",
+        "Map of the disclosed factories (click a point to open it)",
+    )

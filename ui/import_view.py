@@ -3,44 +3,15 @@ pages/data.py so the page stays thin; no behaviour of its own)."""
 
 import logging
 
-import pandas as pd
 import streamlit as st
 
 from data import store
 from data.importing import importer
-from data.importing.audit import preview_frames
-from data.importing.plan import MAX_CHANGED_CELLS
-from ui import auth, cache
-from ui.text import md
+from data.importing.audit import summary_lines
+from ui import auth, cache, import_preview
+from ui.import_preview import show_preview as show_preview
 
 log = logging.getLogger("cpt.data_page")
-
-
-def _band_style(row: pd.Series) -> list[str]:
-    colour = "background-color: #fff3cd; font-weight: bold" if row["band changes"] else ""
-    return [colour if column == "band" else "" for column in row.index]
-
-
-def show_preview(plan: importer.ImportPlan) -> None:
-    frames = preview_frames(plan)
-    st.header("What Apply will do")
-    st.dataframe(frames["counts"], key="import_preview", hide_index=True)
-    if not frames["changes"].empty:
-        st.caption("Changed cells of the replaced rows (old → new):")
-        st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
-        if (frames["changes"].groupby("table").size() >= MAX_CHANGED_CELLS).any():
-            st.caption(md("Only the first {:,} changed cells of a table are listed.", MAX_CHANGED_CELLS))
-    when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
-    if frames["scores"].empty:
-        st.info(md("No company's score at the last quarter end ({}) changes.", when))
-    else:
-        st.caption(md("Scores at the last quarter end ({}) that change (band changes highlighted):", when))
-        st.dataframe(
-            frames["scores"].style.apply(_band_style, axis=1),
-            key="import_scores",
-            hide_index=True,
-            width="stretch",
-        )
 
 
 def apply(files: list[tuple[str, bytes]], round_: int) -> None:
@@ -55,8 +26,7 @@ def apply(files: list[tuple[str, bytes]], round_: int) -> None:
             )
             return
     if not applied.applied:
-        st.error(md("The import was refused ({} problems); nothing was written:", len(applied.errors)))
-        st.text("\n".join(str(p) for p in applied.errors[:20]))
+        import_preview.show_problems(applied, refused=True)
         return
     cache.clear()
     with st.spinner("Checking that every page shows the new scores…"):
@@ -70,12 +40,8 @@ def apply(files: list[tuple[str, bytes]], round_: int) -> None:
         except Exception:  # the import itself is done; the check is logged
             log.exception("the consistency check failed unexpectedly")
             check = "Consistency check could not run (logged); run `python -m data check`."
-    summary = [
-        f"{t}: {c.inserted} inserted, {c.replaced} replaced, {c.unchanged} unchanged"
-        for t, c in applied.counts.items()
-    ]
+    summary = summary_lines(applied)
     if applied.as_of is not None:
-        summary += [f"Score changes at {applied.as_of.isoformat()}:"] + (applied.score_lines() or ["none"])
         summary.append(importer.effective_date_message(applied.as_of))
     summary.append(check)
     st.session_state["import_done"] = summary

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from data.importing.plan import CHANGE_COLUMNS, ImportPlan
+from data.importing.plan import CHANGE_COLUMNS, ImportPlan, ScoreChange, plural
 
 AUDIT_COLUMNS = ["When", "Who", "Action", "Files", "Rows", "Score changes"]
 
@@ -29,8 +29,20 @@ def _counts_text(counts: object) -> str:
     for table, c in counts.items():
         if isinstance(c, dict):
             said = [f"{c.get(k, 0)} {k}" for k in ("inserted", "replaced", "unchanged") if c.get(k)]
-            parts.append(f"{table}: {', '.join(said) or 'no rows'}")
+            if said:  # a table the import held no rows of is not worth a line
+                parts.append(f"{table}: {', '.join(said)}")
     return "; ".join(parts)
+
+
+def _corrections_text(corrections: object) -> str:
+    if not isinstance(corrections, list):
+        return ""
+    said = [
+        f"{c.get('table')} {c.get('id')}: {c.get('field')} {c.get('old')} -> {c.get('new')} ({c.get('reason')})"
+        for c in corrections
+        if isinstance(c, dict)
+    ]
+    return (plural(len(said), "owner correction") + ": " + "; ".join(said)) if said else ""
 
 
 def _score_change_text(change: dict[str, dict[str, object]]) -> str:
@@ -64,7 +76,14 @@ def audit_table(log: pd.DataFrame) -> pd.DataFrame:
                 "Who": r.who,
                 "Action": f"{r.action}: {detail}" if isinstance(detail, str) and detail else r.action,
                 "Files": files,
-                "Rows": _counts_text(counts),
+                "Rows": "; ".join(
+                    t
+                    for t in (
+                        _counts_text(counts),
+                        _corrections_text(detail.get("corrections") if isinstance(detail, dict) else None),
+                    )
+                    if t
+                ),
                 "Score changes": scores,
             }
         )
@@ -84,13 +103,25 @@ def audit_csv(table: pd.DataFrame, today: date | None = None) -> bytes:
 def preview_frames(plan: ImportPlan) -> dict[str, pd.DataFrame]:
     """What the Data page shows before Apply: counts per table, changed cells, score changes."""
     counts = pd.DataFrame(
-        [{"table": t, **c.as_dict()} for t, c in plan.counts.items()],
+        [{"table": t, **c.as_dict()} for t, c in plan.counts.items() if any(c.as_dict().values())],
         columns=["table", "inserted", "replaced", "unchanged"],
+    )
+    corrections = pd.DataFrame(
+        [
+            {
+                "table": c.table,
+                "id": c.id,
+                "company": f"{c.old_value} → {c.new_value}",
+                "reason": c.reason,
+            }
+            for c in plan.corrections
+        ],
+        columns=["table", "id", "company", "reason"],
     )
     scores = pd.DataFrame(
         [
             {
-                "company": c.company_id,
+                "company": c.label,
                 "SCT": f"{c.before[0]} → {c.after[0]}",
                 "FI": f"{c.before[1]} → {c.after[1]}",
                 "overall": f"{c.before[2]} → {c.after[2]}",
@@ -105,4 +136,48 @@ def preview_frames(plan: ImportPlan) -> dict[str, pd.DataFrame]:
         "counts": counts,
         "changes": plan.changes[CHANGE_COLUMNS].reset_index(drop=True),
         "scores": scores,
+        "corrections": corrections,
     }
+
+
+def summary_lines(plan: ImportPlan) -> list[str]:
+    """What an applied import did, in words: rows per table (tables without rows left out), owner
+    corrections, every score change with the company's name, and when new evidence counts."""
+    lines = [
+        f"{t}: {c.inserted:,} inserted, {c.replaced:,} replaced, {c.unchanged:,} unchanged"
+        for t, c in plan.counts.items()
+        if any(c.as_dict().values())
+    ]
+    lines += [
+        f"{c.table} {c.id}: company {c.old_value} → {c.new_value} ({c.reason})" for c in plan.corrections
+    ]
+    if plan.as_of is not None:
+        lines.append(f"Score changes at the last quarter end ({plan.as_of.isoformat()}):")
+        lines += [score_line(c) for c in plan.score_changes] or ["none"]
+    return lines
+
+
+def score_line(c: ScoreChange) -> str:
+    """ "Elstrand Digital (CO0005): SCT 71.20 → 70.10, FI ..., overall ...; band Good → Developing"."""
+    text = f"{c.label}: " + ", ".join(
+        f"{n} {b} → {a}" for n, b, a in zip(("SCT", "FI", "overall"), c.before, c.after, strict=True)
+    )
+    if c.band_changed:
+        text += f"; band {c.band_before or 'n/a'} → {c.band_after or 'n/a'}"
+    return text
+
+
+def later_evidence_message(plan: ImportPlan) -> str | None:
+    """Before Apply: which quarter end the files' evidence dated after the last one counts from."""
+    from scoring.dates import quarter_end_of
+
+    if plan.as_of is None or not plan.later_rows:
+        return None
+    following = quarter_end_of(plan.as_of + timedelta(days=1))
+    return (
+        f"{plural(plan.later_rows, 'row')} of these files {'is' if plan.later_rows == 1 else 'are'} dated "
+        f"after the last quarter end ({plan.as_of.isoformat()}): the scores below leave "
+        f"{'it' if plan.later_rows == 1 else 'them'} out, and "
+        f"{'it counts' if plan.later_rows == 1 else 'they count'} from the next quarter end "
+        f"({following.isoformat()})."
+    )

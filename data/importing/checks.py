@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from data.exports import spreadsheet
+from data.importing import corrections as owner_fixes
 from data.importing import limits
 from data.importing.limits import Budget, LimitExceeded
 from data.importing.plan import (
@@ -49,6 +50,16 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
         plan.files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), len(data)))
     for name, data in files:
         started = time.perf_counter()
+        if owner_fixes.is_corrections_file(name):  # not a table: owner corrections (README)
+            if len(data) > budget.limits.file_bytes:
+                plan.errors.append(Problem(name, None, None, "the corrections file is too big"))
+                readable = False
+                continue
+            fixes, problems = owner_fixes.read_corrections(name, data)
+            plan.corrections += fixes
+            plan.errors += problems
+            readable = readable and not problems
+            continue
         try:
             sheets, problems, notes = read_source(name, data, budget)
         except LimitExceeded as stop:
@@ -69,8 +80,6 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
                 frame[column] = frame[column].map(spreadsheet.restore)  # undo the export's formula guard
             frame["_file"] = sheet.label
             by_table.setdefault(sheet.table, []).append(frame)
-            if frame.empty:
-                plan.notes.append(f"{sheet.label}: no rows")
             if progress:
                 progress(f"read {sheet.label}", len(frame), time.perf_counter() - started)
     frames: dict[str, pd.DataFrame] = {}
@@ -257,8 +266,15 @@ _OWNER_NOUNS = {
 }
 
 
-def _check_owners(db: Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    """A row already in the database keeps its owner: an upsert may correct it, never move it."""
+def _check_owners(
+    db: Db,
+    frames: dict[str, pd.DataFrame],
+    problems: list[Problem],
+    corrected: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """A row already in the database keeps its owner: an upsert may correct it, never move it
+    (a row corrected by corrections.csv in the same import is compared with its new owner)."""
+    corrected = corrected or {}
     for table_name, column, noun in OWNERS:
         if table_name not in frames:
             continue
@@ -275,6 +291,9 @@ def _check_owners(db: Db, frames: dict[str, pd.DataFrame], problems: list[Proble
         if stored.empty:
             continue
         old = frame[key].map(pd.Series(stored["x"].to_numpy(), index=stored["k"].to_numpy(), dtype=object))
+        fixed = {i: v for (t, i), v in corrected.items() if t == table_name and column == owner_fixes.FIELD}
+        if fixed:
+            old = old.where(~frame[key].isin(set(fixed)), frame[key].map(fixed))
         exists = frame[key].isin(set(stored["k"]))
         new = frame[column]
         moved = exists & ((old.isna() != new.isna()) | (old.notna() & new.notna() & (old != new)))
@@ -289,7 +308,11 @@ def _check_owners(db: Db, frames: dict[str, pd.DataFrame], problems: list[Proble
                     column,
                     f"{noun} {frame.at[i, key]!r} belongs to {was} in the database; this row would move it "
                     f"to {becomes}. An import may correct a row but never move it to another owner: "
-                    "give the row a new id instead",
+                    + (
+                        owner_fixes.HOW_TO + "; if it is another row, give it a new id"
+                        if column == owner_fixes.FIELD and table_name in owner_fixes.CORRECTABLE
+                        else "give the row a new id instead"
+                    ),
                 )
             )
 
@@ -410,8 +433,11 @@ def check_with_db(parsed: Parsed, con: duckdb.DuckDBPyConnection) -> tuple[Impor
     plan, frames = parsed.plan, parsed.frames
     db = Db(con)
     problems: list[Problem] = []
+    if plan.corrections:
+        plan.corrections, found = owner_fixes.check_corrections(db, plan.corrections, frames)
+        problems += found
     _check_references(db, frames, problems)
-    _check_owners(db, frames, problems)
+    _check_owners(db, frames, problems, owner_fixes.corrected_owners(plan.corrections))
     _check_dates_after_parent(db, frames, problems)
     _check_event_findings(db, frames, problems)
     _check_children_in_db(db, frames, problems)

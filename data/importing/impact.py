@@ -10,6 +10,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from data.importing import corrections as owner_fixes
 from data.importing.checks import SQL_TYPES, Db, Parsed, parent_value, staged_sql, upsert
 from data.importing.plan import ImportPlan, Progress, ScoreChange, two_decimals
 from data.store.tables import TABLES, Table
@@ -27,9 +28,12 @@ _OWNED_THROUGH = {
 }
 
 
-def affected_companies(db: Db, frames: dict[str, pd.DataFrame]) -> list[str]:
-    """The companies whose evidence the import touches (owners never change, so before = after)."""
-    ids: set[str] = set()
+def affected_companies(
+    db: Db, frames: dict[str, pd.DataFrame], corrections: list[owner_fixes.Correction] | None = None
+) -> list[str]:
+    """The companies whose evidence the import touches: the owners of the imported rows (an
+    import never moves a row) and, for an owner correction, the old and the new owner."""
+    ids: set[str] = {v for c in corrections or [] for v in (c.old_value, c.new_value) if v}
     for name, through in _OWNED_THROUGH.items():
         if name not in frames:
             continue
@@ -50,7 +54,30 @@ def scores_at(con: duckdb.DuckDBPyConnection, companies: list[str], as_of: date)
     return scoring.score(evidence, [as_of], company_ids=companies).set_index("company_id")
 
 
-def changed_scores(before: pd.DataFrame, after: pd.DataFrame, companies: list[str]) -> list[ScoreChange]:
+def company_names(db: Db, frames: dict[str, pd.DataFrame], companies: list[str]) -> dict[str, str]:
+    """Each company's name: the imported row's if the import names it, else the database's."""
+    if not companies:
+        return {}
+    names = parent_value(db, frames, "companies", "company_id", "name", pd.Series(companies, dtype="str"))
+    return {c: n for c, n in zip(companies, names, strict=True) if isinstance(n, str) and n}
+
+
+def later_evidence(frames: dict[str, pd.DataFrame], as_of: date) -> int:
+    """How many imported evidence rows are dated after `as_of` (they count from the next quarter end)."""
+    later = 0
+    for name in _EVIDENCE_TABLES:
+        if name not in frames or frames[name].empty:
+            continue
+        dates = [c.name for c in TABLES[name].columns if c.kind == "date" and c.name in frames[name]]
+        if dates:
+            cells = frames[name][dates].apply(pd.to_datetime, errors="coerce")
+            later += int((cells > pd.Timestamp(as_of)).any(axis=1).sum())
+    return later
+
+
+def changed_scores(
+    before: pd.DataFrame, after: pd.DataFrame, companies: list[str], names: dict[str, str] | None = None
+) -> list[ScoreChange]:
     def row(frame: pd.DataFrame, company: str) -> tuple[tuple[str, str, str], str | None]:
         if company not in frame.index:
             return ("n/a", "n/a", "n/a"), None
@@ -62,7 +89,7 @@ def changed_scores(before: pd.DataFrame, after: pd.DataFrame, companies: list[st
     for company in companies:
         (b, band_b), (a, band_a) = row(before, company), row(after, company)
         if a != b or band_a != band_b:
-            out.append(ScoreChange(company, b, a, band_b, band_a))
+            out.append(ScoreChange(company, b, a, band_b, band_a, (names or {}).get(company)))
     return out
 
 
@@ -86,7 +113,10 @@ def _company_rows(con: duckdb.DuckDBPyConnection, name: str, companies: list[str
 
 
 def _staged_copy(
-    con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], companies: list[str]
+    con: duckdb.DuckDBPyConnection,
+    frames: dict[str, pd.DataFrame],
+    companies: list[str],
+    corrections: list[owner_fixes.Correction],
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory copy of the affected companies' evidence with the import applied (nothing else touched)."""
     mem = duckdb.connect()
@@ -103,6 +133,7 @@ def _staged_copy(
                 f"CREATE TEMP VIEW {staged} AS {staged_sql(table, db.frame(frames[name][table.column_names]))}"
             )
             upsert(db, table, staged)
+    owner_fixes.apply_in_memory(mem, corrections)
     db.drop()
     return mem
 
@@ -113,13 +144,14 @@ def preview_scores(plan: ImportPlan, db: Db, parsed: Parsed, progress: Progress 
 
     started = time.perf_counter()
     plan.as_of = scoring.last_quarter_end(parsed.today)
-    companies = affected_companies(db, parsed.frames)
+    companies = affected_companies(db, parsed.frames, plan.corrections)
     before = scores_at(db.con, companies, plan.as_of)
-    mem = _staged_copy(db.con, parsed.frames, companies)
+    mem = _staged_copy(db.con, parsed.frames, companies, plan.corrections)
     try:
         after = scores_at(mem, companies, plan.as_of)
     finally:
         mem.close()
-    plan.score_changes = changed_scores(before, after, companies)
+    plan.score_changes = changed_scores(before, after, companies, company_names(db, parsed.frames, companies))
+    plan.later_rows = later_evidence(parsed.frames, plan.as_of)
     if progress:
         progress("score impact", plan.total_rows, time.perf_counter() - started)

@@ -67,8 +67,16 @@ from pathlib import Path
 
 import duckdb
 
+from data.importing import corrections as owner_fixes
 from data.importing.checks import check_with_db, parse, upsert
-from data.importing.impact import affected_companies, changed_scores, preview_scores, scores_at
+from data.importing.impact import (
+    affected_companies,
+    changed_scores,
+    company_names,
+    later_evidence,
+    preview_scores,
+    scores_at,
+)
 from data.importing.plan import ImportPlan, ImportRejected, Progress, SourceFile, TableCounts
 from data.importing.read import read_paths
 from data.importing.validate import Problem
@@ -153,12 +161,16 @@ def apply_import(
             raise ImportRejected(checked)
         started = time.perf_counter()
         checked.as_of = scoring.last_quarter_end(parsed.today)
-        companies = affected_companies(db, parsed.frames)
+        companies = affected_companies(db, parsed.frames, checked.corrections)
+        names = company_names(db, parsed.frames, companies)
         before = scores_at(con, companies, checked.as_of)
+        owner_fixes.apply_corrections(con, checked.corrections)  # on the private copy (see there)
         for name in TABLES:  # parents first
             if name in staged:
                 upsert(db, TABLES[name], staged[name])
-        checked.score_changes = changed_scores(before, scores_at(con, companies, checked.as_of), companies)
+        after = scores_at(con, companies, checked.as_of)
+        checked.score_changes = changed_scores(before, after, companies, names)
+        checked.later_rows = later_evidence(parsed.frames, checked.as_of)
         if progress:
             progress("wrote", checked.total_rows, time.perf_counter() - started)
         detail = json.dumps(
@@ -167,6 +179,9 @@ def apply_import(
                 "notes": checked.notes,
                 "as_of": checked.as_of.isoformat(),
                 "score_changes": [c.as_dict() for c in checked.score_changes],
+                **(
+                    {"corrections": [c.as_dict() for c in checked.corrections]} if checked.corrections else {}
+                ),
             }
         )
         counts = json.dumps({t: c.as_dict() for t, c in checked.counts.items()})

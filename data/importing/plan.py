@@ -35,6 +35,11 @@ class SourceFile:
     size: int
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 problem", "2 problems", "1,200 rows": a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 CHANGE_COLUMNS = ["table", "key", "column", "old", "new"]
 MAX_CHANGED_CELLS = 2_000  # per table: the preview lists at most this many changed cells
 
@@ -55,6 +60,12 @@ class ScoreChange:
     after: tuple[str, str, str]
     band_before: str | None
     band_after: str | None
+    name: str | None = None  # the company's name, for people (the CLI lines keep the id only)
+
+    @property
+    def label(self) -> str:
+        """ "Elstrand Digital (CO0005)", or the id alone when the name is unknown."""
+        return f"{self.name} ({self.company_id})" if self.name else self.company_id
 
     @property
     def band_changed(self) -> bool:
@@ -91,6 +102,8 @@ class ImportPlan:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS), repr=False)
     as_of: date | None = None  # the last quarter end the score impact is computed at
     score_changes: list[ScoreChange] = field(default_factory=list)
+    corrections: list = field(default_factory=list)  # owner corrections (data/importing/corrections.py)
+    later_rows: int = 0  # imported evidence rows dated after `as_of`: they count from the next quarter end
 
     def score_lines(self) -> list[str]:
         """One line per company whose score at the last quarter end changes (DATA_FORMAT.md)."""
@@ -102,12 +115,12 @@ class ImportPlan:
 
     @property
     def total_rows(self) -> int:
-        return sum(self.rows.values())
+        return sum(self.rows.values()) + len(self.corrections)
 
 
 class ImportRejected(Exception):
     """Raised inside the publish transaction to roll it back; carries the plan."""
 
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(f"{len(plan.errors)} errors")
+        super().__init__(plural(len(plan.errors), "error"))
         self.plan = plan
