@@ -19,7 +19,7 @@ import scoring
 from data.presentation import pseudonyms
 from scoring import params
 from tests import apptest
-from tests.test_presentation import payload, secrets_of
+from tests.presentation_check import payload, secrets_of
 from wording import narrative
 
 AS_OF = date(2023, 6, 30)
