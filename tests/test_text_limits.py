@@ -44,7 +44,7 @@ def test_the_form_limits_the_note(writable_demo_app: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     note = at.text_area(key="expectation_note")
     assert note.proto.max_chars == MAX_TEXT_LENGTH  # the browser stops typing at the limit
-    at.text_input(key="expectation_target").input("60")
+    at.number_input(key="expectation_score").set_value(60.0)  # the default "What" is a score
     note.set_value("n" * (MAX_TEXT_LENGTH + 100))  # a client that ignores max_chars
     at.button(key="expectation_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 import scoring
 from data import store
@@ -18,7 +17,7 @@ from ui import cache
 from wording import breakdown
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cache.scoped(public=True, max_entries=16)  # medians over every scored company: no company of its own
 def component_medians(version: object, methodology: str, as_of: date) -> pd.DataFrame:
     """`wording.breakdown.medians` at `as_of`: every company's components (the rule views, all
     companies at once) and its SCT, FI and overall from the scored series (the series' rows

@@ -26,7 +26,7 @@ ROUTE = "/cpt/calendar/"  # serve.py
 SHOWN = "calendar_link_shown"  # session state: the link just made (shown once)
 
 
-@cache.scoped(max_entries=32)
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), max_entries=32)
 def resolved(
     version: object, today: date, affiliate_id: str | None = None, viewer: Viewer | None = None
 ) -> pd.DataFrame:

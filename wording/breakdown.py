@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scoring import breakdown, params
-from wording import narrative, summary
+from wording import labels, narrative, summary
 
 SCORE_LABELS = {"sct": "Supply Chain Transparency", "fi": "Factory Improvement", "overall": "Overall"}
 TOTAL = "Score (total)"
@@ -22,7 +22,7 @@ def label(component: str) -> str:
         return summary.SCOPE_LABELS[component]
     if component == "retaliation":
         return "Taken off for confirmed retaliation"
-    return summary.CASE_COMPONENTS[f"{component}_points"][0]
+    return labels.case_components()[f"{component}_points"][0]
 
 
 ORDER = [("sct", c) for c in breakdown.SCOPES] + [("fi", p) for p in breakdown.CASE_PARTS]

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import facts, params
-from wording import narrative
+from wording import labels, narrative
 
 SCORES = ("sct", "fi", "overall")
 
@@ -68,18 +68,7 @@ def kpis(board: pd.DataFrame) -> dict[str, object]:
     }
 
 
-SCOPE_LABELS = {
-    "final_assembly": "Disclosure: final assembly",
-    "components": "Disclosure: components",
-    "compliance_findings": "Disclosure: compliance findings",
-}
-CASE_COMPONENTS = {
-    "ack_points": ("Acknowledging reports", 10.0),
-    "access_points": ("Access for monitors", 15.0),
-    "plan_points": ("Remediation plans", 20.0),
-    "evidence_points": ("Remediation evidence", 25.0),
-    "verified_points": ("Verified remediation", 30.0),
-}
+SCOPE_LABELS = labels.COMPONENT_LABELS
 
 
 def components(requests: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +92,7 @@ def components(requests: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
             )
     scored_cases = cases[cases["status"] == "scored"] if len(cases) else cases
     if len(scored_cases):
-        for column, (label, top) in CASE_COMPONENTS.items():
+        for column, (label, top) in labels.case_components().items():
             rows.append(
                 {
                     "component": label,
@@ -280,36 +269,52 @@ def _period_end(value: object) -> str:
 
 
 def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
-    """A company's contracts as shown: affiliate, country, kind, dates without times (years
-    in presentation mode), 'open-ended' for no end date, spend in euros (a band in presentation
-    mode) or 'not recorded', the product models."""
+    """A company's contracts as shown: affiliate, country (by name), kind, dates without times
+    (years in presentation mode), 'open-ended' for no end date, spend in euros (a band in
+    presentation mode) or 'not recorded', the product models. Of another affiliate's contract
+    (no contract id: the viewer sees the buyer only) every hidden field says 'confidential'."""
+    hidden = (
+        contracts["contract_id"].isna()
+        if "contract_id" in contracts
+        else pd.Series(False, index=contracts.index)
+    )
+
+    def field(values: pd.Series, show) -> list[str]:
+        return [labels.CONFIDENTIAL if h else show(v) for v, h in zip(values, hidden, strict=True)]
+
     return pd.DataFrame(
         {
             "Affiliate": contracts["affiliate"],
-            "Country": contracts["country"].fillna("—"),
-            "Kind": contracts["kind"].fillna("—").map(lambda k: str(k).capitalize()),
-            "Start": contracts["start_date"].map(_period_end),
-            "End": contracts["end_date"].map(
-                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else _period_end(d)
+            "Country": contracts["country"].map(
+                lambda c: labels.NOT_RECORDED if narrative.is_na(c) else labels.country_name(c)
             ),
-            "Annual spend": contracts["annual_spend_eur"].map(
-                lambda v: (
-                    v
-                    if isinstance(v, str)
-                    else "not recorded"
-                    if narrative.is_na(v)
-                    else f"€ {float(v):,.0f}"
+            "Kind": contracts["kind"].map(
+                lambda k: (
+                    labels.NOT_RECORDED
+                    if narrative.is_na(k)
+                    else labels.AFFILIATE_KIND_LABELS.get(k, str(k).capitalize())
                 )
             ),
-            "Product models": contracts["products"].map(
+            "Start": field(contracts["start_date"], _period_end),
+            "End": field(
+                contracts["end_date"],
+                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else _period_end(d),
+            ),
+            "Annual spend": field(
+                contracts["annual_spend_eur"],
+                lambda v: "not recorded" if narrative.is_na(v) else labels.euros(v),
+            ),
+            "Product models": field(
+                contracts["products"],
                 lambda p: (
                     ", ".join(map(str, p))
                     if isinstance(p, list | tuple | np.ndarray) and len(p)
                     else (p if isinstance(p, str) and p else "—")
-                )
+                ),
             ),
-        }
-    )
+        },
+        index=contracts.index,
+    ).reset_index(drop=True)
 
 
 ROLE_PLURALS = {"brand": "brands", "contractor": "contractors", "reseller": "resellers"}
