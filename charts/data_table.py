@@ -122,4 +122,4 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     if frame[series].isna().all():
         frame = frame.drop(columns=series)
-    return frame.dropna(axis="columns", how="all").fillna("").reset_index(drop=True)
+    return frame.dropna(axis="columns", how="all").astype(object).fillna("").reset_index(drop=True)

@@ -42,7 +42,7 @@ def chart(fig: go.Figure, key: str, where: object = None, **plotly_kw: object) -
     where = where or st
     plotly_kw.setdefault("width", "stretch")
     event = where.plotly_chart(fig, key=key, **plotly_kw)
-    table = data_table.figure_table(fig)
+    table = data_table.figure_table(fig).astype(str)  # numbers and "n/a" in one column: shown as text
     title = data_table.readable(fig.layout.title.text if fig.layout.title else None)
     label = md("Data of the chart “{}” as a table", title) if title else "Data of the chart as a table"
     with where.expander(label):
