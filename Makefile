@@ -24,11 +24,12 @@ $(DB): | $(VENV)/.runtime
 run: $(VENV)/.runtime $(DB)
 	CPT_DB=$(DB) $(PY) -m streamlit run serve.py --server.port=$(PORT)
 
-## test: set up, lint, run every test (browser tests included)
+## test: set up, lint, run every test: the fast tier on two processes, then the browser tests
 test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/browser -n 2
+	$(PY) -m pytest tests/browser
 
 ## test-fast: everything but the browser tests (the tier to run while working), on two processes
 test-fast: $(VENV)/.dev
