@@ -37,3 +37,17 @@ def test_band_shares_as_a_table_leaves_out_the_hidden_axis() -> None:
     assert dict(zip(table["Band"], table["Share of scored companies (%)"], strict=True)) == {
         "Insufficient": 10.0, "Developing": 40.0, "Good": 30.0, "Leading": 20.0,
     }  # fmt: skip
+
+
+def test_the_table_under_a_chart_shows_markdown_from_the_data_as_its_characters() -> None:
+    # st.table renders cells and headers as Markdown: a hostile name must not become an image,
+    # a link or coloured text there (the hostile browser walk caught an image request).
+    from ui import figures
+    from ui.text import WORD_JOINER
+
+    hostile = "![t](http://evil.example/x.png) :red[**Data breach**]"
+    table = pd.DataFrame({"Series": [hostile], "Score (0–100)": ["51.3"]})
+    shown = figures.as_markdown_text(table)
+    assert shown.iloc[0, 0].replace("\\", "").replace(WORD_JOINER, "") == hostile
+    assert "![" not in shown.iloc[0, 0] and "](" not in shown.iloc[0, 0] and ":red[" not in shown.iloc[0, 0]
+    assert list(shown.columns)[1].replace("\\", "") == "Score (0–100)"

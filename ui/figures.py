@@ -15,7 +15,7 @@ import streamlit as st
 
 from charts import data_table
 from charts import trajectory as trajectory_charts
-from ui.text import md
+from ui.text import md, md_escape
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -28,6 +28,14 @@ def trajectory(
 ) -> go.Figure:
     """`charts.trajectory.trajectory` with the affiliates' targets (`add_targets`) drawn on it."""
     return trajectory_charts.add_targets(trajectory_charts.trajectory(series, title, events, height), targets)
+
+
+def as_markdown_text(table: pd.DataFrame) -> pd.DataFrame:
+    """`st.table` renders its cells and headers as Markdown (Streamlit 1.67): a name from the data
+    (a company, a factory, an event's note) is escaped there to show exactly its characters."""
+    shown = table.map(md_escape)
+    shown.columns = [md_escape(c) for c in table.columns]
+    return shown
 
 
 TABLE_ROWS = 300  # up to this many rows as a plain HTML table (read by screen readers); more in a data grid
@@ -49,7 +57,7 @@ def chart(fig: go.Figure, key: str, where: object = None, **plotly_kw: object) -
         if table.empty:
             st.caption("The chart shows no data.")
         elif len(table) <= TABLE_ROWS:
-            st.table(table, hide_index=True)
+            st.table(as_markdown_text(table), hide_index=True)
         else:
             st.dataframe(table, hide_index=True)
     return event

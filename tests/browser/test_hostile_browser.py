@@ -132,13 +132,30 @@ def hostile_context(browser, hostile_server: str):
     ctx.close()
 
 
+FOLDED = "[data-testid='stExpander'] details:not([open]) > summary"
+
+
+def unfold_visible(pg) -> None:
+    """Open every folded expander that can be seen (one in a tab not chosen cannot be clicked);
+    some rerun the page when opened (the what-if, the factory map), so wait after each."""
+    for _ in range(40):
+        folded = [s for s in pg.locator(FOLDED).all() if s.is_visible()]
+        if not folded:
+            return
+        folded[0].click()
+        wait_for_app(pg)
+
+
 def open_path(pg, server: str, path: str) -> None:
+    """Open a page and everything folded on it: every tab, and every expander in each
+    (the charts' data tables, the what-if, the maps), so hidden parts are checked too."""
     pg.goto(f"{server}{path}")
     wait_for_app(pg)
-    for expander in pg.locator("[data-testid='stExpander'] summary").all():  # draw folded charts too
-        expander.click()
-    if pg.locator("[data-testid='stExpander']").count():
-        wait_for_app(pg)
+    unfold_visible(pg)
+    for tab in pg.get_by_role("tab").all():
+        if tab.is_visible():
+            tab.click()
+            unfold_visible(pg)
 
 
 def formula_cells(cells: list[object]) -> list[object]:
