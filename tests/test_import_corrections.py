@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from data.cli import main
 from data.importing.audit import audit_table, later_evidence_message, score_line, summary_lines
@@ -141,3 +142,14 @@ def test_plurals_and_empty_tables_and_later_evidence() -> None:
         "1 row of these files is dated after the last quarter end (2026-09-30): the scores below leave it out, "
         "and it counts from the next quarter end (2026-12-31)."
     )
+
+
+def test_only_the_schemas_names_reach_a_correction_statement() -> None:
+    # Identifiers cannot be bound as parameters: they are checked against the schema and quoted.
+    from data.importing import corrections
+
+    assert corrections._ident("cases") == '"cases"'
+    assert corrections._ident("_cpt_fix_rows_findings") == '"_cpt_fix_rows_findings"'
+    for hostile in ("cases; DROP TABLE cases", 'cases"--', "_cpt_fix_rows_nope", "users"):
+        with pytest.raises(ValueError, match="not a table or column"):
+            corrections._ident(hostile)

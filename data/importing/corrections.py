@@ -228,6 +228,29 @@ def corrected_owners(corrections: list[Correction]) -> dict[tuple[str, str], str
     return {(c.table, c.id): c.new_value for c in corrections}
 
 
+_TEMP = re.compile(r"_cpt_fix_(keys|rows)_([a-z_]+)")
+
+
+def _ident(name: str) -> str:
+    """`name` as a quoted SQL identifier, only if it is one of the schema's tables or columns
+    (data/store/tables.py) or a temporary table named after one; values are always bound."""
+    temp = _TEMP.fullmatch(name)
+    known = (
+        name in TABLES
+        or name in {"_cpt_fixes", "k", "id", "tbl", "new_value"}
+        or any(name == c.name for t in TABLES.values() for c in t.columns)
+        or (temp is not None and temp.group(2) in TABLES)
+    )
+    if not known:
+        raise ValueError(f"not a table or column of the schema: {name!r}")
+    return '"' + name + '"'
+
+
+def _statement(template: str, **names: str) -> str:
+    """A constant SQL template with its identifiers filled in by `_ident`."""
+    return template.format(**{k: _ident(v) for k, v in names.items()})
+
+
 def _fix_frame(corrections: list[Correction]) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -241,11 +264,11 @@ def _fix_frame(corrections: list[Correction]) -> pd.DataFrame:
 def _update_owners(con: duckdb.DuckDBPyConnection, target: str, table: str, fixes: str) -> None:
     """UPDATE `target` (a table laid out like `table`) to the new owners in the registered `fixes`."""
     (key,) = TABLES[table].key
-    con.execute(
-        f"UPDATE {target} SET {FIELD} = f.new_value FROM {fixes} f "  # noqa: S608 (names from TABLES)
-        f"WHERE f.tbl = ? AND f.id = {target}.{key}",
-        [table],
-    ).fetchall()
+    sql = _statement(
+        "UPDATE {target} SET {field} = f.new_value FROM {fixes} f WHERE f.tbl = ? AND f.id = {target}.{key}",
+        target=target, field=FIELD, fixes=fixes, key=key,
+    )  # fmt: skip
+    con.execute(sql, [table]).fetchall()
 
 
 def apply_in_memory(con: duckdb.DuckDBPyConnection, corrections: list[Correction]) -> None:
@@ -266,7 +289,7 @@ def _children(parents: dict[str, str]) -> list[tuple[str, list[str]]]:
     found: list[tuple[str, list[str]]] = []
     for table in TABLES.values():
         conditions = [
-            f"{c.name} IN (SELECT k FROM {parents[c.references[0]]})"  # noqa: S608 (names from TABLES)
+            _statement("{column} IN (SELECT k FROM {keys})", column=c.name, keys=parents[c.references[0]])
             for c in table.columns
             if c.references is not None
             and c.references[0] in parents
@@ -296,28 +319,28 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, corrections: list[Correcti
         for table in sorted({c.table for c in corrections}):
             (key,) = TABLES[table].key
             parents[table] = f"_cpt_fix_keys_{table}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {parents[table]} AS "  # noqa: S608 (names from TABLES)
-                "SELECT id AS k FROM _cpt_fixes WHERE tbl = ?",
-                [table],
-            ).fetchall()
+            sql = _statement("CREATE OR REPLACE TEMP TABLE {keys} AS SELECT id AS k FROM _cpt_fixes WHERE tbl = ?",
+                             keys=parents[table])  # fmt: skip
+            con.execute(sql, [table]).fetchall()
         children = _children(parents)
         for name, conditions in children:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _cpt_fix_rows_{name} AS SELECT * FROM {name} "  # noqa: S608
-                f"WHERE {' OR '.join(conditions)}"
-            ).fetchall()
+            sql = _statement("CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM {table} WHERE ",
+                             rows=f"_cpt_fix_rows_{name}", table=name)  # fmt: skip
+            con.execute(sql + " OR ".join(conditions)).fetchall()
             if name in parents:  # its own rows' keys (and the corrected ones when it is corrected too)
                 (key,) = TABLES[name].key
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {parents[name]} AS SELECT {key} AS k "  # noqa: S608
-                    f"FROM _cpt_fix_rows_{name} UNION SELECT id FROM _cpt_fixes WHERE tbl = ?",
-                    [name],
-                ).fetchall()
+                sql = _statement(
+                    "CREATE OR REPLACE TEMP TABLE {keys} AS SELECT {key} AS k FROM {rows} "
+                    "UNION SELECT id FROM _cpt_fixes WHERE tbl = ?",
+                    keys=parents[name], key=key, rows=f"_cpt_fix_rows_{name}",
+                )  # fmt: skip
+                con.execute(sql, [name]).fetchall()
         for name, conditions in reversed(children):  # children first, one committed step each
             con.execute("COMMIT")
             con.execute("BEGIN")
-            con.execute(f"DELETE FROM {name} WHERE {' OR '.join(conditions)}").fetchall()  # noqa: S608
+            con.execute(
+                _statement("DELETE FROM {table} WHERE ", table=name) + " OR ".join(conditions)
+            ).fetchall()
         con.execute("COMMIT")
         con.execute("BEGIN")
         for table in sorted({c.table for c in corrections}):
@@ -327,12 +350,15 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, corrections: list[Correcti
         con.execute("COMMIT")
         con.execute("BEGIN")
         for name, _ in children:  # parents first
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _cpt_fix_rows_{name}").fetchall()  # noqa: S608
+            sql = _statement(
+                "INSERT INTO {table} BY NAME SELECT * FROM {rows}", table=name, rows=f"_cpt_fix_rows_{name}"
+            )
+            con.execute(sql).fetchall()
         con.execute("COMMIT")
         con.execute("BEGIN")
         for name, _ in children:
-            con.execute(f"DROP TABLE _cpt_fix_rows_{name}").fetchall()
+            con.execute(_statement("DROP TABLE {rows}", rows=f"_cpt_fix_rows_{name}")).fetchall()
         for temp in set(parents.values()):
-            con.execute(f"DROP TABLE IF EXISTS {temp}").fetchall()
+            con.execute(_statement("DROP TABLE IF EXISTS {keys}", keys=temp)).fetchall()
     finally:
         con.unregister("_cpt_fixes")
