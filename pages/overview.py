@@ -79,7 +79,7 @@ table = summary.board_table(board)
 # downloads cover every row that matches the filters).
 offset = controls.pager(len(table), BOARD_PER_PAGE, key="board_page", label="Companies shown")
 page = table.iloc[offset : offset + BOARD_PER_PAGE]
-styled = page.style.format({k: "{:.1f}" for k in ("SCT", "FI", "Overall")}, na_rep="n/a").map(
+styled = summary.board_shown(page).style.map(
     lambda b: f"background-color: {theme.BAND_COLOURS.get(b, theme.NA_COLOUR)}33", subset=["Band"]
 )
 event = st.dataframe(
@@ -91,9 +91,12 @@ event = st.dataframe(
     width="stretch",
     column_order=[c for c in table.columns if c != "company_id"],
     column_config={
-        "SCT": st.column_config.NumberColumn(format="%.1f", help="Supply Chain Transparency, 0–100"),
-        "FI": st.column_config.NumberColumn(format="%.1f", help="Factory Improvement, 0–100"),
-        "Overall": st.column_config.NumberColumn(format="%.1f"),
+        "Rank": st.column_config.TextColumn(help="By overall score at this date; n/a: not scored"),
+        "SCT": st.column_config.TextColumn(help="Supply Chain Transparency, 0–100; n/a: no request due yet"),
+        "FI": st.column_config.TextColumn(help="Factory Improvement, 0–100; n/a: no monitoring report yet"),
+        "Overall": st.column_config.TextColumn(
+            help="0–100: v2 0.4 × SCT + 0.6 × FI, v1 half each; the one that applies when only one does"
+        ),
         "Trend": st.column_config.LineChartColumn("Overall per quarter", y_min=0, y_max=100),
         # never while presenting: no own-organisation marker (mine is None then)
         **(
@@ -107,7 +110,7 @@ event = st.dataframe(
         ),
     },
 )
-st.caption("Select a row to open the company. Empty cells are n/a (no scorable evidence at that date).")
+st.caption("Select a row to open the company. n/a: no scorable evidence at that date (never counted as 0).")
 export = present.export_frame(summary.board_export(table))
 header = spreadsheet.header_line("leaderboard", as_of, board["methodology"].iloc[0])
 d1, d2, _ = st.columns([1, 1, 3])

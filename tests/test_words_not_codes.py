@@ -111,13 +111,6 @@ def shown_tables(at) -> list[tuple[list[str], pd.DataFrame, dict]]:
     return out
 
 
-# Left open (named, and pinned by the xfail test at the end): the leaderboard's rank and scores of
-# an unscored company are empty numbers, which the browser shows as "None" (the Styler's "n/a"
-# does not reach them); showing "n/a" there needs the score columns as text and the board's
-# tests reading them so.
-LEADERBOARD_NUMBERS = ("Rank", "SCT", "FI", "Overall")
-
-
 def problems(at, allow_empty: tuple[str, ...] = ()) -> list[str]:
     found = []
     for where, text in texts(at):
@@ -156,10 +149,9 @@ def problems(at, allow_empty: tuple[str, ...] = ()) -> list[str]:
 def test_every_page_says_it_in_words(demo_app: Path, role: str, page: str, query: dict[str, str]) -> None:
     at = apptest.open_page(page, role=role, **query)
     assert not at.exception, [e.value for e in at.exception]
-    assert problems(at, LEADERBOARD_NUMBERS if page == "overview" else ()) == []
+    assert problems(at) == []
 
 
-@pytest.mark.xfail(strict=True, reason="left open: an unscored company's rank and scores show 'None'")
 def test_the_leaderboard_shows_no_none_for_an_unscored_company(demo_app: Path) -> None:
     at = apptest.open_page("overview", role="admin")
     assert problems(at) == []

@@ -180,6 +180,20 @@ def board_table(board: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+SHOWN_AS_TEXT = ("Rank", "SCT", "FI", "Overall")
+
+
+def board_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard's rank and scores as the grid shows them: one decimal, "n/a" where not
+    applicable (an empty number cell shows "None" in the browser whatever a Styler says). The
+    grid sorts such text by its numbers ("9.5" before "51.3" before "100.0"), "n/a" at one end."""
+    out = table.copy()
+    out["Rank"] = [("n/a" if pd.isna(r) else str(int(r))) for r in table["Rank"]]
+    for col in ("SCT", "FI", "Overall"):
+        out[col] = [narrative.one_decimal(None if pd.isna(v) else float(v)) for v in table[col]]
+    return out
+
+
 def board_export(table: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard as exported: no sparkline, scores rounded to the cent."""
     out = table.drop(columns=["Trend"]).copy()
