@@ -13,6 +13,7 @@ import pytest
 
 import scoring
 from tests import apptest
+from wording import labels
 
 SINCE = date(2024, 12, 31)
 TODAY = date.today()
@@ -71,7 +72,9 @@ def test_changes_page_numbers_equal_sql(demo_app: Path) -> None:
     csv = apptest.download(at, "changes_csv").decode("utf-8")
     assert csv.startswith(f"# CPT what changed since {SINCE:%Y-%m-%d}")
     rows = pd.read_csv(io.StringIO(csv), comment="#")
-    assert rows["kind"].value_counts().to_dict() == {k: v for k, v in want.items() if v}
+    assert rows[labels.download_header("kind")].value_counts().to_dict() == {
+        k: v for k, v in want.items() if v
+    }
 
 
 def test_default_is_the_quarter_end_before_the_last(demo_app: Path) -> None:

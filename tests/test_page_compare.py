@@ -117,7 +117,7 @@ def test_compare_gives_reasons_links_and_the_breakdown_against_the_medians(demo_
     rows = list(csv.reader(io.StringIO(apptest.download(at, "download_breakdown").decode("utf-8"))))
     assert rows[0][0].startswith("# ") and "component breakdown" in rows[0][0]
     header = rows[1]
-    assert header[:5] == ["company_id", "Company", "Score", "Component", "Points"]
+    assert header[:5] == ["Company id", "Company", "Score", "Component", "Points"]
     kelvaro = [dict(zip(header, r, strict=True)) for r in rows[2:] if r[0] == "CO0011"]
     got = {r["Component"]: float(r["Points"]) for r in kelvaro if r["Score"] == "Factory Improvement"}
     assert got["Remediation plans"] == pytest.approx(parts["CO0011"]["Remediation plans"])

@@ -17,6 +17,7 @@ from icalendar import Calendar
 
 from charts import map as charts_map
 from tests import apptest
+from wording import labels
 
 TODAY = date.today()
 
@@ -123,13 +124,14 @@ def test_affiliate_contracts_page_numbers_equal_sql(demo_app: Path) -> None:
     csv = apptest.download(at, "deadlines_csv").decode("utf-8")
     assert csv.startswith("# CPT deadlines") and "Confidential" in csv.splitlines()[0]
     rows = pd.read_csv(io.StringIO(csv), comment="#")
-    assert set(rows["request_id"]) == want["overdue"] | want["soon"]
-    assert set(rows.loc[rows["deadline"] == "overdue", "request_id"]) == want["overdue"]
+    request, deadline = labels.download_header("request_id"), labels.download_header("deadline")
+    assert set(rows[request]) == want["overdue"] | want["soon"]
+    assert set(rows.loc[rows[deadline] == "overdue", request]) == want["overdue"]
 
     calendar = Calendar.from_ical(apptest.download(at, "deadlines_ics"))
     events = [e for e in calendar.walk("VEVENT") if str(e["status"]) != "CANCELLED"]
     assert len(events) == len(want["soon"]) + 1  # each due soon, and one for every overdue request
-    due = dict(zip(rows["request_id"], rows["due_on"], strict=True))
+    due = dict(zip(rows[request], rows[labels.download_header("due_on")], strict=True))
     soon = [e for e in events if str(e["summary"]).startswith("Disclosure due: ")]
     assert sorted(e.decoded("dtstart").isoformat() for e in soon) == sorted(due[r] for r in want["soon"])
     [overdue] = [e for e in events if e not in soon]

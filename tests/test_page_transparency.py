@@ -13,6 +13,7 @@ import scoring
 from data.queries import evidence as q
 from data.store import writes
 from tests import apptest
+from wording import labels
 
 
 @pytest.fixture(autouse=True)
@@ -159,5 +160,5 @@ def test_factories_without_an_address_come_a_page_at_a_time_and_the_csv_has_them
     csv = apptest.download(at, "missing_csv").decode("utf-8")
     assert csv.splitlines()[0].startswith("# CPT factories without an address")
     rows = pd.read_csv(io.StringIO(csv), comment="#")
-    assert list(rows["factory_id"]) == list(every["factory_id"])
-    assert "company_ids" not in rows.columns
+    assert list(rows[labels.download_header("factory_id")]) == list(every["factory_id"])
+    assert labels.download_header("company_ids") not in rows.columns

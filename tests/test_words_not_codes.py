@@ -207,3 +207,42 @@ def test_place_and_country_names() -> None:
     )
     assert labels.place(None, "Ciudad Juárez", "Ciudad Juárez") == "Ciudad Juárez"
     assert labels.place(None, float("nan")) == ""
+
+
+# Every page download of a table (CSV and Excel), as the role that sees it.
+TABLE_DOWNLOADS = [
+    ("overview", "affiliate", {}, "download_leaderboard"),
+    ("overview", "affiliate", {}, "download_leaderboard_xlsx"),
+    ("compare", "affiliate", {"company": "CO0004,CO0006,CO0008"}, "download_comparison"),
+    ("compare", "affiliate", {"company": "CO0004,CO0006,CO0008"}, "download_breakdown"),
+    ("transparency", "admin", {}, "links_csv"),
+    ("improvement", "admin", {}, "cases_csv"),
+    ("contracts", "affiliate", {}, "deadlines_csv"),
+    ("changes", "affiliate", {}, "changes_csv"),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "role", "query", "key"), TABLE_DOWNLOADS, ids=[d[3] for d in TABLE_DOWNLOADS]
+)
+def test_every_table_download_has_headers_and_codes_in_words(
+    demo_app: Path, page: str, role: str, query: dict[str, str], key: str
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    at = apptest.open_page(page, role=role, **query)
+    payload = apptest.download(at, key)
+    if key.endswith("xlsx"):
+        rows = [
+            [c for c in r] for r in load_workbook(io.BytesIO(payload)).active.iter_rows(values_only=True)
+        ][2:]
+    else:
+        rows = list(csv.reader(io.StringIO(payload.decode("utf-8"))))[1:]
+    header, body = rows[0], rows[1:]
+    assert body, f"{key}: no rows to check"
+    assert [h for h in header if SNAKE.search(str(h))] == [], header
+    cells = [str(c) for r in body for c in r if isinstance(c, str)]
+    assert [c for c in cells if CODE_WORD.fullmatch(c) or SNAKE.fullmatch(c)] == [], key

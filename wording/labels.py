@@ -8,6 +8,7 @@ them in words. Point maxima are read from scoring.params, never retyped. No Stre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -295,3 +296,80 @@ def is_missing(value: object) -> bool:
         or value is pd.NaT
         or (isinstance(value, float | np.floating) and value != value)
     )
+
+
+# ---------------------------------------------------------------- downloads
+
+# Column headers of the page downloads (CSV and Excel) in words; a snake_case name not listed
+# here is shown in sentence case. The full table export (python -m data export) keeps the
+# schema's names: it is the import format (DATA_FORMAT.md).
+DOWNLOAD_HEADERS = {
+    "company_id": "Company id",
+    "company": "Company",
+    "product_model_id": "Product model id",
+    "product_model": "Product model",
+    "category": "Category",
+    "scope": "Disclosure asked for",
+    "request_id": "Request id",
+    "factory_id": "Factory id",
+    "factory": "Factory",
+    "legal_name": "Factory (legal name)",
+    "country": "Country",
+    "tier": "Tier",
+    "disclosed_on": "Disclosed on",
+    "complete": "Name and address complete",
+    "case_id": "Case id",
+    "title": "Monitoring report",
+    "opened_on": "Report sent on",
+    "acknowledged_on": "Acknowledged on",
+    "access_granted_on": "Access granted on",
+    "plan_submitted_on": "Remediation plan on",
+    "evidence_on": "Remediation evidence on",
+    "verified_on": "Remediation verified on",
+    "retaliation_on": "Retaliation confirmed on",
+    "findings": "Findings",
+    "findings_evidenced": "Findings with remediation evidence",
+    "findings_verified": "Findings with verified remediation",
+    "most_severe": "Most severe finding",
+    "days_to_acknowledge": "Days to acknowledge",
+    "due_on": "Due on",
+    "deadline": "Deadline",
+    "state": "State",
+    "contracts": "Contracts",
+    "days_to_due": "Days until due (negative: overdue)",
+    "date": "Date",
+    "kind": "Change kind",
+    "change": "Change",
+    "item_id": "Item id",
+}
+# Coded values shown in words in a download's column (by the column's schema name).
+DOWNLOAD_VALUES = {
+    "scope": SCOPE_LABELS,
+    "tier": TIER_LABELS,
+    "most_severe": SEVERITY_LABELS,
+    "severity": SEVERITY_LABELS,
+}
+
+
+def download_header(column: object) -> str:
+    """A download's column header in words ("days_to_due" -> "Days until due (negative: overdue)")."""
+    name = str(column)
+    if name in DOWNLOAD_HEADERS:
+        return DOWNLOAD_HEADERS[name]
+    if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", name):
+        return name.replace("_", " ").capitalize()
+    return name
+
+
+def for_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """A page's table as its CSV/Excel download shows it: headers in words, coded values (scopes,
+    tiers, severities, country codes) in words; numbers, dates and ids as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        mapping = DOWNLOAD_VALUES.get(str(column))
+        if mapping is not None:
+            out[column] = out[column].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+        elif str(column) in COUNTRY_COLUMNS:
+            out[column] = out[column].map(country_name)
+    out.columns = [download_header(c) for c in out.columns]
+    return out

@@ -24,6 +24,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from wording import labels
+
 CONFIDENTIAL = "Confidential: for affiliates and the company concerned."
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EVIDENCE = "not applicable (evidence records, not scores)"
@@ -110,7 +112,7 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv(frame: pd.DataFrame, header: str) -> bytes:
     """CSV with one leading `# header` line (UTF-8). Every text cell is quoted, so a line break
     or a lone carriage return inside a name stays inside its cell (no injected rows)."""
-    body = _clean(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
+    body = _clean(labels.for_download(frame)).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
     return ("# " + one_line(header) + "\n" + body).encode("utf-8")
 
 
@@ -121,7 +123,7 @@ def to_xlsx(frame: pd.DataFrame, header: str, sheet: str = "CPT") -> bytes:
     ws.title = sheet[:31]
     ws["A1"] = one_line(header)
     ws["A1"].font = Font(bold=True)
-    clean = _clean(frame)
+    clean = _clean(labels.for_download(frame))
     ws.append([])
     ws.append(list(clean.columns))
     for cell in ws[3]:
