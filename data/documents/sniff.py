@@ -78,7 +78,9 @@ def sniff(data: bytes, name: str = "") -> str:
     if len(data) == 0:
         raise Refused("the file is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise Refused(f"the file is {_megabytes(len(data))}, more than the limit of {_megabytes(MAX_FILE_BYTES)}")
+        raise Refused(
+            f"the file is {_megabytes(len(data))}, more than the limit of {_megabytes(MAX_FILE_BYTES)}"
+        )
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -92,7 +94,13 @@ def sniff(data: bytes, name: str = "") -> str:
     text = _text(data)
     if text is not None:
         return CSV if _looks_like_csv(text, name) else TEXT
-    what = "a Windows program" if data.startswith(b"MZ") else "an executable" if data.startswith(b"\x7fELF") else None
+    what = (
+        "a Windows program"
+        if data.startswith(b"MZ")
+        else "an executable"
+        if data.startswith(b"\x7fELF")
+        else None
+    )
     start = f"the file is {what}" if what else "the file's content is of no accepted type"
     return _refuse(f"{start}, whatever its name says; accepted: {ACCEPTED}")
 

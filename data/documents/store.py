@@ -42,7 +42,15 @@ EVIDENCE_KEYS = {  # the key columns of each evidence table a document may back
     "findings": ("finding_id",),
     "events": ("event_id",),
 }
-LINK_COLUMNS = ("request_id", "factory_id", "disclosed_on", "recorded_on", "case_id", "finding_id", "event_id")
+LINK_COLUMNS = (
+    "request_id",
+    "factory_id",
+    "disclosed_on",
+    "recorded_on",
+    "case_id",
+    "finding_id",
+    "event_id",
+)
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
@@ -128,7 +136,9 @@ def may_see(role: str | None, own_company: str | None, visibility: str, company_
     if role == "affiliate":
         return visibility in ("affiliates", "affiliates_and_company")
     if role == "company":
-        return visibility == "affiliates_and_company" and own_company is not None and own_company == company_id
+        return (
+            visibility == "affiliates_and_company" and own_company is not None and own_company == company_id
+        )
     return False
 
 
