@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -52,6 +51,7 @@ LINK_COLUMNS = (
     "event_id",
 )
 _SHA = re.compile(r"[0-9a-f]{64}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def folder(db_path: Path) -> Path:
@@ -119,13 +119,11 @@ def has_tables(cur: duckdb.DuckDBPyConnection) -> bool:
     return bool(found)
 
 
-def label(kind: str, day: date | str | None) -> str:
+def label(kind: str, day: object) -> str:
     """ "Monitoring report, 2025-03-14": how a link to a document reads (no free text)."""
     words = KINDS.get(str(kind), KINDS["other"])
-    if day is None or (isinstance(day, float)):
-        return words
-    text = day.isoformat() if isinstance(day, date) else str(day)[:10]
-    return f"{words}, {text}"
+    text = str(day)[:10] if day is not None else ""
+    return f"{words}, {text}" if _DAY.fullmatch(text) else words
 
 
 def may_see(role: str | None, own_company: str | None, visibility: str, company_id: str) -> bool:
