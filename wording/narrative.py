@@ -199,7 +199,7 @@ def request_table(
     )
     extra = []
     if sources is not None:
-        table["Source"] = [sources.get(str(r)) for r in req["request_id"]]
+        table["Source"] = [sources.get(str(r), "") for r in req["request_id"]]
         extra = ["Source"]
     scored = (req["status"] == "scored").to_numpy()
     left = table[~scored][["Product model", "Asked for", "Due", "Now", "Why", *extra]]
@@ -305,7 +305,7 @@ def case_table(
     )
     extra = []
     if sources is not None:
-        table["Source"] = [sources.get(str(c)) for c in cases["case_id"]]
+        table["Source"] = [sources.get(str(c), "") for c in cases["case_id"]]
         extra = ["Source"]
     scored = (cases["status"] == "scored").to_numpy()
     left = table[~scored][["Factory", "Opened", "Why", *extra]]

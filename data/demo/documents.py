@@ -81,7 +81,7 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
         [DEMO_COMPANY],
     ).fetchall()
     for i, (case, company, opened) in enumerate(cases):
-        out.append(((f"DOC-MR-{case}", f"Monitoring report, case {case}", "monitoring_report", opened, company,
+        out.append((("", "Monitoring report", "monitoring_report", opened, company,
                      "affiliates_and_company" if i < 2 else "affiliates"), [("cases", case)]))  # fmt: skip
     verified = con.execute(
         "SELECT e.event_id, c.company_id, e.event_date, e.finding_id FROM events e JOIN cases c USING (case_id) "
@@ -89,7 +89,7 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
         [DEMO_COMPANY],
     ).fetchall()
     for event, company, day, finding in verified:
-        out.append(((f"DOC-VR-{event}", "Verification visit", "verification_report", day, company,
+        out.append((("", "Verification visit", "verification_report", day, company,
                      "affiliates_and_company"), [("events", event), ("findings", finding)]))  # fmt: skip
     plans = con.execute(
         "SELECT e.event_id, c.company_id, e.event_date FROM events e JOIN cases c USING (case_id) "
@@ -97,7 +97,7 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
         [DEMO_COMPANY],
     ).fetchall()
     for event, company, day in plans:
-        out.append(((f"DOC-RP-{event}", "Corrective action plan", "remediation_plan", day, company, "staff"),
+        out.append((("", "Corrective action plan", "remediation_plan", day, company, "staff"),
                     [("events", event)]))  # fmt: skip
     letters = con.execute(
         "SELECT d.request_id, d.factory_id, d.disclosed_on, r.company_id FROM disclosures d "
@@ -108,7 +108,7 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
     if letters:
         request, _, day, company = letters[0]
         links = [("disclosures", (r, f, d)) for r, f, d, _ in letters if r == request]
-        out.append(((f"DOC-DL-{request}", f"Factory list for request {request}", "disclosure_letter", day, company,
+        out.append((("", "Factory list", "disclosure_letter", day, company,
                      "affiliates_and_company"), links))  # fmt: skip
     others = con.execute(
         "SELECT DISTINCT ON (company_id) case_id, company_id, opened_on FROM cases c WHERE company_id <> ? "
@@ -117,9 +117,9 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
         [DEMO_COMPANY],
     ).fetchall()[:2]
     for case, company, opened in others:
-        out.append(((f"DOC-MR-{case}", f"Monitoring report, case {case}", "monitoring_report", opened, company,
+        out.append((("", "Monitoring report", "monitoring_report", opened, company,
                      "affiliates"), [("cases", case)]))  # fmt: skip
-    return out
+    return [((f"DOC-{i:03d}", *row[1:]), links) for i, (row, links) in enumerate(out, start=1)]
 
 
 def add_documents(con: duckdb.DuckDBPyConnection) -> None:
