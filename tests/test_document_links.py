@@ -81,3 +81,22 @@ def test_the_factory_page_links_the_cases_document(attached) -> None:
     presenting = apptest.open_page("factory", role="affiliate", factory=factory, present="1")
     assert not presenting.exception
     assert "/cpt/document" not in _everything(presenting)
+
+
+def _pdf_text(payload: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(payload)).pages)
+
+
+def test_the_report_names_the_documents_the_account_may_open(attached) -> None:
+    at = apptest.open_page("company", role="company", company=demo.DEMO_COMPANY)
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(_pdf_text(apptest.download(at, "download_report_pdf")).split())
+    assert "Source documents" in text
+    assert f"{LABEL}: Audit of the assembly line" in text
+    assert "Internal note" not in text  # staff only
+    html = apptest.download(at, "download_report_html").decode()
+    assert f"{LABEL}: Audit of the assembly line" in html

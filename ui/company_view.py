@@ -179,6 +179,7 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
         cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
         peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
         expectations=expected(version, company_id, why.as_of),
+        sources=document_queries.report_lines(source_documents(version, company_id)),
     )  # fmt: skip
 
 

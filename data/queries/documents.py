@@ -102,3 +102,8 @@ def listing(frame: pd.DataFrame) -> pd.DataFrame:
             "title": docs["title"],
         }
     ).reset_index(drop=True)
+
+
+def report_lines(frame: pd.DataFrame) -> list[str]:
+    """One line per document for a report: "Monitoring report, 2025-03-14: <title>"."""
+    return [f"{r.label}: {r.title}" for r in listing(frame).itertuples()]
