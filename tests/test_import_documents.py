@@ -151,3 +151,69 @@ def test_a_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch) -> None:
     docs = "document_id,file,title,kind,date,visibility,company_id\nD1,cs1.pdf,Audit,other,2024-04-01,staff,CO1\n"
     errors = _refused(tmp_path, {"documents.csv": docs, "cs1.pdf": PDF})
     assert len(errors) == 1 and "more than the limit of" in errors[0]
+
+
+def test_a_document_survives_backup_and_restore(tmp_path: Path) -> None:
+    from data.store import list_backups, writes
+
+    db = world(tmp_path)
+    folder = tmp_path / "in"
+    write_files(folder, {"documents.csv": DOCS, "document_links.csv": LINKS, "letter.txt": "Dear brand,\n"})
+    write_files(folder / "reports", {"cs1.pdf": PDF})
+    assert main(["import", "--db", str(db), str(folder)]) == 0
+    sha = rows(db, "SELECT sha256 FROM documents WHERE document_id = 'D1'")[0][0]
+    # a later import (the file with the document becomes a backup), then restore that backup
+    later = write_files(tmp_path / "later", {"cases.csv": "case_id,company_id,factory_id,opened_on,title\nCS1,CO1,FA1,2024-04-01,Later\n"})  # fmt: skip
+    assert main(["import", "--db", str(db), *later]) == 0
+    writes.restore(db, list_backups(db)[0])
+    assert rows(db, "SELECT title FROM cases WHERE case_id = 'CS1'") != [("Later",)]
+    assert rows(db, "SELECT document_id FROM documents ORDER BY 1") == [("D1",), ("D2",)]
+    assert store.read(db, sha) == PDF  # the file is still there for the restored rows
+
+
+def test_an_old_backup_without_document_tables_restores(tmp_path: Path) -> None:
+    from data.store import writes
+
+    db = world(tmp_path)
+    old = tmp_path / "old.duckdb"
+    import shutil
+
+    shutil.copyfile(db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("DROP TABLE document_links")
+        con.execute("DROP TABLE documents")
+    writes.restore(db, old)
+    from data.queries import documents as q
+    from data.queries.contracts import Viewer
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert q.for_company(con.cursor(), "CO1", Viewer("admin")).empty  # read as "no documents"
+    files = [("documents.csv", DOCS.encode()), ("letter.txt", b"Dear brand,\n"), ("reports/cs1.pdf", PDF)]
+    assert apply_import(db, files, who="test").applied  # the next write adds the tables
+
+
+def test_the_full_export_holds_the_documents_and_imports_back(tmp_path: Path, capsys) -> None:
+    db = world(tmp_path)
+    folder = tmp_path / "in"
+    write_files(folder, {"documents.csv": DOCS, "document_links.csv": LINKS, "letter.txt": "Dear brand,\n"})
+    write_files(folder / "reports", {"cs1.pdf": PDF})
+    assert main(["import", "--db", str(db), str(folder)]) == 0
+    out = tmp_path / "export"
+    assert main(["export", "--db", str(db), "--out", str(out)]) == 0
+    assert "documents: 2 files" in capsys.readouterr().out
+    exported = (out / "documents.csv").read_text()
+    sha = store.digest(PDF)
+    assert (
+        f"D1,documents/{sha}.pdf,Audit of Factory One,monitoring_report,2024-04-01,affiliates_and_company,CO1"
+        in exported
+    )
+    assert (out / "documents" / f"{sha}.pdf").read_bytes() == PDF
+    assert (out / "document_links.csv").read_text().count("\n") == 4
+    fresh = new_db(tmp_path / "fresh.duckdb")
+    assert main(["import", "--db", str(fresh), str(out)]) == 0
+    query = "SELECT document_id, sha256, title, kind, document_date, visibility, company_id FROM documents ORDER BY 1"
+    assert rows(fresh, query) == rows(db, query)
+    assert rows(fresh, "SELECT * FROM document_links ORDER BY ALL") == rows(
+        db, "SELECT * FROM document_links ORDER BY ALL"
+    )
+    assert store.read(fresh, sha) == PDF

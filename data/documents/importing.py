@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from data.documents import sniff, store
+from data.exports import spreadsheet
 from data.importing.plan import TableCounts
 from data.importing.validate import Problem
 
@@ -89,7 +90,8 @@ def _rows(
                 Problem(name, line, None, f"{len(record)} cells where the header has {len(header)}")
             )
             continue
-        row = {c: "" for c in columns} | {h: cell.strip() for h, cell in zip(header, record, strict=True)}
+        cells = {h: spreadsheet.restore(cell.strip()) for h, cell in zip(header, record, strict=True)}
+        row = {c: "" for c in columns} | cells  # an export's formula guard undone
         rows.append(row | {"_line": line})
     return rows, problems
 
@@ -440,5 +442,5 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
-        and p.suffix.lower() not in (".csv", ".xlsx")
+        and not (p.parent == folder and p.suffix.lower() in (".csv", ".xlsx"))  # the tables: read already
     )  # fmt: skip
