@@ -217,3 +217,17 @@ def test_the_full_export_holds_the_documents_and_imports_back(tmp_path: Path, ca
         db, "SELECT * FROM document_links ORDER BY ALL"
     )
     assert store.read(fresh, sha) == PDF
+
+
+def test_the_preview_counts_documents_and_writes_nothing(tmp_path: Path) -> None:
+    from data.importing.importer import validate_files
+
+    db = world(tmp_path)
+    files = [("documents.csv", DOCS.encode()), ("document_links.csv", LINKS.encode()),
+             ("reports/cs1.pdf", PDF), ("letter.txt", b"Dear brand,\n")]  # fmt: skip
+    with duckdb.connect(str(db), read_only=True) as con:
+        plan = validate_files(files, con.cursor())
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert plan.counts["documents"].inserted == 2 and plan.counts["document_links"].inserted == 3
+    assert plan.total_rows == 5
+    assert not store.folder(db).exists()  # nothing stored before Apply
