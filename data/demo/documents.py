@@ -122,6 +122,13 @@ def _picks(con: duckdb.DuckDBPyConnection) -> list[tuple[tuple, list[tuple]]]:
     return [((f"DOC-{i:03d}", *row[1:]), links) for i, (row, links) in enumerate(out, start=1)]
 
 
+_LINK = """
+INSERT INTO document_links (document_id, evidence, request_id, factory_id, disclosed_on, recorded_on, case_id,
+                            finding_id, event_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
 def add_documents(con: duckdb.DuckDBPyConnection) -> None:
     """Insert the demo documents and their links (inside fill_demo's transaction)."""
     for (document_id, title, kind, day, company, visibility), links in _picks(con):
@@ -133,14 +140,9 @@ def add_documents(con: duckdb.DuckDBPyConnection) -> None:
              datetime(day.year, day.month, day.day), visibility, company],
         )  # fmt: skip
         for evidence, key in links:
-            values = dict(
-                zip(store.EVIDENCE_KEYS[evidence], key if isinstance(key, tuple) else (key,), strict=True)
-            )
-            columns = ["document_id", "evidence", *values]
-            con.execute(
-                f"INSERT INTO document_links ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",  # noqa: S608 (names from store)
-                [document_id, evidence, *values.values()],
-            )
+            keys = key if isinstance(key, tuple) else (key,)
+            values = dict(zip(store.EVIDENCE_KEYS[evidence], keys, strict=True))
+            con.execute(_LINK, [document_id, evidence, *(values.get(c) for c in store.LINK_COLUMNS)])
 
 
 def write_files(new_file: Path, live: Path) -> None:

@@ -355,7 +355,7 @@ def _count(con: duckdb.DuckDBPyConnection, incoming: Incoming, stored: dict, hav
     links = incoming.counts["document_links"]
     present = set()
     if have_docs:
-        present = {tuple(r) for r in con.execute(f"SELECT document_id, evidence, {', '.join(_as_text(c) for c in store.LINK_COLUMNS)} FROM document_links").fetchall()}  # noqa: S608 (column names from store)  # fmt: skip
+        present = {tuple(r) for r in con.execute(_STORED_LINKS).fetchall()}
     for link in incoming.links:
         if _link_key(link) in present:
             links.unchanged += 1
@@ -364,12 +364,34 @@ def _count(con: duckdb.DuckDBPyConnection, incoming: Incoming, stored: dict, hav
             present.add(_link_key(link))
 
 
-def _as_text(column: str) -> str:
-    return f"CAST({column} AS VARCHAR)" if column.endswith("_on") else column
-
-
 def _link_key(link: dict) -> tuple:
-    return (link["document_id"], link["evidence"], *(link[c] for c in store.LINK_COLUMNS))
+    return tuple(link[c] for c in _LINK_ORDER)
+
+
+_UPSERT_DOCUMENT = """
+INSERT INTO documents (document_id, sha256, title, kind, document_date, size_bytes, media_type, uploaded_by,
+                       visibility, company_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (document_id) DO UPDATE SET sha256 = excluded.sha256, title = excluded.title, kind = excluded.kind,
+    document_date = excluded.document_date, size_bytes = excluded.size_bytes, media_type = excluded.media_type,
+    uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at, visibility = excluded.visibility
+"""
+_LINK_ORDER = ("document_id", "evidence", "request_id", "factory_id", "disclosed_on", "recorded_on", "case_id", "finding_id", "event_id")  # fmt: skip
+_ADD_LINK = """
+INSERT INTO document_links (document_id, evidence, request_id, factory_id, disclosed_on, recorded_on, case_id,
+                            finding_id, event_id)
+SELECT ?, ?, ?, ?, CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?
+WHERE NOT EXISTS (
+    SELECT 1 FROM document_links WHERE document_id = ? AND evidence = ?
+    AND request_id IS NOT DISTINCT FROM ? AND factory_id IS NOT DISTINCT FROM ?
+    AND disclosed_on IS NOT DISTINCT FROM CAST(? AS DATE) AND recorded_on IS NOT DISTINCT FROM CAST(? AS DATE)
+    AND case_id IS NOT DISTINCT FROM ? AND finding_id IS NOT DISTINCT FROM ? AND event_id IS NOT DISTINCT FROM ?)
+"""
+_STORED_LINKS = """
+SELECT document_id, evidence, request_id, factory_id, CAST(disclosed_on AS VARCHAR), CAST(recorded_on AS VARCHAR),
+       case_id, finding_id, event_id
+FROM document_links
+"""
 
 
 def apply(con: duckdb.DuckDBPyConnection, db_path: Path, incoming: Incoming, who: str) -> list[str]:
@@ -382,25 +404,14 @@ def apply(con: duckdb.DuckDBPyConnection, db_path: Path, incoming: Incoming, who
         if new:
             written.append(sha)
     for doc in incoming.documents:
-        values = {k: v for k, v in doc.items() if not k.startswith("_")} | {"uploaded_by": who}
-        columns = list(values)
         con.execute(
-            f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "  # noqa: S608 (names from this module)
-            "ON CONFLICT (document_id) DO UPDATE SET sha256 = excluded.sha256, title = excluded.title, "
-            "kind = excluded.kind, document_date = excluded.document_date, size_bytes = excluded.size_bytes, "
-            "media_type = excluded.media_type, uploaded_by = excluded.uploaded_by, "
-            "uploaded_at = excluded.uploaded_at, visibility = excluded.visibility",
-            list(values.values()),
-        )
+            _UPSERT_DOCUMENT,
+            [doc["document_id"], doc["sha256"], doc["title"], doc["kind"], doc["document_date"],
+             doc["size_bytes"], doc["media_type"], who, doc["visibility"], doc["company_id"]],
+        )  # fmt: skip
     for link in incoming.links:
-        cols = ["document_id", "evidence", *store.LINK_COLUMNS]
-        match = " AND ".join(f"{c} IS NOT DISTINCT FROM ?" for c in cols)
-        values = [link[c] for c in cols]
-        con.execute(
-            f"INSERT INTO document_links ({', '.join(cols)}) SELECT {', '.join('?' for _ in cols)} "  # noqa: S608 (names from store)
-            f"WHERE NOT EXISTS (SELECT 1 FROM document_links WHERE {match})",
-            values + values,
-        )
+        values = [link[c] for c in _LINK_ORDER]
+        con.execute(_ADD_LINK, values + values)
     return written
 
 

@@ -57,7 +57,8 @@ def export_documents(con: duckdb.DuckDBPyConnection, db_path: Path, out: Path) -
         "FROM documents ORDER BY document_id"
     ).fetchall()
     links = con.execute(
-        "SELECT document_id, evidence, " + ", ".join(store.LINK_COLUMNS) + " FROM document_links ORDER BY ALL"  # noqa: S608 (column names from the store)
+        "SELECT document_id, evidence, request_id, factory_id, disclosed_on, recorded_on, case_id, finding_id, "
+        "event_id FROM document_links ORDER BY ALL"
     ).fetchall()
     folder = out / "documents"
     folder.mkdir(parents=True, exist_ok=True)

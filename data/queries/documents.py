@@ -38,18 +38,23 @@ def _params(viewer: Viewer) -> dict[str, object]:
     return {"role": viewer.role, "comp": viewer.company_id if viewer.role == "company" else None}
 
 
-def _run(
-    cur: duckdb.DuckDBPyConnection, where: str, viewer: Viewer, extra: dict[str, object]
-) -> pd.DataFrame:
+_BY_COMPANY = _LINKED.format(visible=store.visible_sql("d"), where="d.company_id = $company")
+_BY_FACTORY = _LINKED.format(
+    visible=store.visible_sql("d"),
+    where="coalesce(l.factory_id, c.factory_id) = $factory "
+    "AND ($companies IS NULL OR list_contains($companies, d.company_id))",
+)
+
+
+def _run(cur: duckdb.DuckDBPyConnection, sql: str, viewer: Viewer, extra: dict[str, object]) -> pd.DataFrame:
     if viewer.role is None or not store.has_tables(cur):
         return pd.DataFrame(columns=COLUMNS)
-    sql = _LINKED.format(visible=store.visible_sql("d"), where=where)
     return cur.execute(sql, _params(viewer) | extra).df()[COLUMNS]
 
 
 def for_company(cur: duckdb.DuckDBPyConnection, company_id: str, viewer: Viewer) -> pd.DataFrame:
     """The documents about `company_id` that `viewer` may open, one row per evidence link."""
-    return _run(cur, "d.company_id = $company", viewer, {"company": company_id})
+    return _run(cur, _BY_COMPANY, viewer, {"company": company_id})
 
 
 def for_factory(
@@ -57,12 +62,8 @@ def for_factory(
 ) -> pd.DataFrame:
     """The documents behind the evidence about factory `factory_id` (its cases, findings, case
     events and disclosures) of `company_ids` (None: every company) that `viewer` may open."""
-    where = "coalesce(l.factory_id, c.factory_id) = $factory"
-    extra: dict[str, object] = {"factory": factory_id}
-    if company_ids is not None:
-        where += " AND list_contains($companies, d.company_id)"
-        extra["companies"] = list(company_ids)
-    return _run(cur, where, viewer, extra)
+    companies = list(company_ids) if company_ids is not None else None
+    return _run(cur, _BY_FACTORY, viewer, {"factory": factory_id, "companies": companies})
 
 
 def url(document_id: str, kind: str, day: object) -> str:
