@@ -4,6 +4,7 @@ case, for the accounts that may open it; never in presentation mode; named in th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,7 @@ def attached(writable_demo_app: Path) -> tuple[Path, str]:
     docs = (
         "document_id,file,title,kind,date,visibility,company_id\n"
         f"T-MR,report.pdf,Audit of the assembly line,monitoring_report,2025-03-14,affiliates_and_company,{demo.DEMO_COMPANY}\n"
-        f"T-STAFF,report.pdf,Internal note,other,2025-04-01,staff,{demo.DEMO_COMPANY}\n"
+        f'T-STAFF,report.pdf,"Internal note [x](javascript:alert(1)) <img src=x>",other,2025-04-01,staff,{demo.DEMO_COMPANY}\n'
     )
     links = "document_id,evidence,case_id\n" + "".join(f"T-MR,cases,{c}\nT-STAFF,cases,{c}\n" for c in cases)
     files = [("documents.csv", docs.encode()), ("document_links.csv", links.encode()), ("report.pdf", PDF)]
@@ -64,6 +65,9 @@ def test_the_why_row_links_its_document(attached, role: str) -> None:
         assert "T-STAFF" not in _everything(at)
     listing = "\n".join(str(m.value) for m in at.markdown)
     assert "(/cpt/document/T-MR)" in listing and "Audit of the assembly line" in listing
+    if role == "admin":  # a title is text: escaped, never a link or HTML
+        assert r"Internal note \[x\]\(javascript" in listing and r"\<img src=x\>" in listing
+        assert not re.search(r"(?<!\\)\[x(?<!\\)\]|(?<!\\)<img", listing)
 
 
 def test_presentation_mode_links_no_document(attached) -> None:
