@@ -8,6 +8,11 @@ and `st.App` mounts extra routes beside the app, so after a sign-in the page loa
 HTTPS). `/cpt/signout` clears it. `streamlit run app.py` still works, but then the cookie
 is written by JavaScript (still only a random id that the server can end). README, "Security".
 
+`/cpt/document/<id>` sends a source document (issue 23; data/documents/serving.py) after
+checking the session cookie and the document's visibility for that account at the request, as
+an attachment with its sniffed type; refused in presentation mode (`present=1` in the request
+or in the page that links it) and to a cross-site request.
+
 `Guard`, an ASGI middleware around every route (Streamlit's own too), adds to every HTTP
 response `Content-Security-Policy: frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`
 (no other site may frame the app; the cookie frame above is the app's own) and
@@ -23,6 +28,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -35,8 +41,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from data import settings
 from data.access import sessions
+from data.documents import serving
 from data.queries import deadlines
 from ui import auth, db, warmup
+from ui.present import PARAM as present_param
 
 COOKIE_PATH = "/"
 SECURITY_HEADERS = {
@@ -117,6 +125,37 @@ async def calendar_feed(request: Request) -> Response:
     return Response(body, media_type="text/calendar", headers=headers)
 
 
+def _presenting(request: Request) -> bool:
+    """Presentation mode is a page's state (`present=1` in its URL): a request that carries it,
+    or comes from such a page (its Referer), is answered as in presentation mode."""
+    if request.query_params.get(present_param) == "1":
+        return True
+    referer = urlsplit(request.headers.get("referer", ""))
+    return "1" in parse_qs(referer.query).get(present_param, [])
+
+
+def _document(document_id: str, session_id: str | None, presenting: bool) -> serving.Answer:
+    cur = db.reader().cursor()
+    user = auth._valid(session_id, cur)[0] if session_id else None  # the check every script run makes
+    return serving.answer(cur, db.reader().path, document_id, user, presenting)
+
+
+async def document(request: Request) -> Response:
+    """A source document (data/documents/serving.py): the session cookie and the document's
+    visibility are checked at this request; sent as an attachment with its sniffed type."""
+    if _cross_site(request):
+        return _answer(403)
+    found = await run_in_threadpool(
+        _document,
+        request.path_params["document_id"],
+        request.cookies.get(sessions.COOKIE),
+        _presenting(request),
+    )
+    return Response(
+        found.body, status_code=found.status, media_type=found.media_type, headers=found.headers()
+    )
+
+
 def staff_connection(client_id: str) -> bool:
     """Whether the Streamlit connection `client_id` runs under a live staff session now (the
     record ui/auth.py binds at every run; signing out, expiry and revocation end it)."""
@@ -175,6 +214,7 @@ app = st.App(
         Route("/cpt/cookie", set_cookie, methods=["GET"]),
         Route("/cpt/signout", clear_cookie, methods=["GET"]),
         Route("/cpt/calendar/{token}", calendar_feed, methods=["GET"]),
+        Route("/cpt/document/{document_id}", document, methods=["GET"]),
     ],
     middleware=[Middleware(Guard)],
 )

@@ -89,7 +89,7 @@ def _fresh(path: Path):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from data.exports.tables_dump import export_tables
+    from data.exports.tables_dump import export_documents, export_tables
 
     path = store.db_path(args.db)
     if not path.exists():
@@ -97,10 +97,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
         counts = export_tables(con, Path(args.out))
+        try:
+            documents = export_documents(con, path, Path(args.out))
+        except FileNotFoundError as exc:
+            raise CliError(str(exc)) from exc
     finally:
         con.close()
     for table, n in counts.items():
         print(f"{table}: {n} rows")
+    print(
+        f"documents: {documents} files in {Path(args.out) / 'documents'} (documents.csv, document_links.csv)"
+    )
     print(f"exported {len(counts)} tables to {args.out}")
     return 0
 

@@ -25,8 +25,9 @@ if done is not None:
 
 round_ = st.session_state.get("upload_round", 0)
 uploads = st.file_uploader(
-    "Evidence files (CSV or .xlsx; a CSV's table is taken from its name or its header)",
-    type=["csv", "xlsx"],
+    "Evidence files (CSV or .xlsx; a CSV's table is taken from its name or its header), with source documents "
+    "(documents.csv and the files it names, or all in one .zip)",
+    type=["csv", "xlsx", "zip", "pdf", "png", "jpg", "jpeg", "txt"],
     accept_multiple_files=True,
     key="uploads" if round_ == 0 else f"uploads-{round_}",
 )

@@ -85,13 +85,17 @@ class CompanyReport:
     improve: list[str] = field(default_factory=list)  # the next band and the largest gains
     # data.queries.expectations.report_table: what affiliates expect of the company, judged at as_of
     expectations: pd.DataFrame | None = None
+    # data.queries.documents.report_lines: the source documents behind the evidence that this
+    # account may open, "Monitoring report, 2025-03-14: <title>" (none in presentation mode)
+    sources: list[str] = field(default_factory=list)
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
                          methodology_label: str, fictional: bool, peer: str = "", *, evidence,
                          names: narrative.Names | None = None, changes: list[str] | None = None,
                          actions: pd.DataFrame | None = None, plan=None,
-                         expectations: pd.DataFrame | None = None) -> CompanyReport:  # fmt: skip
+                         expectations: pd.DataFrame | None = None,
+                         sources: list[str] | None = None) -> CompanyReport:  # fmt: skip
     """A CompanyReport from the scoring explanation (`scoring.explain`), the company's evidence
     and series, and optionally the change sentences and the improvement actions and plan
     (`scoring.actions`, `scoring.next_band`)."""
@@ -112,7 +116,7 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
         open_findings=narrative.open_findings_table(open_findings),
         overdue_requests=narrative.overdue_table(why, names), fictional=fictional, peer=peer,
         why=narrative.why_summary(why, evidence), changes=list(changes or []), improve=improve,
-        expectations=expectations,
+        expectations=expectations, sources=list(sources or []),
     )  # fmt: skip
 
 
@@ -271,6 +275,11 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     pdf.frame(
         report.cases[[c for c in case_columns if c in report.cases]], widths=(50, 20, 28, 16, 22, 14, 14, 20)
     )
+    if report.sources:
+        pdf.heading("Source documents")
+        pdf.para("The documents the evidence above rests on (in the dashboard: a link on each row).")
+        for line in report.sources:
+            pdf.para(f"- {line}")
     pdf.heading("Open findings (not verified as remedied)")
     pdf.frame(report.open_findings)
     pdf.heading("Overdue disclosure requests (no response by now)")
@@ -318,6 +327,7 @@ def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str,
     for heading, lines in (
         ("Why this score", report.why + report.changes),
         ("How to improve", report.improve),
+        ("Source documents", report.sources),
     ):
         if lines:
             parts.append(f"<h2>{heading}</h2>")

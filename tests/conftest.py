@@ -38,6 +38,9 @@ def writable_demo_app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     db = tmp_path / "writable.duckdb"
     shutil.copyfile(demo_db, db)
+    documents = demo_db.with_name(demo_db.name + ".documents")  # the files beside it (issue 23)
+    if documents.is_dir():
+        shutil.copytree(documents, db.with_name(db.name + ".documents"))
     monkeypatch.setenv("CPT_DB", str(db))
     st.cache_data.clear()
     st.cache_resource.clear()

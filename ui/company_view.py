@@ -11,10 +11,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.queries import documents as document_queries
 from data.queries import expectations
 from reports import report
 from scoring import params
-from ui import cache, contract_cache, present
+from ui import cache, contract_cache, document_cache, present
 from ui.text import md_escape
 from wording import asks, narrative, summary, talking
 
@@ -30,7 +31,24 @@ def names(version: object, company_id: str) -> narrative.Names:
 
 
 WIDE_TEXT = {"Why": st.column_config.TextColumn("Why", width="large"),
-             "Evidence": st.column_config.TextColumn("Evidence", width="large")}  # fmt: skip
+             "Evidence": st.column_config.TextColumn("Evidence", width="large"),
+             "Source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY,
+                                                   help="The document this row rests on (downloads it)")}  # fmt: skip
+
+
+def source_documents(version: object, company_id: str) -> pd.DataFrame:
+    """The documents about the company this account may open (none in presentation mode)."""
+    return document_cache.linked(lambda: document_cache.company_documents(version, company_id))
+
+
+def document_list(docs: pd.DataFrame) -> None:
+    """Every source document as a link ("Monitoring report, 2025-03-14") with its title, escaped."""
+    listing = document_queries.listing(docs)
+    if listing.empty:
+        return
+    with st.expander(f"Source documents ({len(listing)})"):
+        st.markdown("\n".join(f"- [{md_escape(r.label)}]({r.link.split('#')[0]}): {md_escape(r.title)}"
+                               for r in listing.itertuples()))  # fmt: skip
 
 
 def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, noun: str) -> None:
@@ -51,19 +69,23 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
     why = cache.plain_explanation(version, company_id, why.as_of, methodology)
     evidence = cache.plain_evidence(version, company_id)
     shown = names(version, company_id)
+    docs = source_documents(version, company_id)
+    by_request = document_queries.links_by(docs, "request_id") if not present.is_on() else None
+    by_case = document_queries.links_by(docs, "case_id") if not present.is_on() else None
     tab_req, tab_case, tab_change = st.tabs(
         ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
     )
     with tab_req:
-        scored, left = narrative.request_table(why, evidence, shown)
+        scored, left = narrative.request_table(why, evidence, shown, by_request)
         _table(scored, left, "requests", "n/a: no disclosure request is due or answered yet.", "requests")
     with tab_case:
-        scored, left = narrative.case_table(why, evidence, shown)
+        scored, left = narrative.case_table(why, evidence, shown, by_case)
         st.caption(
             "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
             "retaliation (confirmed). Age: days from the report to the assessment date."
         )
         _table(scored, left, "cases", "n/a: no monitoring report with findings yet.", "cases")
+    document_list(docs)
     with tab_change:
         if previous is None:
             st.info("n/a: this is the first quarter with scores.")
@@ -157,6 +179,7 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
         cache.open_findings(version, company_id, why.as_of), methodology_label, fictional=cache.is_demo(version),
         peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
         expectations=expected(version, company_id, why.as_of),
+        sources=document_queries.report_lines(source_documents(version, company_id)),
     )  # fmt: skip
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import streamlit as st
 
 from data.exports import spreadsheet
-from data.exports.tables_dump import export_tables
+from data.exports.tables_dump import export_documents, export_tables
 from data.importing import templates
 from data.importing.audit import audit_csv, audit_table
 from data.queries import companies as company_queries
 from data.store.tables import TABLES
 from ui import cache, downloads
+from ui.text import md_escape
 
 log = logging.getLogger("cpt.data_page")
 
@@ -65,11 +66,21 @@ def templates_and_export() -> None:
     if st.button("Prepare a full export", key="prepare_export"):
         with tempfile.TemporaryDirectory() as tmp:
             export_tables(cache.reader().cursor(), Path(tmp))
+            missing = None
+            try:  # the source documents and their links, in the import's format
+                export_documents(cache.reader().cursor(), cache.reader().path, Path(tmp))
+            except FileNotFoundError as exc:
+                missing = str(exc)
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w") as archive:
                 for name in TABLES:
                     archive.write(Path(tmp) / f"{name}.csv", f"{name}.csv")
+                for extra in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
+                    if extra.relative_to(tmp).as_posix() not in {f"{n}.csv" for n in TABLES}:
+                        archive.write(extra, extra.relative_to(tmp).as_posix())
                 archive.writestr("README.txt", spreadsheet.export_readme())
+        if missing:
+            st.error(md_escape(f"The export is incomplete: {missing}."))
         st.download_button(
             "Download export (zip)",
             downloads.deferred(out.getvalue, "zip"),

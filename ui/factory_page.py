@@ -11,9 +11,10 @@ import streamlit as st
 
 import scoring
 from charts import improvement as improvement_charts
+from data.queries import documents as document_queries
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
-from ui import figures, present
+from ui import document_cache, figures, present
 from ui.tables import DATE, table
 from wording import labels as words
 
@@ -31,6 +32,7 @@ def labels() -> dict[str, object]:
         "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
         "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
         "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
+        "source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY, help="The document behind the case (downloads it)"),
     }  # fmt: skip
 
 
@@ -110,12 +112,27 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
     )
 
 
+def with_sources(version: object, factory_id: str, cases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The cases with a `source` column: a link to the newest document behind each case (its
+    findings, its events) the account may open; none in presentation mode."""
+    if present.is_on():
+        return cases, []
+    docs = document_cache.factory_documents(version, factory_id)
+    if docs.empty:
+        return cases, []
+    by_case = document_queries.links_by(docs, "case_id")
+    out = cases.copy()
+    out["source"] = [by_case.get(str(c), "") for c in out["case_id"]]
+    return out, ["source"]
+
+
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:
     st.header("Monitoring cases")
     if cases.empty:
         st.info("No monitoring case at this factory.")
         return
-    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation"], "cases_table")  # fmt: skip
+    cases, source = with_sources(version, factory_id, cases)
+    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source], "cases_table")  # fmt: skip
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:

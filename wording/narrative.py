@@ -168,10 +168,13 @@ def _disclosure_evidence(evidence: Evidence, names: Names, as_of: pd.Timestamp) 
     return {k: "; ".join(v) for k, v in parts.items()}
 
 
-def request_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
+def request_table(
+    why, evidence: Evidence, names: Names, sources: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The company's disclosure requests in words: (scored, left out of the score).
 
-    Every cell is text: names, labels, dates, percentages and one decimal.
+    Every cell is text: names, labels, dates, percentages and one decimal. `sources`: a link
+    to the source document per request id (data/queries/documents.py), as a "Source" column.
     """
     m = params.VERSIONS[why.methodology]
     as_of = pd.Timestamp(why.as_of)
@@ -194,8 +197,12 @@ def request_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, 
             "Evidence": [shown_evidence.get(r, "No response") for r in req["request_id"]],
         }
     )
+    extra = []
+    if sources is not None:
+        table["Source"] = [sources.get(str(r), "") for r in req["request_id"]]
+        extra = ["Source"]
     scored = (req["status"] == "scored").to_numpy()
-    left = table[~scored][["Product model", "Asked for", "Due", "Now", "Why"]]
+    left = table[~scored][["Product model", "Asked for", "Due", "Now", "Why", *extra]]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 
@@ -266,8 +273,11 @@ def _case_why(row, m: params.Methodology) -> str:
     return text[0].upper() + text[1:] + f" = {one_decimal(row.case_score)}."
 
 
-def case_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The company's monitoring cases in words: (scored, left out of the score)."""
+def case_table(
+    why, evidence: Evidence, names: Names, sources: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The company's monitoring cases in words: (scored, left out of the score); `sources`: a
+    link to the source document per case id, as a "Source" column."""
     m = params.VERSIONS[why.methodology]
     cases = why.cases
     if cases.empty:
@@ -293,8 +303,12 @@ def case_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.
             "Why": [_case_why(r, m) for r in cases.itertuples(index=False)],
         }
     )
+    extra = []
+    if sources is not None:
+        table["Source"] = [sources.get(str(c), "") for c in cases["case_id"]]
+        extra = ["Source"]
     scored = (cases["status"] == "scored").to_numpy()
-    left = table[~scored][["Factory", "Opened", "Why"]]
+    left = table[~scored][["Factory", "Opened", "Why", *extra]]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 

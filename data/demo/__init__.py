@@ -759,6 +759,9 @@ def fill_demo(con: duckdb.DuckDBPyConnection, scale: int = 1, today: date | None
         del frame  # each table's frame goes once it is in the database
     con.execute("INSERT INTO meta VALUES ('demo', 'true'), ('demo_scale', ?)", [str(scale)])
     add_demo_accounts(con)
+    from data.demo import documents  # a few fictional PDFs behind some evidence (issue 23)
+
+    documents.add_documents(con)
 
 
 DEMO_COMPANY = "CO0010"  # Jovance Micro: its score drops at the v1 -> v2 change

@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from data.documents import importing as documents_import
 from data.exports import spreadsheet
 from data.importing import corrections as owner_fixes
 from data.importing import limits
@@ -39,6 +40,7 @@ class Parsed:
     frames: dict[str, pd.DataFrame]  # normalised rows per table, TABLES order
     readable: bool  # every file and sheet was read whole: the checks against the database make sense
     today: date = field(default_factory=date.today)
+    documents: documents_import.Incoming | None = None  # documents.csv, its files and links
 
 
 def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None) -> Parsed:
@@ -48,6 +50,13 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
     by_table: dict[str, list[pd.DataFrame]] = {}
     for name, data in files:
         plan.files.append(SourceFile(name, hashlib.sha256(data).hexdigest(), len(data)))
+    files, problems = documents_import.unpack(files)  # a .zip: the files inside it
+    plan.errors += problems
+    documents, files, problems = documents_import.split(files, today)  # README, "Source documents"
+    plan.errors += problems
+    if documents is not None:
+        plan.rows["documents"] = len(documents.documents)
+        plan.rows["document_links"] = len(documents.links)
     for name, data in files:
         started = time.perf_counter()
         if owner_fixes.is_corrections_file(name):  # not a table: owner corrections (README)
@@ -98,10 +107,10 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
             budget.time(table.name)
         except LimitExceeded as stop:
             plan.errors.append(stop.problem)
-            return Parsed(plan, frames, False, today)
+            return Parsed(plan, frames, False, today, documents)
         if progress:
             progress(f"checked {table.name}", len(normal), time.perf_counter() - started)
-    return Parsed(plan, frames, readable, today)
+    return Parsed(plan, frames, readable, today, documents)
 
 
 # ---------------------------------------------------------------- checks against the database
@@ -441,6 +450,9 @@ def check_with_db(parsed: Parsed, con: duckdb.DuckDBPyConnection) -> tuple[Impor
     _check_dates_after_parent(db, frames, problems)
     _check_event_findings(db, frames, problems)
     _check_children_in_db(db, frames, problems)
+    if parsed.documents is not None:
+        problems += documents_import.check(con, parsed.documents, frames)
+        plan.counts |= parsed.documents.counts
     plan.errors += problems
     staged: dict[str, str] = {}
     if plan.ok:

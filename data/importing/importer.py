@@ -67,6 +67,8 @@ from pathlib import Path
 
 import duckdb
 
+from data.documents import importing as documents_import
+from data.documents import store as document_store
 from data.importing import corrections as owner_fixes
 from data.importing.checks import check_with_db, parse, upsert
 from data.importing.impact import (
@@ -168,6 +170,8 @@ def apply_import(
         for name in TABLES:  # parents first
             if name in staged:
                 upsert(db, TABLES[name], staged[name])
+        if parsed.documents is not None:  # files kept by hash; removed again if not published
+            written.extend(documents_import.apply(con, Path(path), parsed.documents, who))
         after = scores_at(con, companies, checked.as_of)
         checked.score_changes = changed_scores(before, after, companies, names)
         checked.later_rows = later_evidence(parsed.frames, checked.as_of)
@@ -192,6 +196,7 @@ def apply_import(
         db.drop()
         return checked
 
+    written: list[str] = []
     try:
         plan = writes.publish(Path(path), change, keep=keep)
         plan.applied = True
@@ -200,5 +205,8 @@ def apply_import(
     except duckdb.Error as exc:  # a constraint the checks above did not foresee: still nothing written
         message = str(exc).splitlines()[0]
         plan.errors.append(Problem(str(path), None, None, f"the database refused the import: {message}"))
+    finally:
+        if not plan.applied:
+            document_store.discard(Path(path), written)
     plan.errors = _sorted(plan.errors, plan.files)
     return plan

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.documents import importing as documents_import
 from data.importing import limits
 from data.importing.limits import RATIO_FROM_BYTES, Budget, LimitExceeded, Limits
 from data.importing.validate import Problem, check_header
@@ -46,6 +47,7 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
                 and q.suffix.lower() in (".csv", ".xlsx")
                 and not q.name.startswith(("~$", "."))
             )
+            found += documents_import.folder_files(p)  # with a documents.csv: its files too
             if not found:
                 problems.append(Problem(str(p), None, None, "the folder holds no <table>.csv or .xlsx files"))
             targets = found

@@ -31,6 +31,10 @@ from data import settings
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
+DOCUMENTS_SCHEMA = Path(__file__).resolve().parents[1] / "documents" / "schema.sql"
+# Tables a file made before they existed may lack (created at its next write): such a file is
+# still a CPT database and may be restored.
+LATER_TABLES = frozenset({"documents", "document_links"})
 DEFAULT_BACKUPS = settings.value("CPT_BACKUPS")
 
 T = TypeVar("T")
@@ -53,6 +57,7 @@ def backups_dir(path: Path) -> Path:
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+    con.execute(DOCUMENTS_SCHEMA.read_text(encoding="utf-8"))
 
 
 @contextlib.contextmanager
@@ -264,7 +269,7 @@ def check_database_file(candidate: Path) -> None:
                 f"{name} is truncated: {size:,} bytes, its header promises at least {expected:,}"
             )
         tables = {t for (t,) in con.execute(_TABLES_SQL).fetchall()}
-        missing = sorted(schema_tables() - tables)
+        missing = sorted(schema_tables() - tables - LATER_TABLES)
         if missing:
             raise StoreError(f"{name} is not a CPT database: it lacks the tables {', '.join(missing)}")
         for table in sorted(tables):  # read every block: a checksum or short read fails here

@@ -64,7 +64,13 @@ def create(
             fill(con)
         pseudonyms.write_key(con)  # every new file has its own presentation key
 
-    store.create_database(path, filled, force=force, before_swap=lambda new: renew(new, path))
+    def before_swap(new: Path) -> None:
+        from data.demo import documents as demo_documents
+
+        demo_documents.write_files(new, path)  # the demo's PDFs, if the fill made demo documents
+        renew(new, path)
+
+    store.create_database(path, filled, force=force, before_swap=before_swap)
 
 
 def rotate_presentation_key(path: Path, *, who: str) -> None:
