@@ -19,6 +19,7 @@ import scoring
 from charts import trajectory
 from data import store
 from data.cli import main
+from data.documents import store as document_store
 from data.queries import contracts as contract_queries
 from data.queries import expectations
 from reports import report
@@ -42,7 +43,8 @@ HEAD = "expectation_id,affiliate_id,company_id,what,target,due_on,note,set_by,se
 
 def test_an_expectation_recorded_survives_export_and_import(demo_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "live.duckdb"
-    shutil.copyfile(demo_db, db)
+    shutil.copyfile(demo_db, db)  # with its source documents: the full export holds them too
+    shutil.copytree(document_store.folder(demo_db), document_store.folder(db))
     eid = expectations.add(db, affiliate_id="AF001", company_id="CO0001", what="overall", target="72.5",
                            due_on=date(2027, 6, 30), note="Before the renewal, = not a formula", who="demo-admin")  # fmt: skip
     assert main(["export", "--db", str(db), "--out", str(tmp_path / "out")]) == 0
