@@ -14,7 +14,7 @@ import streamlit as st
 from data.queries import expectations
 from reports import report
 from scoring import params
-from ui import cache, contract_cache, present
+from ui import cache, contract_cache, disputes_view, present
 from ui.text import md_escape
 from wording import asks, narrative, summary, talking
 
@@ -30,7 +30,8 @@ def names(version: object, company_id: str) -> narrative.Names:
 
 
 WIDE_TEXT = {"Why": st.column_config.TextColumn("Why", width="large"),
-             "Evidence": st.column_config.TextColumn("Evidence", width="large")}  # fmt: skip
+             "Evidence": st.column_config.TextColumn("Evidence", width="large"),
+             "Disputed": st.column_config.TextColumn("Disputed", width="large")}  # fmt: skip
 
 
 def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, noun: str) -> None:
@@ -51,14 +52,15 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
     why = cache.plain_explanation(version, company_id, why.as_of, methodology)
     evidence = cache.plain_evidence(version, company_id)
     shown = names(version, company_id)
+    by_request, by_case = disputes_view.why_marks(version, company_id)  # none in presentation mode
     tab_req, tab_case, tab_change = st.tabs(
         ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
     )
     with tab_req:
-        scored, left = narrative.request_table(why, evidence, shown)
+        scored, left = narrative.request_table(why, evidence, shown, by_request)
         _table(scored, left, "requests", "n/a: no disclosure request is due or answered yet.", "requests")
     with tab_case:
-        scored, left = narrative.case_table(why, evidence, shown)
+        scored, left = narrative.case_table(why, evidence, shown, by_case)
         st.caption(
             "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
             "retaliation (confirmed). Age: days from the report to the assessment date."

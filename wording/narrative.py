@@ -168,10 +168,13 @@ def _disclosure_evidence(evidence: Evidence, names: Names, as_of: pd.Timestamp) 
     return {k: "; ".join(v) for k, v in parts.items()}
 
 
-def request_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
+def request_table(
+    why, evidence: Evidence, names: Names, disputed: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The company's disclosure requests in words: (scored, left out of the score).
 
-    Every cell is text: names, labels, dates, percentages and one decimal.
+    Every cell is text: names, labels, dates, percentages and one decimal. `disputed` (request
+    id -> the mark of the company's open disputes, wording/disputes.py) adds a "Disputed" column.
     """
     m = params.VERSIONS[why.methodology]
     as_of = pd.Timestamp(why.as_of)
@@ -194,8 +197,12 @@ def request_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, 
             "Evidence": [shown_evidence.get(r, "No response") for r in req["request_id"]],
         }
     )
+    short = ["Product model", "Asked for", "Due", "Now", "Why"]
+    if disputed:
+        table["Disputed"] = [disputed.get(r, "") for r in req["request_id"]]
+        short.append("Disputed")
     scored = (req["status"] == "scored").to_numpy()
-    left = table[~scored][["Product model", "Asked for", "Due", "Now", "Why"]]
+    left = table[~scored][short]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 
@@ -266,8 +273,11 @@ def _case_why(row, m: params.Methodology) -> str:
     return text[0].upper() + text[1:] + f" = {one_decimal(row.case_score)}."
 
 
-def case_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The company's monitoring cases in words: (scored, left out of the score)."""
+def case_table(
+    why, evidence: Evidence, names: Names, disputed: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The company's monitoring cases in words: (scored, left out of the score). `disputed`
+    (case id -> the mark of the company's open disputes) adds a "Disputed" column."""
     m = params.VERSIONS[why.methodology]
     cases = why.cases
     if cases.empty:
@@ -293,8 +303,12 @@ def case_table(why, evidence: Evidence, names: Names) -> tuple[pd.DataFrame, pd.
             "Why": [_case_why(r, m) for r in cases.itertuples(index=False)],
         }
     )
+    short = ["Factory", "Opened", "Why"]
+    if disputed:
+        table["Disputed"] = [disputed.get(c, "") for c in cases["case_id"]]
+        short.append("Disputed")
     scored = (cases["status"] == "scored").to_numpy()
-    left = table[~scored][["Factory", "Opened", "Why"]]
+    left = table[~scored][short]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 

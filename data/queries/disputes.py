@@ -73,29 +73,32 @@ def _ddl() -> str:
 # row it belongs to (a request's or a case's). Values are $parameters.
 _POINTS = """
 SELECT 'request' AS kind, r.request_id AS point_key, r.company_id, r.request_id, NULL AS case_id,
-       r.due_on AS day, r.scope, p.name AS product_model, NULL AS factory, NULL::BOOLEAN AS complete,
+       r.due_on AS day, r.scope, p.name AS product_model, NULL AS factory_id, NULL AS factory,
+       NULL::BOOLEAN AS complete,
        NULL AS code_area, NULL AS severity, NULL AS event_type
 FROM disclosure_requests r LEFT JOIN product_models p USING (product_model_id)
 WHERE $company IS NULL OR r.company_id = $company
 UNION ALL
 SELECT 'disclosure', d.request_id || '|' || d.factory_id || '|' || strftime(d.disclosed_on, '%Y-%m-%d'),
-       r.company_id, d.request_id, NULL, d.disclosed_on, r.scope, p.name, f.legal_name, d.complete,
+       r.company_id, d.request_id, NULL, d.disclosed_on, r.scope, p.name, d.factory_id, f.legal_name, d.complete,
        NULL, NULL, NULL
 FROM disclosures d JOIN disclosure_requests r USING (request_id) JOIN factories f USING (factory_id)
      LEFT JOIN product_models p ON p.product_model_id = r.product_model_id
 WHERE $company IS NULL OR r.company_id = $company
 UNION ALL
-SELECT 'case', c.case_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, f.legal_name, NULL,
+SELECT 'case', c.case_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, c.factory_id, f.legal_name, NULL,
        NULL, NULL, NULL
 FROM cases c JOIN factories f USING (factory_id)
 WHERE $company IS NULL OR c.company_id = $company
 UNION ALL
-SELECT 'finding', x.finding_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, f.legal_name, NULL,
+SELECT 'finding', x.finding_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, c.factory_id, f.legal_name,
+       NULL,
        x.code_area, x.severity, NULL
 FROM findings x JOIN cases c USING (case_id) JOIN factories f ON f.factory_id = c.factory_id
 WHERE $company IS NULL OR c.company_id = $company
 UNION ALL
-SELECT 'case_event', e.event_id, c.company_id, NULL, c.case_id, e.event_date, NULL, NULL, f.legal_name, NULL,
+SELECT 'case_event', e.event_id, c.company_id, NULL, c.case_id, e.event_date, NULL, NULL, c.factory_id,
+       f.legal_name, NULL,
        x.code_area, x.severity, e.event_type
 FROM events e JOIN cases c USING (case_id) JOIN factories f ON f.factory_id = c.factory_id
      LEFT JOIN findings x ON x.finding_id = e.finding_id
@@ -194,7 +197,7 @@ def resolve(
 
 COLUMNS = ["dispute_id", "company_id", "company", "point_kind", "point_key", "reason", "opened_at",
            "opened_by", "status", "resolved_at", "resolved_by", "resolution", "document_id",
-           "request_id", "case_id", "day", "scope", "product_model", "factory", "complete",
+           "request_id", "case_id", "day", "scope", "product_model", "factory_id", "factory", "complete",
            "code_area", "severity", "event_type"]  # fmt: skip
 
 
@@ -215,7 +218,7 @@ def visible(
         WITH pts AS ({_POINTS.replace("$company", "NULL::VARCHAR")})
         SELECT d.dispute_id, d.company_id, co.name AS company, d.point_kind, d.point_key, d.reason,
                d.opened_at, d.opened_by, d.status, d.resolved_at, d.resolved_by, d.resolution, d.document_id,
-               p.request_id, p.case_id, p.day, p.scope, p.product_model, p.factory, p.complete,
+               p.request_id, p.case_id, p.day, p.scope, p.product_model, p.factory_id, p.factory, p.complete,
                p.code_area, p.severity, p.event_type
         FROM disputes d JOIN companies co USING (company_id)
              LEFT JOIN pts p ON p.kind = d.point_kind AND p.point_key = d.point_key
