@@ -12,7 +12,7 @@ import pytest
 
 from data.queries import disputes
 from data.queries.contracts import Viewer
-from data.store import series_cache
+from data.store import series_cache, writes
 from wording import disputes as words
 
 COMPANY = "CO0010"  # the demo company account's
@@ -204,3 +204,66 @@ def test_open_disputes_mark_their_why_rows_and_resolved_ones_do_not() -> None:
     assert by_case["CS1"].startswith(
         "The company disputes this point since 2026-12-02: Finding: wages (minor) at B"
     )
+
+
+def test_the_cli_lists_shows_and_resolves_disputes(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from data import cli
+
+    assert cli.main(["disputes", "list", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == "no open disputes\n"
+    first = disputes.open_dispute(db, company_id=COMPANY, kind="case", key=_point(db, "case"), reason="Closed in 2023.",
+                                  who="demo-company", now=datetime(2026, 12, 1, 9))  # fmt: skip
+    second = disputes.open_dispute(db, company_id=COMPANY, kind="finding", key=_point(db, "finding"), reason="Not ours.",
+                                   who="demo-company", now=datetime(2026, 12, 2, 9))  # fmt: skip
+    assert cli.main(["disputes", "list", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[:4] for line in lines] == [
+        [str(first), "2026-12-01", "open", COMPANY], [str(second), "2026-12-02", "open", COMPANY]
+    ]  # fmt: skip
+    assert lines[0].split("\t")[5].startswith("Monitoring case at ")
+
+    assert cli.main(["disputes", "resolve", str(first), "--rejected", "--reason", " ", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the reason for the outcome is required") and "nothing was written" in err
+    assert cli.main(["disputes", "resolve", str(first), "--rejected", "--reason", "The report is from 2024.",
+                     "--db", str(db)]) == 0  # fmt: skip
+    assert f"dispute {first} rejected" in capsys.readouterr().out
+    assert (
+        cli.main(
+            ["disputes", "resolve", str(second), "--upheld", "--reason", "Wrong factory.", "--db", str(db)]
+        )
+        == 0
+    )
+    assert "python -m data import" in capsys.readouterr().out
+    assert (
+        cli.main(["disputes", "resolve", str(second), "--upheld", "--reason", "again", "--db", str(db)]) == 1
+    )
+    assert "already resolved (upheld)" in capsys.readouterr().err
+
+    assert cli.main(["disputes", "show", str(first), "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert "reason: Closed in 2023." in shown and "status: rejected" in shown
+    assert "reason: The report is from 2024." in shown and "by demo-company" in shown
+    assert cli.main(["disputes", "show", "999", "--db", str(db)]) == 1
+    assert "there is no dispute 999" in capsys.readouterr().err
+    assert cli.main(["disputes", "list", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == "no open disputes\n"
+    assert cli.main(["disputes", "list", "--all", "--db", str(db)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    actions = [
+        a for (a,) in _read(db, "SELECT action FROM audit_log WHERE action LIKE 'dispute%' ORDER BY audit_id")
+    ]
+    assert actions == ["dispute opened", "dispute opened", "dispute rejected", "dispute upheld"]
+
+
+def test_a_backup_made_before_disputes_still_restores(db: Path, tmp_path: Path) -> None:
+    from data import store
+
+    old = tmp_path / "before-disputes.duckdb"
+    shutil.copyfile(db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("DROP TABLE disputes")
+        con.execute("DROP SEQUENCE disputes_seq")
+    store.check_database_file(old)  # no StoreError: the table comes with the first dispute
+    writes.restore(db, old)
+    assert _visible(db, Viewer("admin")).empty
