@@ -210,3 +210,33 @@ def test_presentation_mode_never_shows_a_dispute(writable_demo_app: Path, role: 
         _ok(at.selectbox(key="changes_affiliate").set_value(handle).run())
         assert at.dataframe and "dispute" not in _texts(at).lower()
         assert not any(m.label.lower().startswith("dispute") for m in at.metric)
+
+
+def test_a_hostile_reason_and_hostile_names_are_shown_as_text(
+    hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import streamlit as st
+
+    from tests.hostile_world import EVIL_HOST, MD_LINK, SCRIPT
+    from tests.markup_check import bodies, live_markup
+
+    db = tmp_path / "hostile.duckdb"
+    shutil.copyfile(hostile_db, db)
+    monkeypatch.setenv("CPT_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    reason = f"{MD_LINK} {SCRIPT}"
+    for kind in ("finding", "disclosure"):
+        disputes.open_dispute(
+            db, company_id=COMPANY, kind=kind, key=_first(db, kind), reason=reason, who="demo-company"
+        )
+    for page, role, params in (("disputes", "admin", {}), ("company", "admin", {"company": COMPANY}),
+                               ("company", "company", {})):  # fmt: skip
+        at = _ok(apptest.open_page(page, role=role, db=db, **params))
+        for body in bodies(at):
+            if EVIL_HOST in _read(body):
+                assert live_markup(body) == [], body[:300]
+        tables = "\n".join(d.value.to_csv() for d in at.dataframe)
+        assert MD_LINK in tables  # the reason (staff, the company) or the marks, quoted as they are
