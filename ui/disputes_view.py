@@ -67,9 +67,12 @@ def note_for_readers(version: object, company_id: str) -> None:
     open_ = found[found["status"] == "open"] if not found.empty else found
     if len(open_):
         st.warning(
-            f"The company disputes {len(open_)} data point{'s' if len(open_) != 1 else ''} shown below "
-            "(see the Disputed column of the Why tables). Until staff decide, the score counts the "
-            "evidence as recorded."
+            md(
+                "The company disputes {} data point{} shown below (see the Disputed column of the Why "
+                "tables). Until staff decide, the score counts the evidence as recorded.",
+                len(open_),
+                "s" if len(open_) != 1 else "",
+            )
         )
 
 
@@ -137,7 +140,7 @@ def staff_queue(version: object, username: str) -> None:
             st.session_state.pop(key, None)
         st.success(done)
     waiting = disputes(version, "open")
-    st.subheader(f"Open disputes ({len(waiting)})", anchor=False)
+    st.subheader(md("Open disputes ({})", len(waiting)), anchor=False)
     if waiting.empty:
         st.info("No dispute is waiting: every dispute a company sent has been resolved.")
     else:
