@@ -16,7 +16,7 @@ from data import store
 from data.queries import disputes as q
 from data.queries.contracts import Viewer
 from ui import cache, present
-from ui.text import md
+from ui.text import md, md_escape
 from wording import disputes as words
 
 FORM_KEYS = ("dispute_point", "dispute_reason")
@@ -102,9 +102,7 @@ def company_section(version: object, company_id: str, username: str) -> None:
     )
     mine = company_disputes(version, company_id)
     if not mine.empty:
-        st.dataframe(words.company_table(mine), key="my_disputes", hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(c, width="large")
-                                    for c in ("Data point", "Your reason", "Outcome")})  # fmt: skip
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in words.company_lines(mine)))
     options = _options(dispute_points(version, company_id))
     with st.form("dispute_form", clear_on_submit=False):
         chosen = st.selectbox(

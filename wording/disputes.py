@@ -88,22 +88,13 @@ def outcome(row: Mapping) -> str:
     return f"Rejected on {when}: {row['resolution']}"
 
 
-def company_table(disputes: pd.DataFrame) -> pd.DataFrame:
-    """A company's disputes as its page lists them (text only), newest first."""
-    columns = ["Opened", "Data point", "Your reason", "Status", "Outcome"]
-    if disputes.empty:
-        return pd.DataFrame(columns=columns)
-    rows = disputes.iloc[::-1].to_dict("records")
-    return pd.DataFrame(
-        {
-            "Opened": [since(r["opened_at"]) for r in rows],
-            "Data point": [point_words(r) for r in rows],
-            "Your reason": [str(r["reason"]) for r in rows],
-            "Status": [STATUS_LABELS.get(r["status"], r["status"]) for r in rows],
-            "Outcome": [outcome(r) for r in rows],
-        },
-        columns=columns,
-    )
+def company_lines(disputes: pd.DataFrame) -> list[str]:
+    """A company's disputes as its page lists them, newest first: the point, its reason, the
+    state or outcome (with staff's reason)."""
+    return [
+        f"{point_words(r)}. Disputed on {since(r['opened_at'])}; your reason: “{r['reason']}”. {outcome(r)}"
+        for r in disputes.iloc[::-1].to_dict("records")
+    ]
 
 
 def queue_table(disputes: pd.DataFrame) -> pd.DataFrame:
