@@ -267,3 +267,48 @@ def test_a_backup_made_before_disputes_still_restores(db: Path, tmp_path: Path) 
     store.check_database_file(old)  # no StoreError: the table comes with the first dispute
     writes.restore(db, old)
     assert _visible(db, Viewer("admin")).empty
+
+
+def test_an_upheld_dispute_is_corrected_by_an_import_and_then_the_score_changes(db: Path) -> None:
+    """Upheld: staff correct the evidence through the normal audited import; only then does the
+    score move (the remediation the company says was verified is recorded)."""
+    import scoring
+    from data.importing import importer
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        cur = con.cursor()
+        open_ = cur.execute(
+            "SELECT x.finding_id, x.case_id, c.opened_on FROM findings x JOIN cases c USING (case_id) "
+            "WHERE c.company_id = ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.finding_id = x.finding_id "
+            "AND e.event_type = 'verified') ORDER BY c.opened_on LIMIT 1",
+            [COMPANY],
+        ).fetchone()
+        as_of = scoring.last_quarter_end()
+        before = scoring.score(scoring.load_evidence(cur, [COMPANY]), [as_of])["overall"].iloc[0]
+    finding, case, opened = open_
+    d = disputes.open_dispute(db, company_id=COMPANY, kind="finding", key=finding, reason="Remediated and verified.",
+                              who="demo-company")  # fmt: skip
+    with duckdb.connect(str(db), read_only=True) as con:  # under review: the score stands
+        assert (
+            scoring.score(scoring.load_evidence(con.cursor(), [COMPANY]), [as_of])["overall"].iloc[0]
+            == before
+        )
+    disputes.resolve(
+        db, d, outcome="upheld", reason="The verification report was missing; recorded now.", who="staff"
+    )
+    when = max(opened, as_of.replace(day=1))
+    events = (
+        f"event_id,case_id,finding_id,event_type,event_date,note\nEVX1,{case},{finding},verified,{when},\n"
+    )
+    plan = importer.apply_import(db, [("events.csv", events.encode())], "staff")
+    assert plan.ok, plan.errors
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = scoring.score(scoring.load_evidence(con.cursor(), [COMPANY]), [as_of])["overall"].iloc[0]
+    assert after > before
+    actions = [a for (a,) in _read(db, "SELECT action FROM audit_log WHERE audit_id > 0 ORDER BY audit_id")][
+        -3:
+    ]
+    assert actions[:2] == ["dispute opened", "dispute upheld"] and actions[2] not in (
+        "dispute opened",
+        "dispute upheld",
+    )
