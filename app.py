@@ -43,7 +43,7 @@ def _home() -> None:
 
 # URL paths are a contract (issue 5): overview (the default: the root redirects to it),
 # company, transparency, improvement, compare, methodology, data, accounts; contracts,
-# factory and changes (issue 14). Every page is
+# factory and changes (issue 14); disputes (issue 23). Every page is
 # registered for everyone, so a link always resolves; the gate below decides what runs.
 OVERVIEW = st.Page("pages/overview.py", title="Overview", url_path="overview")
 COMPANY = st.Page("pages/company.py", title="Company", url_path="company")
@@ -61,6 +61,7 @@ SECTIONS = {
     "Staff": [
         st.Page("pages/data.py", title="Data", url_path="data"),
         st.Page("pages/accounts.py", title="Accounts", url_path="accounts"),
+        st.Page("pages/disputes.py", title="Disputes", url_path="disputes"),
     ],
     "About": [st.Page("pages/methodology.py", title="Methodology", url_path="methodology")],
 }

@@ -275,6 +275,59 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _disputes_frame(path: Path, status: str | None):
+    from data.queries import disputes
+    from data.queries.contracts import Viewer
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return disputes.visible(con.cursor(), Viewer("admin"), None, status)
+    finally:
+        con.close()
+
+
+def cmd_disputes(args: argparse.Namespace) -> int:
+    """Right of reply (issue 23): list, show and resolve the companies' disputes."""
+    from data.queries import disputes
+    from wording import disputes as words
+
+    path = _existing_db(args)
+    if args.action == "list":
+        found = _disputes_frame(path, None if args.all else "open")
+        if found.empty:
+            print("no disputes" if args.all else "no open disputes")
+        for r in found.to_dict("records"):
+            print(f"{r['dispute_id']}\t{r['opened_at']:%Y-%m-%d}\t{r['status']}\t{r['company_id']}\t"
+                  f"{r['company']}\t{words.point_words(r)}")  # fmt: skip
+        return 0
+    if args.action == "show":
+        found = _disputes_frame(path, None)
+        rows = found[found["dispute_id"] == args.id].to_dict("records")
+        if not rows:
+            raise CliError(f"there is no dispute {args.id}; see `python -m data disputes list --all`")
+        r = rows[0]
+        print(f"dispute {r['dispute_id']}: {r['company']} ({r['company_id']})")
+        print(f"point: {words.point_words(r)} [{r['point_kind']} {r['point_key']}]")
+        print(f"opened: {r['opened_at']:%Y-%m-%d %H:%M} by {r['opened_by']}")
+        print(f"reason: {r['reason']}")
+        print(f"status: {r['status']}")
+        if r["status"] != "open":
+            print(f"resolved: {r['resolved_at']:%Y-%m-%d %H:%M} by {r['resolved_by']}")
+            print(f"{'note' if r['status'] == 'upheld' else 'reason'}: {r['resolution']}")
+        return 0
+    outcome = "upheld" if args.upheld else "rejected"
+    try:
+        disputes.resolve(path, args.id, outcome=outcome, reason=args.reason, who=_who())
+    except disputes.DisputeError as exc:
+        raise CliError(f"{exc}; nothing was written") from exc
+    print(f"dispute {args.id} {outcome}; the company sees the outcome on its Company page")
+    if outcome == "upheld":
+        print(
+            "now correct the evidence with `python -m data import` (README, 'Right of reply'); the score changes then"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m data", description="CPT evidence store")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -335,6 +388,25 @@ def build_parser() -> argparse.ArgumentParser:
         _add_db(q)
         q.add_argument("username")
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("disputes", help="the companies' disputes of data points (right of reply)")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("list", help="open disputes, oldest first (--all: every dispute)")
+    _add_db(q)
+    q.add_argument("--all", action="store_true", help="resolved disputes too")
+    q = actions.add_parser("show", help="one dispute: the point, the reason, the outcome")
+    _add_db(q)
+    q.add_argument("id", type=int, metavar="ID")
+    q = actions.add_parser("resolve", help="resolve an open dispute as upheld or rejected, with a reason")
+    _add_db(q)
+    q.add_argument("id", type=int, metavar="ID")
+    outcome = q.add_mutually_exclusive_group(required=True)
+    outcome.add_argument(
+        "--upheld", action="store_true", help="the company is right (then correct the evidence)"
+    )
+    outcome.add_argument("--rejected", action="store_true", help="the evidence stands")
+    q.add_argument("--reason", required=True, metavar="TEXT", help="the note or reason the company reads")
+    p.set_defaults(func=cmd_disputes)
 
     return parser
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 import scoring
 from data.exports import spreadsheet
-from data.queries.changes import KINDS, SCORE_STEP
+from data.queries.changes import DISPUTE_KIND, KINDS, SCORE_STEP
 from ui import auth, cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
@@ -40,13 +40,14 @@ st.caption(
     f"Changes after {since:%Y-%m-%d} for your contracted companies and the factories behind the products you buy: "
     f"band changes and score changes of {SCORE_STEP:.0f} points or more (at {last:%Y-%m-%d}, the last "
     f"quarter end, against {since:%Y-%m-%d}), new cases and their findings, requests newly overdue, remediation "
-    f"verified and retaliation confirmed (up to {today:%Y-%m-%d})."
+    f"verified, retaliation confirmed{'' if presenting else ' and disputes resolved'} (up to {today:%Y-%m-%d})."
 )
 
 found = cc.what_changed(version, affiliate, since, last, today)
 counts = found["kind"].value_counts()
-m = st.columns(len(KINDS))
-for column, kind in zip(m, KINDS, strict=True):
+kinds = [k for k in KINDS if not (presenting and k == DISPUTE_KIND)]  # never a dispute when presenting
+m = st.columns(len(kinds))
+for column, kind in zip(m, kinds, strict=True):
     column.metric(kind.capitalize(), int(counts.get(kind, 0)))
 if found.empty:
     st.info(

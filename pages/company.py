@@ -5,6 +5,7 @@ import streamlit as st
 from data.presentation import pseudonyms
 from reports import report
 from ui import auth, cache, company_view, contract_cache, controls, downloads, figures, nav, present
+from ui.disputes_view import company_section, note_for_readers  # right of reply (issue 23)
 from ui.text import md, md_escape, plain
 from wording import breakdown, labels, narrative, summary
 
@@ -70,11 +71,15 @@ else:
     st.info("n/a: no request due and no monitoring report yet, so there is no score to draw.")
 
 st.header("Why this score")
+if not company_account:  # staff and affiliates: the points the company disputes (never when presenting)
+    note_for_readers(version, company_id)
 changes = company_view.why_tabs(
     version, company_id, why, methodology, prev_dates[-1].date() if prev_dates else None
 )
 
-if not company_account:
+if company_account:  # right of reply: its disputes, their outcome, and the form
+    company_section(version, company_id, auth.user().username)
+else:
     company_view.how_to_improve(version, company_id, why, methodology)
 
 # Folded, and scored and drawn only when opened (on_change="rerun"): most visits do not open it.

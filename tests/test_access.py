@@ -35,6 +35,7 @@ ALL_PAGES = [
     "methodology",
     "data",
     "accounts",
+    "disputes",
 ]
 EXPECTED_PAGES = {
     None: ["methodology"],
@@ -49,6 +50,7 @@ EXPECTED_PAGES = {
         "improvement",
         "data",
         "accounts",
+        "disputes",
         "methodology",
     ],
     "affiliate": [

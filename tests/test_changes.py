@@ -36,6 +36,8 @@ COUNTS = {
         AND r.due_on > $since AND r.due_on < $today
         AND NOT EXISTS (SELECT 1 FROM disclosures d WHERE d.request_id = r.request_id AND d.disclosed_on <= r.due_on)
         AND NOT EXISTS (SELECT 1 FROM due_diligence g WHERE g.request_id = r.request_id AND g.recorded_on <= r.due_on)""",
+    "dispute resolved": """SELECT count(*) FROM disputes WHERE company_id IN (SELECT * FROM companies)
+        AND status <> 'open' AND CAST(resolved_at AS DATE) > $since AND CAST(resolved_at AS DATE) <= $today""",
 }  # fmt: skip
 
 

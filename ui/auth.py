@@ -67,7 +67,17 @@ CONTRACT_PAGES = frozenset({"contracts", "factory"})
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),
     "admin": frozenset(
-        {"overview", "company", "compare", "transparency", "improvement", "methodology", "data", "accounts"}
+        {
+            "overview",
+            "company",
+            "compare",
+            "transparency",
+            "improvement",
+            "methodology",
+            "data",
+            "accounts",
+            "disputes",
+        }
     )
     | CONTRACT_PAGES
     | {"changes"},

@@ -15,7 +15,7 @@ from data.queries import documents as document_queries
 from data.queries import expectations
 from reports import report
 from scoring import params
-from ui import cache, contract_cache, document_cache, present
+from ui import cache, contract_cache, disputes_view, document_cache, present
 from ui.text import md_escape
 from wording import asks, narrative, summary, talking
 
@@ -33,7 +33,8 @@ def names(version: object, company_id: str) -> narrative.Names:
 WIDE_TEXT = {"Why": st.column_config.TextColumn("Why", width="large"),
              "Evidence": st.column_config.TextColumn("Evidence", width="large"),
              "Source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY,
-                                                   help="The document this row rests on (downloads it)")}  # fmt: skip
+                                                   help="The document this row rests on (downloads it)"),
+             "Disputed": st.column_config.TextColumn("Disputed", width="large")}  # fmt: skip
 
 
 def source_documents(version: object, company_id: str) -> pd.DataFrame:
@@ -72,14 +73,15 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
     docs = source_documents(version, company_id)
     by_request = document_queries.links_by(docs, "request_id") if not present.is_on() else None
     by_case = document_queries.links_by(docs, "case_id") if not present.is_on() else None
+    disputed_requests, disputed_cases = disputes_view.why_marks(version, company_id)  # none when presenting
     tab_req, tab_case, tab_change = st.tabs(
         ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
     )
     with tab_req:
-        scored, left = narrative.request_table(why, evidence, shown, by_request)
+        scored, left = narrative.request_table(why, evidence, shown, by_request, disputed_requests)
         _table(scored, left, "requests", "n/a: no disclosure request is due or answered yet.", "requests")
     with tab_case:
-        scored, left = narrative.case_table(why, evidence, shown, by_case)
+        scored, left = narrative.case_table(why, evidence, shown, by_case, disputed_cases)
         st.caption(
             "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
             "retaliation (confirmed). Age: days from the report to the assessment date."

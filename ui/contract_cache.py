@@ -18,7 +18,7 @@ from data.queries import changes
 from data.queries import contracts as q
 from data.queries import expectations as x
 from data.queries.contracts import Viewer
-from ui import cache
+from ui import cache, present
 
 
 def _cur():
@@ -186,7 +186,14 @@ def expectations(
     return x.visible(_cur(), viewer, about_company_id, today or date.today())
 
 
-@cache.scoped(viewer="viewer", handles=("affiliate_id",), max_entries=32)
+def _no_disputes_when_presenting(found: pd.DataFrame) -> pd.DataFrame:
+    """Presentation mode never shows a dispute (issue 23): its rows are dropped."""
+    if not present.is_on():
+        return found
+    return found[found["kind"] != changes.DISPUTE_KIND].reset_index(drop=True)
+
+
+@cache.scoped(viewer="viewer", handles=("affiliate_id",), after=_no_disputes_when_presenting, max_entries=32)
 def what_changed(
     version: object,
     affiliate_id: str,

@@ -51,7 +51,7 @@ from ui import auth
 
 PARAM = "present"
 KEY = "present_toggle"
-STAFF_PAGES = frozenset({"data", "accounts"})
+STAFF_PAGES = frozenset({"data", "accounts", "disputes"})
 URL_ID_PARAMS = {
     "company": "company",
     "factory": "factory",

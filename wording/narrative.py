@@ -169,12 +169,18 @@ def _disclosure_evidence(evidence: Evidence, names: Names, as_of: pd.Timestamp) 
 
 
 def request_table(
-    why, evidence: Evidence, names: Names, sources: dict[str, str] | None = None
+    why,
+    evidence: Evidence,
+    names: Names,
+    sources: dict[str, str] | None = None,
+    disputed: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The company's disclosure requests in words: (scored, left out of the score).
 
     Every cell is text: names, labels, dates, percentages and one decimal. `sources`: a link
     to the source document per request id (data/queries/documents.py), as a "Source" column.
+    `disputed` (request id -> the mark of the company's open disputes, wording/disputes.py)
+    adds a "Disputed" column.
     """
     m = params.VERSIONS[why.methodology]
     as_of = pd.Timestamp(why.as_of)
@@ -197,12 +203,15 @@ def request_table(
             "Evidence": [shown_evidence.get(r, "No response") for r in req["request_id"]],
         }
     )
-    extra = []
+    short = ["Product model", "Asked for", "Due", "Now", "Why"]
     if sources is not None:
         table["Source"] = [sources.get(str(r), "") for r in req["request_id"]]
-        extra = ["Source"]
+        short.append("Source")
+    if disputed:
+        table["Disputed"] = [disputed.get(r, "") for r in req["request_id"]]
+        short.append("Disputed")
     scored = (req["status"] == "scored").to_numpy()
-    left = table[~scored][["Product model", "Asked for", "Due", "Now", "Why", *extra]]
+    left = table[~scored][short]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 
@@ -274,10 +283,15 @@ def _case_why(row, m: params.Methodology) -> str:
 
 
 def case_table(
-    why, evidence: Evidence, names: Names, sources: dict[str, str] | None = None
+    why,
+    evidence: Evidence,
+    names: Names,
+    sources: dict[str, str] | None = None,
+    disputed: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The company's monitoring cases in words: (scored, left out of the score); `sources`: a
-    link to the source document per case id, as a "Source" column."""
+    link to the source document per case id, as a "Source" column; `disputed` (case id -> the
+    mark of the company's open disputes) adds a "Disputed" column."""
     m = params.VERSIONS[why.methodology]
     cases = why.cases
     if cases.empty:
@@ -303,12 +317,15 @@ def case_table(
             "Why": [_case_why(r, m) for r in cases.itertuples(index=False)],
         }
     )
-    extra = []
+    short = ["Factory", "Opened", "Why"]
     if sources is not None:
         table["Source"] = [sources.get(str(c), "") for c in cases["case_id"]]
-        extra = ["Source"]
+        short.append("Source")
+    if disputed:
+        table["Disputed"] = [disputed.get(c, "") for c in cases["case_id"]]
+        short.append("Disputed")
     scored = (cases["status"] == "scored").to_numpy()
-    left = table[~scored][["Factory", "Opened", "Why", *extra]]
+    left = table[~scored][short]
     return table[scored].reset_index(drop=True), left.reset_index(drop=True)
 
 

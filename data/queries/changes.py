@@ -10,7 +10,10 @@ request about one of them). Kinds of change, one row each:
   company or at a factory behind the affiliate's products;
 * newly overdue: a request about a contracted product model whose deadline fell after
   `since` and that had no response (no disclosure, no due diligence) by its deadline;
-* remediation verified and retaliation confirmed: events after `since` in those cases.
+* remediation verified and retaliation confirmed: events after `since` in those cases;
+* dispute resolved: a contracted company's dispute of a data point (issue 23, right of reply)
+  resolved after `since`, upheld or rejected, with the point in words and staff's reason.
+  Presentation mode drops these rows (ui/contract_cache.py).
 
 Dates are after `since` and on or before `until` (today). The viewer rule is the contracts
 rule: an affiliate its own, staff the affiliate they choose; a company nothing here.
@@ -23,7 +26,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from data.queries import disputes
 from data.queries.contracts import Viewer
+from wording import disputes as dispute_words
 from wording import labels
 
 SCORE_STEP = 5.0
@@ -34,7 +39,9 @@ KINDS = (
     "newly overdue",
     "remediation verified",
     "retaliation confirmed",
+    "dispute resolved",
 )
+DISPUTE_KIND = "dispute resolved"
 COLUMNS = ["date", "kind", "company", "factory", "product_model", "change", "company_id", "factory_id",
            "product_model_id", "item_id"]  # fmt: skip
 _SCORE_NAMES = labels.SCORE_NAMES
@@ -149,6 +156,20 @@ def score_changes(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def dispute_changes(
+    cur: duckdb.DuckDBPyConnection, companies: list[str], since: date, until: date
+) -> pd.DataFrame:
+    """Disputes of these (contracted) companies resolved after `since`, on or before `until`."""
+    found = disputes.resolved_between(cur, companies, since, until)
+    rows = [
+        (pd.Timestamp(r["resolved_at"]).date(), DISPUTE_KIND, r["company"], None if pd.isna(r["factory"]) else r["factory"],
+         None if pd.isna(r["product_model"]) else r["product_model"], dispute_words.change_sentence(r), r["company_id"],
+         None if pd.isna(r["factory_id"]) else r["factory_id"], None, r["point_key"])
+        for r in found.to_dict("records")
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
 def what_changed(
     cur: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -164,7 +185,8 @@ def what_changed(
     scores = score_changes(series, companies, names, since, scores_until) if scores_until > since else None
     events = evidence_changes(cur, viewer, affiliate_id, since, until)
     events["date"] = pd.to_datetime(events["date"]).dt.date
-    frames = [f for f in (scores, events[COLUMNS]) if f is not None and len(f)]
+    resolved = dispute_changes(cur, companies, since, until)
+    frames = [f for f in (scores, events[COLUMNS], resolved) if f is not None and len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     out["order"] = out["kind"].map({k: i for i, k in enumerate(KINDS)})
     return (

@@ -32,9 +32,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "cpt.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
 DOCUMENTS_SCHEMA = Path(__file__).resolve().parents[1] / "documents" / "schema.sql"
-# Tables a file made before they existed may lack (created at its next write): such a file is
-# still a CPT database and may be restored.
-LATER_TABLES = frozenset({"documents", "document_links"})
+# Tables a file made before they existed may lack: their readers treat a missing one as empty and
+# their first write creates it (data/documents, data/queries/disputes.py), so such a file (an
+# older backup) is still a CPT database and may be restored.
+LATER_TABLES = frozenset({"documents", "document_links", "disputes"})
 DEFAULT_BACKUPS = settings.value("CPT_BACKUPS")
 
 T = TypeVar("T")

@@ -131,6 +131,31 @@ CREATE TABLE expectations (
     CHECK (what <> 'band' OR target IN ('Insufficient', 'Developing', 'Good', 'Leading'))
 );
 
+-- Right of reply (issue 23): a company disputes a data point it sees on its page. The point is
+-- named by its kind and key (request: request_id; disclosure: request_id|factory_id|disclosed_on;
+-- finding: finding_id; case_event: event_id; case: case_id), not by a foreign key, so a dispute
+-- outlives a correction of the evidence it questions. The evidence and the score do not change
+-- while a dispute is open; staff resolve it as upheld (and correct the evidence through an
+-- import) or rejected (with a reason the company sees). Written only by data/queries/disputes.py.
+-- Files made before disputes existed get this table on their first dispute (IF NOT EXISTS).
+CREATE SEQUENCE IF NOT EXISTS disputes_seq;
+CREATE TABLE IF NOT EXISTS disputes (
+    dispute_id  BIGINT PRIMARY KEY DEFAULT nextval('disputes_seq'),
+    company_id  VARCHAR NOT NULL REFERENCES companies (company_id),
+    point_kind  VARCHAR NOT NULL CHECK (point_kind IN ('request', 'disclosure', 'finding', 'case_event', 'case')),
+    point_key   VARCHAR NOT NULL CHECK (length(point_key) BETWEEN 1 AND 200),
+    reason      VARCHAR NOT NULL CHECK (length(trim(reason)) > 0 AND length(reason) <= 2000),
+    opened_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    opened_by   VARCHAR NOT NULL CHECK (length(trim(opened_by)) > 0),
+    status      VARCHAR NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'upheld', 'rejected')),
+    resolved_at TIMESTAMP,
+    resolved_by VARCHAR,
+    resolution  VARCHAR CHECK (resolution IS NULL OR length(resolution) <= 2000),
+    document_id VARCHAR,  -- a supporting document (source documents, issue 23): not used yet
+    CHECK ((status = 'open') = (resolved_at IS NULL)),
+    CHECK (status = 'open' OR (resolved_by IS NOT NULL AND length(trim(resolution)) > 0))
+);
+
 -- Dashboard accounts (DESIGN.md, access control). Passwords are stored as
 -- argon2 hashes only.
 CREATE TABLE users (

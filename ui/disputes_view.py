@@ -1,0 +1,192 @@
+"""Right of reply on the dashboard (issue 23): the scoped dispute queries, the marks on the
+Company page's Why rows, the company's own disputes and form, and the staff queue.
+
+Confidentiality rides on the queries: `company_disputes` is scoped to one company (a company
+account gets only its own: `cache.scoped` refuses another), and every dispute query returns
+nothing in presentation mode (`_none_when_presenting`), so no page can show one there. The
+logic and the words are in data/queries/disputes.py and wording/disputes.py.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import store
+from data.queries import disputes as q
+from data.queries.contracts import Viewer
+from ui import cache, present
+from ui.text import md, md_escape
+from wording import disputes as words
+
+FORM_KEYS = ("dispute_point", "dispute_reason")
+RESOLVE_KEYS = ("resolve_reason",)
+DISPUTED = st.column_config.TextColumn("Disputed", width="large")
+
+
+def _none_when_presenting(found: pd.DataFrame) -> pd.DataFrame:
+    """Presentation mode never shows a dispute (nor that there is one)."""
+    return found.iloc[0:0] if present.is_on() else found
+
+
+@cache.scoped(company="company_id", viewer="viewer", after=_none_when_presenting)
+def company_disputes(version: object, company_id: str, viewer: Viewer | None = None) -> pd.DataFrame:
+    """One company's disputes (every status), oldest first: staff and affiliates any company's,
+    a company account only its own."""
+    return q.visible(cache.reader().cursor(), viewer, company_id)
+
+
+@cache.scoped(company="company_id", after=_none_when_presenting, disguise=None)
+def dispute_points(version: object, company_id: str) -> pd.DataFrame:
+    """The company's data points it may dispute (for its own form; never shown to others)."""
+    return q.points(cache.reader().cursor(), company_id)
+
+
+@cache.scoped(companies="company_ids", viewer="viewer", after=_none_when_presenting)
+def disputes(
+    version: object,
+    status: str | None = None,
+    company_ids: tuple[str, ...] | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """Every dispute the account may see (of one status, or all), oldest first (the staff queue)."""
+    found = q.visible(cache.reader().cursor(), viewer, None, status)
+    return (
+        found if company_ids is None else found[found["company_id"].isin(company_ids)].reset_index(drop=True)
+    )
+
+
+def why_marks(version: object, company_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The open disputes' marks for the Why rows (by request id, by case id); none when presenting."""
+    return words.why_marks(company_disputes.plain(version, company_id))
+
+
+def note_for_readers(version: object, company_id: str) -> None:
+    """For staff and affiliates: how many points the company disputes (marked in the Why rows)."""
+    found = company_disputes(version, company_id)
+    open_ = found[found["status"] == "open"] if not found.empty else found
+    if len(open_):
+        st.warning(
+            md(
+                "The company disputes {} data point{} shown below (see the Disputed column of the Why "
+                "tables). Until staff decide, the score counts the evidence as recorded.",
+                len(open_),
+                "s" if len(open_) != 1 else "",
+            )
+        )
+
+
+def _options(points: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The points in words -> (kind, key); two alike get a number."""
+    options: dict[str, tuple[str, str]] = {}
+    for row in points.to_dict("records"):
+        text = words.point_words(row)
+        n = 2
+        while text in options:
+            text = f"{words.point_words(row)} ({n})"
+            n += 1
+        options[text] = (row["kind"], row["point_key"])
+    return options
+
+
+def company_section(version: object, company_id: str, username: str) -> None:
+    """For a company account: its disputes with their outcome, and the form to dispute a point."""
+    st.header("Right of reply", anchor="right-of-reply")
+    if st.session_state.pop("dispute_sent", False):
+        for key in FORM_KEYS:
+            st.session_state.pop(key, None)
+        st.success("Your dispute was sent. Staff review it; the point shows as disputed meanwhile.")
+    st.caption(
+        "If a data point on this page is wrong, say so here: staff and the affiliates see that you "
+        "dispute it. The score counts the evidence as recorded until staff decide; you see the outcome here."
+    )
+    mine = company_disputes(version, company_id)
+    if not mine.empty:
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in words.company_lines(mine)))
+    options = _options(dispute_points(version, company_id))
+    with st.form("dispute_form", clear_on_submit=False):
+        chosen = st.selectbox(
+            "The data point you dispute", list(options), index=None, key="dispute_point",
+            placeholder="Choose a request, disclosure, case, finding or case event",
+        )  # fmt: skip
+        reason = st.text_area(
+            f"Why it is wrong (required, at most {q.MAX_REASON:,} characters)", key="dispute_reason",
+            max_chars=q.MAX_REASON, height=100,
+        )  # fmt: skip
+        submitted = st.form_submit_button("Send the dispute", key="dispute_submit")
+    if not submitted:
+        return
+    try:
+        if chosen is None:
+            raise q.DisputeError("choose the data point you dispute")
+        kind, key = options[chosen]
+        q.open_dispute(
+            store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username
+        )
+    except q.DisputeError as problem:
+        st.error(md("Not sent: {}.", str(problem)))
+    else:
+        cache.clear()
+        st.session_state["dispute_sent"] = True
+        st.rerun()
+
+
+def staff_queue(version: object, username: str) -> None:
+    """Staff: the open disputes, oldest first, and the form to resolve one."""
+    if (done := st.session_state.pop("dispute_resolved", None)) is not None:
+        for key in RESOLVE_KEYS:
+            st.session_state.pop(key, None)
+        st.success(done)
+    waiting = disputes(version, "open")
+    st.subheader(md("Open disputes ({})", len(waiting)), anchor=False)
+    if waiting.empty:
+        st.info("No dispute is waiting: every dispute a company sent has been resolved.")
+    else:
+        st.dataframe(words.queue_table(waiting), key="dispute_queue", hide_index=True, width="stretch",
+                     column_config={c: st.column_config.TextColumn(c, width="large") for c in ("Data point", "Reason")})  # fmt: skip
+        _resolve_form(waiting, username)
+    resolved = disputes(version)
+    resolved = resolved[resolved["status"] != "open"] if not resolved.empty else resolved
+    with st.expander(f"Resolved disputes ({len(resolved)})"):
+        if resolved.empty:
+            st.write("None yet.")
+        else:
+            table = words.queue_table(resolved).assign(
+                Outcome=[words.outcome(r) for r in resolved.to_dict("records")]
+            )
+            st.dataframe(table.iloc[::-1], key="disputes_resolved", hide_index=True, width="stretch")
+
+
+def _resolve_form(waiting: pd.DataFrame, username: str) -> None:
+    labels = {
+        int(r["dispute_id"]): f"{r['dispute_id']} · {r['company']} · {words.point_words(r)}"
+        for r in waiting.to_dict("records")
+    }
+    with st.form("resolve_form", clear_on_submit=False):
+        chosen = st.selectbox("Dispute", list(labels), format_func=labels.get, key="resolve_dispute")
+        outcome = st.radio(
+            "Outcome", list(q.OUTCOMES), key="resolve_outcome", horizontal=True,
+            format_func={"upheld": "Upheld: the company is right", "rejected": "Rejected: the evidence stands"}.get,
+        )  # fmt: skip
+        reason = st.text_area(
+            f"Note for an upheld dispute, or the reason the company reads for a rejected one (required, at "
+            f"most {q.MAX_REASON:,} characters)", key="resolve_reason", max_chars=q.MAX_REASON, height=100,
+        )  # fmt: skip
+        submitted = st.form_submit_button("Resolve the dispute", key="resolve_submit")
+    st.caption(
+        "Upheld: correct the evidence through an import on the Data page (a corrected row, or "
+        "corrections.csv for a wrong owner; README, 'Right of reply'). The score changes when that import is applied."
+    )
+    st.page_link("pages/data.py", label="Open the Data page to correct the evidence")
+    if not submitted:
+        return
+    try:
+        q.resolve(store.db_path(), chosen, outcome=outcome, reason=reason, who=username)
+    except q.DisputeError as problem:
+        st.error(md("Not resolved: {}.", str(problem)))
+    else:
+        cache.clear()
+        st.session_state["dispute_resolved"] = (
+            f"Dispute {chosen} {outcome}. The company sees the outcome on its page."
+        )
+        st.rerun()
