@@ -31,7 +31,7 @@ TODAY = date.today()
 
 # Unanswered requests past their due date about the affiliate's contracted models, and whether
 # any of the affiliate's contracts of that model has a period the request overlaps: written
-# here independently of data/queries/contracts.py.
+# here independently of data/queries/contracts/.
 OLD_OPEN_SQL = """
 SELECT r.request_id,
        bool_or(r.due_on >= k.start_date AND (k.end_date IS NULL OR r.requested_on <= k.end_date)) AS in_period

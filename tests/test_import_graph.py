@@ -81,6 +81,29 @@ def test_scoring_imports_nothing_else_of_the_project() -> None:
     assert upward == []
 
 
+# Longest file allowed (README "Where things are", issue 24): a file longer than this is split
+# into modules named by what they hold; pages stay thin (house rules: under 150 lines).
+MAX_LINES = {"data": 500, "scoring": 500}
+MAX_PAGE_LINES = 149
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_no_file_in_data_or_scoring_is_over_500_lines_and_pages_stay_thin() -> None:
+    too_long = [
+        (str(path.relative_to(ROOT)), _lines(path))
+        for package, most in MAX_LINES.items()
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if _lines(path) > most
+    ]
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    too_long += [(str(p.relative_to(ROOT)), _lines(p)) for p in pages if _lines(p) > MAX_PAGE_LINES]
+    assert too_long == []
+    assert len(pages) >= 10  # the walk sees the pages
+
+
 def test_the_checker_sees_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 

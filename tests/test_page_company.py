@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import apptest
 
-# Raw ids of the demo world (data/demo/__init__.py), internal codes, and what an unformatted
+# Raw ids of the demo world (data/demo/), internal codes, and what an unformatted
 # value looks like on screen.
 RAW = re.compile(
     r"\b(?:CO\d{4}|FA\d{5}|PM\d{4}-\d+|RQ\d{6}|CS\d{5}|FN\d{6}|EV\d{7}|CT\d{5}|AF\d{3})\b"

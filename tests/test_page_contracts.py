@@ -22,7 +22,7 @@ from wording import labels
 TODAY = date.today()
 
 # The affiliate's (or company's) contracted product models and the requests about them, with
-# the state on TODAY, written independently of data/queries/contracts.py.
+# the state on TODAY, written independently of data/queries/contracts/.
 REQUESTS_SQL = """
 WITH mine AS (SELECT * FROM contracts WHERE {owner} = $owner),
 models AS (SELECT DISTINCT product_model_id FROM mine JOIN contract_products USING (contract_id)),

@@ -62,7 +62,7 @@ EXPIRED = {
     "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
 }
 
-# My contracts and Factory: every signed-in role; what each sees is scoped in data/queries/contracts.py.
+# My contracts and Factory: every signed-in role; what each sees is scoped in data/queries/contracts/.
 CONTRACT_PAGES = frozenset({"contracts", "factory"})
 PAGES_BY_ROLE: dict[str | None, frozenset[str]] = {
     None: frozenset({"methodology"}),

@@ -2,7 +2,7 @@
 
 Same pattern as `ui.cache`: the first argument is the database file's identity. Every
 function has a `viewer` argument that `cache.scoped` fills in from the signed-in account,
-so contracts confidentiality (data/queries/contracts.py) holds whatever a page passes, and
+so contracts confidentiality (data/queries/contracts/) holds whatever a page passes, and
 results are cached per viewer. In presentation mode names come back as pseudonyms.
 """
 
