@@ -193,6 +193,11 @@ def _territories(lang: str) -> dict[str, str]:
         return dict(Locale("en").territories)
 
 
+def territories(lang: str | None = None) -> dict[str, str]:
+    """Babel's territory names of the language by code."""
+    return _territories(_lang(lang))
+
+
 def country(code: object, lang: str | None = None) -> object:
     """The name of an ISO 3166-1 alpha-2 country code in the language ("ES" -> "Spain",
     "España", "Espanya", "Spanje"...); anything else as it is."""

@@ -169,6 +169,11 @@ EXPECTATION_LABELS = {
 # ---------------------------------------------------------------- countries and places
 
 
+def _territories() -> Mapping[str, str]:
+    """Country names by ISO 3166-1 alpha-2 code (and region codes), in the current language."""
+    return i18n.territories()
+
+
 def country_name(code: object) -> object:
     """The name of an ISO 3166-1 alpha-2 country code in the current language, from Babel's
     locale data ("GB" -> "United Kingdom", "Reino Unido", "Verenigd Koninkrijk"); anything else
