@@ -170,7 +170,9 @@ def test_formats_are_babels_own(lang: str) -> None:
     day = date(2026, 9, 30)
     assert i18n.number(3115500, lang) == format_decimal(3115500, locale=lang)
     assert i18n.score(61.25, lang) == format_decimal(Decimal("61.3"), format="0.0", locale=lang)
-    assert i18n.score(84.15, lang) == format_decimal(Decimal("84.2"), format="0.0", locale=lang)  # as on screen
+    assert i18n.score(84.15, lang) == format_decimal(
+        Decimal("84.2"), format="0.0", locale=lang
+    )  # as on screen
     assert i18n.score(84.14999, lang) == format_decimal(Decimal("84.1"), format="0.0", locale=lang)
     pattern = Locale.parse(lang).currency_formats["standard"].pattern.replace(".00", "")
     assert i18n.euros(3115500, lang) == format_currency(3115500, "EUR", format=pattern, locale=lang,
@@ -293,6 +295,15 @@ def test_the_language_is_stored_on_the_account(writable_demo_app: Path) -> None:
     assert logged == [("demo-affiliate: nl",)]
     with pytest.raises(Exception, match="language must be one of"):
         languages.choose(writable_demo_app, "demo-affiliate", "xx", who="demo-affiliate")
+
+
+def test_removing_an_account_removes_its_language(writable_demo_app: Path) -> None:
+    from data.access import accounts
+
+    languages.choose(writable_demo_app, "demo-company", "de", who="demo-admin")
+    accounts.remove_user(writable_demo_app, "demo-company", who="demo-admin")
+    with duckdb.connect(str(writable_demo_app), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM meta WHERE key = 'language:demo-company'").fetchone() == (0,)
 
 
 def open_company(role: str, db: Path, chosen: str | None = None, **params: str) -> AppTest:
