@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from data import store
-from ui import auth, cache, nav, present
+from ui import auth, cache, language, nav, present
 from ui.text import md
+from wording.i18n import N_, _
 
 st.set_page_config(
     page_title="Company Performance Tracker",
@@ -23,6 +24,7 @@ except store.StoreError as exc:
     st.stop()
 
 user = auth.current_user(cache.reader().cursor())
+language.resolve(user, cache.reader().cursor())  # every text below in the account's language
 if user is not None and (present.is_on() or "-" in st.query_params.get("company", "")):
     present.normalise_url(cache.pseudonym_map(version))  # company=Company-K while presenting
 
@@ -45,28 +47,29 @@ def _home() -> None:
 # company, transparency, improvement, compare, methodology, data, accounts; contracts,
 # factory and changes (issue 14); disputes (issue 23). Every page is
 # registered for everyone, so a link always resolves; the gate below decides what runs.
-OVERVIEW = st.Page("pages/overview.py", title="Overview", url_path="overview")
-COMPANY = st.Page("pages/company.py", title="Company", url_path="company")
+OVERVIEW = st.Page("pages/overview.py", title=_("Overview"), url_path="overview")
+COMPANY = st.Page("pages/company.py", title=_("Company"), url_path="company")
 SECTIONS = {
-    "Scores": [OVERVIEW, COMPANY, st.Page("pages/compare.py", title="Compare", url_path="compare")],
-    "Contracts": [
-        st.Page("pages/contracts.py", title="My contracts", url_path="contracts"),
-        st.Page("pages/factory.py", title="Factory", url_path="factory"),
-        st.Page("pages/changes.py", title="What changed", url_path="changes"),
+    _("Scores"): [OVERVIEW, COMPANY, st.Page("pages/compare.py", title=_("Compare"), url_path="compare")],
+    _("Contracts"): [
+        st.Page("pages/contracts.py", title=_("My contracts"), url_path="contracts"),
+        st.Page("pages/factory.py", title=_("Factory"), url_path="factory"),
+        st.Page("pages/changes.py", title=_("What changed"), url_path="changes"),
     ],
-    "Evidence": [
-        st.Page("pages/transparency.py", title="Supplier transparency", url_path="transparency"),
-        st.Page("pages/improvement.py", title="Factory improvement", url_path="improvement"),
+    _("Evidence"): [
+        st.Page("pages/transparency.py", title=_("Supplier transparency"), url_path="transparency"),
+        st.Page("pages/improvement.py", title=_("Factory improvement"), url_path="improvement"),
     ],
-    "Staff": [
-        st.Page("pages/data.py", title="Data", url_path="data"),
-        st.Page("pages/accounts.py", title="Accounts", url_path="accounts"),
-        st.Page("pages/disputes.py", title="Disputes", url_path="disputes"),
+    _("Staff"): [
+        st.Page("pages/data.py", title=_("Data"), url_path="data"),
+        st.Page("pages/accounts.py", title=_("Accounts"), url_path="accounts"),
+        st.Page("pages/disputes.py", title=_("Disputes"), url_path="disputes"),
     ],
-    "About": [st.Page("pages/methodology.py", title="Methodology", url_path="methodology")],
+    _("About"): [st.Page("pages/methodology.py", title=_("Methodology"), url_path="methodology")],
 }
+ROLES = (N_("admin"), N_("affiliate"), N_("company"))  # the account's role, as the sidebar names it
 BY_PATH = {p.url_path: p for pages in SECTIONS.values() for p in pages}
-home = st.Page(_home, title="Home", url_path="home", default=True)
+home = st.Page(_home, title=_("Home"), url_path="home", default=True)
 page = st.navigation([home, *BY_PATH.values()], position="hidden")
 
 
@@ -84,17 +87,18 @@ with st.sidebar:
                 st.page_link(p, query_params=present.link_params())
     st.divider()
     present.switch()
+    language.selector(user)
     if user is None:
-        st.caption("Not signed in")
+        st.caption(_("Not signed in"))
     else:
-        st.caption(md("Signed in as **{}** ({})", user.username, user.role))
-        if st.button("Sign out", key="sign_out"):
+        st.caption(md(_("Signed in as **{}** ({})"), user.username, _(user.role)))
+        if st.button(_("Sign out"), key="sign_out"):
             auth.sign_out()
             st.rerun()
 auth.write_cookie()
 
 if cache.is_demo(version):
-    st.caption("Fictional demo data: every company, factory, affiliate and score shown here is invented.")
+    st.caption(_("Fictional demo data: every company, factory, affiliate and score shown here is invented."))
 present.apply_style()
 if page is home or _may_open(page.url_path):
     with nav.through_app_run():
@@ -102,7 +106,7 @@ if page is home or _may_open(page.url_path):
 elif user is None:
     auth.login_form(cache.reader().cursor(), demo=cache.is_demo(version))
 elif present.page_hidden(page.url_path):
-    st.info("Staff pages are hidden in presentation mode.")
+    st.info(_("Staff pages are hidden in presentation mode."))
 else:
-    st.error("This page is not available to your account.")
-    st.page_link(COMPANY if user.role == "company" else OVERVIEW, label="Go to your start page")
+    st.error(_("This page is not available to your account."))
+    st.page_link(COMPANY if user.role == "company" else OVERVIEW, label=_("Go to your start page"))

@@ -8,7 +8,7 @@ from data.presentation import pseudonyms
 from reports import report
 from ui import cache, company_view, compare_view, controls, downloads, figures, nav, present
 from ui.text import md_escape
-from wording import summary
+from wording import i18n, summary
 
 nav.through_app("compare")
 
@@ -76,13 +76,15 @@ for tab, c in zip(st.tabs([md_escape(names.get(c, c), limit=60) for c in chosen]
         company_view.show_talking_points(points[c])
 
 st.header("Take it to the meeting")
-briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology, points[c])
-                  for c in chosen]  # fmt: skip
+d1, d2, d3, d4 = st.columns(4, vertical_alignment="bottom")
+briefing_language = company_view.report_language(d4)  # the briefing's own language (issue 25)
+with i18n.use(briefing_language):
+    briefing_pages = [company_view.briefing_company(version, c, names.get(c, c), explanations[c], methodology,
+                                                    points[c]) for c in chosen]  # fmt: skip
 version_applied = explanations[chosen[0]].methodology
 export = present.export_frame(summary.board_export(table.assign(Trend=None)))
 header = spreadsheet.header_line("comparison", as_of, version_applied)
 fictional = cache.is_demo(version)  # read in this run: the PDF is built outside it
-d1, d2, d3 = st.columns(3)
 d1.download_button("Download comparison (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_comparison", on_click="ignore",
                    file_name=f"cpt-comparison-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
 d2.download_button("Download comparison (Excel)", downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Comparison"), "xlsx"),
@@ -90,6 +92,6 @@ d2.download_button("Download comparison (Excel)", downloads.deferred(lambda: spr
 d3.download_button(
     "Download briefing (PDF)",
     downloads.deferred(lambda: report.briefing_pdf(table, as_of, version_applied, figure, fictional=fictional,
-                                                   companies=briefing_pages), "pdf"),
-    file_name=f"cpt-briefing-{as_of:%Y-%m-%d}.pdf", mime="application/pdf", key="download_briefing", on_click="ignore",
+                                                   companies=briefing_pages, language=briefing_language), "pdf"),
+    file_name=f"cpt-briefing-{as_of:%Y-%m-%d}{company_view.language_part(briefing_language)}.pdf", mime="application/pdf", key="download_briefing", on_click="ignore",
 )  # fmt: skip

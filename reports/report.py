@@ -21,12 +21,13 @@ from fpdf import FPDF
 
 from charts.theme import company_colours
 from data.exports.spreadsheet import CONFIDENTIAL, one_line
-from wording import narrative
+from wording import i18n, labels, narrative
+from wording.i18n import N_, _
 
 log = logging.getLogger("cpt.report")
 
 # Helvetica covers Latin-1 only: map the few other characters the texts use.
-_LATIN = str.maketrans({"−": "-", "–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
+_LATIN = str.maketrans({"\u202f": "\u00a0", "−": "-", "–": "-", "—": "-", "≤": "<=", "≥": ">=", "▲": "+", "▼": "-", "→": "->", "“": '"', "”": '"', "’": "'", "…": "..."})  # fmt: skip
 
 
 # Text from the data is cut to fit (issue 11, item 10): a table row taller than a page makes
@@ -39,9 +40,10 @@ TEXT_LIMIT = 1000  # a paragraph
 def latin(text: object) -> str:
     """Text for the PDF: one line without control characters (`exports.one_line`: line breaks
     become spaces; bare CR, NEL, U+2028/U+2029, C0/C1 controls and bidi formatting are dropped),
-    in Latin-1."""
+    in the PDF core fonts' Windows-1252 (Latin-1 with "€"; a narrow no-break space, as French
+    groups digits, as a no-break space)."""
     text = one_line(text).translate(_LATIN)
-    return text.encode("latin-1", "replace").decode("latin-1")
+    return text.encode("cp1252", "replace").decode("cp1252")
 
 
 def fit(text: object, limit: int) -> str:
@@ -51,11 +53,30 @@ def fit(text: object, limit: int) -> str:
 
 
 def fmt(value: object) -> str:
+    """A table cell or score in the current language ("61.3"; "61,3" in Spanish)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "n/a"
+        return _("n/a")
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return narrative.one_decimal(value) if isinstance(value, float) else str(value)
+        return _("yes") if value else _("no")
+    if not isinstance(value, float):
+        return str(value)
+    return narrative.one_decimal(value) if i18n.current() == i18n.SOURCE else i18n.score(value)
+
+
+# The column headers of the report's tables (wording.narrative's tables, the series table): said in
+# the report's language where shown; the cells are data or sentences and stay as built.
+COLUMNS = (
+    N_("Product model"), N_("Asked for"), N_("Due"), N_("By the deadline"), N_("Now"), N_("Credit"),
+    N_("Weight"), N_("Points"), N_("Factory"), N_("Opened"), N_("Status"), N_("Age (days)"),
+    N_("Most severe finding"), N_("Score"), N_("Findings verified"), N_("Quarter end"), N_("Version"),
+    N_("Why"), N_("Evidence"), N_("Company"), N_("Trend"), N_("SCT"), N_("FI"),
+)  # fmt: skip
+N_("Confidential: for affiliates and the company concerned.")  # data.exports.spreadsheet.CONFIDENTIAL
+
+
+def _columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its column headers in the current language."""
+    return frame.rename(columns=lambda c: _(c) if isinstance(c, str) else c)
 
 
 @dataclass
@@ -88,6 +109,7 @@ class CompanyReport:
     # data.queries.documents.report_lines: the source documents behind the evidence that this
     # account may open, "Monitoring report, 2025-03-14: <title>" (none in presentation mode)
     sources: list[str] = field(default_factory=list)
+    language: str = field(default_factory=i18n.current)  # the language it was built in and is drawn in
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
@@ -133,7 +155,7 @@ def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[b
     if not browser:
         return (
             None,
-            "no Chromium on this server to draw the chart, so the quarterly scores are shown as a table",
+            _("no Chromium on this server to draw the chart, so the quarterly scores are shown as a table"),
         )
     os.environ.setdefault("BROWSER_PATH", browser)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpt-chart-image")
@@ -145,7 +167,9 @@ def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[b
         log.warning("chart image failed: %r", exc)
         return (
             None,
-            f"the chart could not be drawn ({type(exc).__name__}), so the quarterly scores are shown as a table",
+            _("the chart could not be drawn ({}), so the quarterly scores are shown as a table").format(
+                type(exc).__name__
+            ),
         )
     finally:
         # Not `with`: leaving a `with` block waits for the thread, so a hung browser would
@@ -156,6 +180,7 @@ def chart_image(fig: go.Figure, width: int = 1000, height: int = 480) -> tuple[b
 class _Pdf(FPDF):
     def __init__(self, title: str, fictional: bool) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
+        self.core_fonts_encoding = "windows-1252"  # Latin-1 and "€" (latin() above)
         self.doc_title = title
         self.fictional = fictional
         self.set_auto_page_break(auto=True, margin=18)
@@ -164,16 +189,17 @@ class _Pdf(FPDF):
     def header(self) -> None:
         self.set_font("Helvetica", "B", 9)
         self.set_text_color(150, 0, 0)
-        self.cell(0, 5, latin(CONFIDENTIAL), new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5, latin(_(CONFIDENTIAL)), new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.ln(2)
 
     def footer(self) -> None:
         self.set_y(-13)
         self.set_font("Helvetica", "", 8)
-        note = " Fictional demo data." if self.fictional else ""
+        note = " " + _("Fictional demo data.") if self.fictional else ""
         title = fit(self.doc_title, 60)
-        self.cell(0, 5, latin(f"{title} - page {self.page_no()}.{note} {CONFIDENTIAL}"), align="C")
+        page = _("{} - page {}.").format(title, self.page_no())
+        self.cell(0, 5, latin(f"{page}{note} {_(CONFIDENTIAL)}"), align="C")
 
     def heading(self, text: str, size: int = 13) -> None:
         self.set_font("Helvetica", "B", size)
@@ -186,8 +212,9 @@ class _Pdf(FPDF):
 
     def frame(self, frame: pd.DataFrame, widths: tuple[int, ...] | None = None, size: int = 8) -> None:
         if frame.empty:
-            self.para("None.")
+            self.para(_("None."))
             return
+        frame = _columns(frame)
         self.set_font("Helvetica", "", size)
         with self.table(
             col_widths=widths, text_align="LEFT", line_height=4.5, first_row_as_headings=True
@@ -200,31 +227,38 @@ class _Pdf(FPDF):
 
 def _series_table(series: pd.DataFrame) -> pd.DataFrame:
     out = series[["as_of", "methodology", "sct", "fi", "overall", "band"]].copy()
-    out["as_of"] = pd.to_datetime(out["as_of"]).dt.strftime("%Y-%m-%d")
-    out["band"] = out["band"].fillna("n/a")
+    out["as_of"] = [i18n.day(d) for d in pd.to_datetime(out["as_of"])]
+    out["band"] = [_(b) if isinstance(b, str) else _("n/a") for b in out["band"]]
     return out.rename(columns={"as_of": "Quarter end", "methodology": "Version", "sct": "SCT", "fi": "FI",
                                "overall": "Overall", "band": "Band"})  # fmt: skip
 
 
 def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
-    """The scoring report of one company at one date (A4, several pages)."""
-    title = f"CPT scoring report: {report.company}"
+    """The scoring report of one company at one date (A4, several pages), in the report's language."""
+    with i18n.use(report.language):
+        return _company_report_pdf(report, fig)
+
+
+def _company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
+    title = _("CPT scoring report: {}").format(report.company)
     pdf = _Pdf(title, report.fictional)
     pdf.add_page()
     pdf.heading(title, 16)
     pdf.para(
-        f"As of {report.as_of:%Y-%m-%d}. Methodology {report.methodology} ({report.methodology_label}). "
-        f"Generated {report.generated:%Y-%m-%d}."
+        _("As of {}. Methodology {} ({}). Generated {}.").format(
+            i18n.day(report.as_of), report.methodology, report.methodology_label, i18n.day(report.generated)
+        )
     )
     pdf.ln(2)
-    scores = pd.DataFrame([{"Supply Chain Transparency": report.sct, "Factory Improvement": report.fi,
-                            "Overall": report.overall, "Band": report.band or "n/a"}])  # fmt: skip
+    scores = pd.DataFrame([{_(labels.SCORE_LABELS["sct"]): report.sct, _(labels.SCORE_LABELS["fi"]): report.fi,
+                            _(labels.SCORE_LABELS["overall"]): report.overall,
+                            _("Band"): _(report.band) if report.band else _("n/a")}])  # fmt: skip
     pdf.frame(scores, size=11)
     if report.peer:
         pdf.para(report.peer)
         pdf.ln(2)
     if report.why or report.changes:
-        pdf.heading("Why this score")
+        pdf.heading(_("Why this score"))
         for line in report.why:
             pdf.para(line)
         if report.changes:
@@ -232,29 +266,31 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
             for line in report.changes:
                 pdf.para(line)
         pdf.ln(2)
-    pdf.heading("Trajectory")
+    pdf.heading(_("Trajectory"))
     png, reason = chart_image(fig)
     if png is not None:
         pdf.image(io.BytesIO(png), w=pdf.epw)
     else:
-        pdf.para(f"Note: {reason}.")
+        pdf.para(_("Note: {}.").format(reason))
         pdf.frame(_series_table(report.series))
     if report.improve:
-        pdf.heading("How to improve")
+        pdf.heading(_("How to improve"))
         for line in report.improve:
             pdf.para(line)
         pdf.ln(2)
     if report.expectations is not None:
-        pdf.heading("What affiliates expect, by when")
+        pdf.heading(_("What affiliates expect, by when"))
         if report.expectations.empty:
-            pdf.para("None recorded that this account may see.")
+            pdf.para(_("None recorded that this account may see."))
         else:
             pdf.para(
-                f"Status as of {report.as_of:%Y-%m-%d}: scores and bands at quarter ends under the methodology "
-                "in force; actions by their evidence to date."
+                _(
+                    "Status as of {}: scores and bands at quarter ends under the methodology "
+                    "in force; actions by their evidence to date."
+                ).format(i18n.day(report.as_of))
             )
             pdf.frame(report.expectations, widths=(30, 22, 50, 18, 16, 16, 38))
-    pdf.heading("Disclosure requests that count (SCT)")
+    pdf.heading(_("Disclosure requests that count (SCT)"))
     req_columns = [
         "Product model",
         "Asked for",
@@ -269,68 +305,85 @@ def company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
         report.requests[[c for c in req_columns if c in report.requests]],
         widths=(34, 26, 20, 28, 28, 16, 14, 16),
     )
-    pdf.heading("Monitoring cases that count (FI)")
+    pdf.heading(_("Monitoring cases that count (FI)"))
     case_columns = ["Factory", "Opened", "Status", "Age (days)", "Most severe finding", "Weight", "Score",
                     "Findings verified"]  # fmt: skip
     pdf.frame(
         report.cases[[c for c in case_columns if c in report.cases]], widths=(50, 20, 28, 16, 22, 14, 14, 20)
     )
     if report.sources:
-        pdf.heading("Source documents")
-        pdf.para("The documents the evidence above rests on (in the dashboard: a link on each row).")
+        pdf.heading(_("Source documents"))
+        pdf.para(_("The documents the evidence above rests on (in the dashboard: a link on each row)."))
         for line in report.sources:
             pdf.para(f"- {line}")
-    pdf.heading("Open findings (not verified as remedied)")
+    pdf.heading(_("Open findings (not verified as remedied)"))
     pdf.frame(report.open_findings)
-    pdf.heading("Overdue disclosure requests (no response by now)")
+    pdf.heading(_("Overdue disclosure requests (no response by now)"))
     pdf.frame(report.overdue_requests)
     return bytes(pdf.output())
 
 
 def report_tables(report: CompanyReport) -> dict[str, pd.DataFrame]:
-    """The report's tables for the HTML version."""
-    tables = {
-        "Why this score: disclosure requests (SCT)": report.requests,
-        "Why this score: monitoring cases (FI)": report.cases,
-    }
-    if report.expectations is not None:
-        tables[f"What affiliates expect, by when (status as of {report.as_of:%Y-%m-%d})"] = (
-            report.expectations
-        )
-    return tables | {
-        "Open findings": report.open_findings,
-        "Overdue disclosure requests": report.overdue_requests,
-        "Scores per quarter end": _series_table(report.series),
-    }
+    """The report's tables for the HTML version, headed in the report's language."""
+    with i18n.use(report.language):
+        tables = {
+            _("Why this score: disclosure requests (SCT)"): report.requests,
+            _("Why this score: monitoring cases (FI)"): report.cases,
+        }
+        if report.expectations is not None:
+            tables[_("What affiliates expect, by when (status as of {})").format(i18n.day(report.as_of))] = (
+                report.expectations
+            )
+        return tables | {
+            _("Open findings"): report.open_findings,
+            _("Overdue disclosure requests"): report.overdue_requests,
+            _("Scores per quarter end"): _series_table(report.series),
+        }
 
 
 def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str, pd.DataFrame]) -> str:
-    """The same report as one self-contained HTML file (plotly.js inlined: opens offline)."""
+    """The same report as one self-contained HTML file (plotly.js inlined: opens offline), in the
+    report's language."""
+    with i18n.use(report.language):
+        return _company_report_html(report, fig, tables)
+
+
+def _company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str, pd.DataFrame]) -> str:
     import html
 
+    title = html.escape(_("CPT scoring report: {}").format(report.company))
+    lang = "" if report.language == i18n.SOURCE else f" lang='{report.language}'"
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape('CPT scoring report: ' + report.company)}</title>",
+        f"<!doctype html><html{lang}><head><meta charset='utf-8'>",
+        f"<title>{title}</title>",
         "<style>body{font-family:Arial,sans-serif;margin:2em;max-width:1100px}"
         "table{border-collapse:collapse;font-size:13px;margin-bottom:1.5em}td,th{border:1px solid #ccc;"
         "padding:3px 6px}.conf{color:#900;font-weight:bold}</style></head><body>",
-        f"<p class='conf'>{html.escape(CONFIDENTIAL)}</p>",
-        f"<h1>{html.escape('CPT scoring report: ' + report.company)}</h1>",
-        f"<p>As of {report.as_of:%Y-%m-%d}. Methodology {html.escape(report.methodology)} "
-        f"({html.escape(report.methodology_label)}). Generated {report.generated:%Y-%m-%d}."
-        + (" Fictional demo data." if report.fictional else "")
+        f"<p class='conf'>{html.escape(_(CONFIDENTIAL))}</p>",
+        f"<h1>{title}</h1>",
+        "<p>"
+        + html.escape(
+            _("As of {}. Methodology {} ({}). Generated {}.").format(
+                i18n.day(report.as_of),
+                report.methodology,
+                report.methodology_label,
+                i18n.day(report.generated),
+            )
+        )
+        + (html.escape(" " + _("Fictional demo data.")) if report.fictional else "")
         + "</p>",
-        f"<p><b>SCT</b> {fmt(report.sct)} &middot; <b>FI</b> {fmt(report.fi)} &middot; "
-        f"<b>Overall</b> {fmt(report.overall)} &middot; <b>Band</b> {html.escape(report.band or 'n/a')}</p>",
+        f"<p><b>{html.escape(_('SCT'))}</b> {fmt(report.sct)} &middot; <b>{html.escape(_('FI'))}</b> {fmt(report.fi)} "
+        f"&middot; <b>{html.escape(_('Overall'))}</b> {fmt(report.overall)} &middot; <b>{html.escape(_('Band'))}</b> "
+        f"{html.escape(_(report.band) if report.band else _('n/a'))}</p>",
         f"<p>{html.escape(report.peer)}</p>" if report.peer else "",
     ]
     for heading, lines in (
-        ("Why this score", report.why + report.changes),
-        ("How to improve", report.improve),
-        ("Source documents", report.sources),
+        (_("Why this score"), report.why + report.changes),
+        (_("How to improve"), report.improve),
+        (_("Source documents"), report.sources),
     ):
         if lines:
-            parts.append(f"<h2>{heading}</h2>")
+            parts.append(f"<h2>{html.escape(heading)}</h2>")
             parts += [f"<p>{html.escape(line)}</p>" for line in lines]
     parts += [
         fig.to_html(full_html=False, include_plotlyjs=True),
@@ -338,9 +391,11 @@ def company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str,
     for heading, frame in tables.items():
         parts.append(f"<h2>{html.escape(heading)}</h2>")
         parts.append(
-            frame.to_html(index=False, na_rep="n/a", escape=True) if not frame.empty else "<p>None.</p>"
+            _columns(frame).to_html(index=False, na_rep=_("n/a"), escape=True)
+            if not frame.empty
+            else f"<p>{html.escape(_('None.'))}</p>"
         )
-    parts.append(f"<p class='conf'>{html.escape(CONFIDENTIAL)}</p></body></html>")
+    parts.append(f"<p class='conf'>{html.escape(_(CONFIDENTIAL))}</p></body></html>")
     return "\n".join(parts)
 
 
@@ -379,7 +434,7 @@ def _summary_table(pdf: FPDF, table: pd.DataFrame, colours: dict[str, str]) -> N
     """The compared companies, each row led by its colour; scores with one decimal, half-up."""
     from fpdf.fonts import FontFace
 
-    shown = table.drop(columns=[c for c in ("company_id", "Trend") if c in table.columns])
+    shown = _columns(table.drop(columns=[c for c in ("company_id", "Trend") if c in table.columns]))
     ids = list(table["company_id"]) if "company_id" in table.columns else [None] * len(table)
     pdf.set_font("Helvetica", "", 9)
     widths = (6, *(((pdf.epw - 6) / len(shown.columns),) * len(shown.columns)))
@@ -402,28 +457,36 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
     pdf.multi_cell(0, 8, fit(company.name, LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.para(
-        f"SCT {fmt(company.sct)} - FI {fmt(company.fi)} - Overall {fmt(company.overall)} - "
-        f"Band {company.band or 'n/a'}."
+        _("SCT {} - FI {} - Overall {} - Band {}.").format(
+            fmt(company.sct),
+            fmt(company.fi),
+            fmt(company.overall),
+            _(company.band) if company.band else _("n/a"),
+        )
     )
     if company.peer:
         pdf.para(company.peer)
     if company.strongest or company.weakest:
-        pdf.para(f"Strongest component: {company.strongest or 'n/a'}. Weakest: {company.weakest or 'n/a'}.")
+        pdf.para(
+            _("Strongest component: {}. Weakest: {}.").format(
+                company.strongest or _("n/a"), company.weakest or _("n/a")
+            )
+        )
     pdf.ln(2)
     if company.why:
-        pdf.heading("Why this score", 12)
+        pdf.heading(_("Why this score"), 12)
         for line in company.why:
             pdf.para(line)
         pdf.ln(2)
     if company.expectations:
-        pdf.heading("What affiliates expect, by when", 12)
+        pdf.heading(_("What affiliates expect, by when"), 12)
         for line in company.expectations:
             pdf.para(line)
         pdf.ln(2)
-    pdf.heading("Talking points for the meeting", 12)
+    pdf.heading(_("Talking points for the meeting"), 12)
     points = company.points if company.points is not None else pd.DataFrame(columns=["Topic", "Point"])
     if points.empty:
-        pdf.para("Nothing outstanding on record: ask how the company keeps it that way.")
+        pdf.para(_("Nothing outstanding on record: ask how the company keeps it that way."))
     for i, (topic, point) in enumerate(points.itertuples(index=False), start=1):
         pdf.set_font("Helvetica", "B", 10)
         pdf.multi_cell(0, 5, fit(f"{i}. {topic}", LINE_LIMIT), new_x="LMARGIN", new_y="NEXT")
@@ -433,20 +496,28 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
 
 def briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Figure | None = None,
                  fictional: bool = False, generated: date | None = None,
-                 companies: list[BriefingCompany] | None = None) -> bytes:  # fmt: skip
+                 companies: list[BriefingCompany] | None = None, language: str | None = None) -> bytes:  # fmt: skip
     """The market engagement briefing: a summary page (the compared companies side by side,
     each in its chart colour, and the chart), then one page per company with its scores, why
     and the talking points for the meeting.
 
     `table` holds full-precision scores (they are shown with one decimal, half-up, as on
-    screen) and company_id, whose order gives the colours (`theme.company_colours`)."""
-    generated = generated or date.today()
+    screen) and company_id, whose order gives the colours (`theme.company_colours`). In `language`
+    (default the current one): headings, scores and dates; the companies' sentences as built."""
+    with i18n.use(language or i18n.current()):
+        return _briefing_pdf(table, as_of, methodology, fig, fictional, generated or date.today(), companies)
+
+
+def _briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Figure | None, fictional: bool,
+                  generated: date, companies: list[BriefingCompany] | None) -> bytes:  # fmt: skip
     colours = company_colours(list(table["company_id"])) if "company_id" in table.columns else {}
-    pdf = _Pdf("CPT market engagement briefing", fictional)
+    pdf = _Pdf(_("CPT market engagement briefing"), fictional)
     pdf.set_auto_page_break(auto=False)
     pdf.add_page(orientation="L")
-    pdf.heading("Market engagement briefing", 16)
-    pdf.para(f"As of {as_of:%Y-%m-%d}. Methodology {methodology}. Generated {generated:%Y-%m-%d}.")
+    pdf.heading(_("Market engagement briefing"), 16)
+    pdf.para(
+        _("As of {}. Methodology {}. Generated {}.").format(i18n.day(as_of), methodology, i18n.day(generated))
+    )
     pdf.ln(2)
     _summary_table(pdf, table, colours)
     if fig is not None:
@@ -455,7 +526,7 @@ def briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Fig
             room = pdf.eph - pdf.get_y() + pdf.t_margin - 8
             pdf.image(io.BytesIO(png), h=max(40, room), keep_aspect_ratio=True, w=pdf.epw)
         else:
-            pdf.para(f"Note: {reason}.")
+            pdf.para(_("Note: {}.").format(reason))
     pdf.set_auto_page_break(auto=True, margin=18)
     for company in companies or []:
         _company_page(pdf, company, colours.get(company.company_id))

@@ -33,6 +33,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from data.access import accounts, sessions
 from data.access.accounts import User
 from ui.text import md, md_escape
+from wording.i18n import N_, _
 
 
 def _server_log() -> None:
@@ -56,10 +57,12 @@ REASON = "cpt_signed_out_reason"
 COOKIE = sessions.COOKIE
 
 EXPIRED = {
-    "idle": "Your session expired after a period of inactivity. Please sign in again.",
-    "max": "Your session reached its maximum length. Please sign in again.",
-    "revoked": "Your session has ended: the account was changed or removed. Please sign in again.",
-    "ended": "Your session has ended (signed out in another tab, or the server restarted). Please sign in again.",
+    "idle": N_("Your session expired after a period of inactivity. Please sign in again."),
+    "max": N_("Your session reached its maximum length. Please sign in again."),
+    "revoked": N_("Your session has ended: the account was changed or removed. Please sign in again."),
+    "ended": N_(
+        "Your session has ended (signed out in another tab, or the server restarted). Please sign in again."
+    ),
 }
 
 # My contracts and Factory: every signed-in role; what each sees is scoped in data/queries/contracts/.
@@ -296,39 +299,44 @@ def restrict(company_ids: tuple[str, ...] | list[str] | None) -> tuple[str, ...]
 
 def login_form(cur, demo: bool = False) -> None:
     """The sign-in form; on success the same URL reruns, so a deep link lands where it pointed."""
-    st.title("Sign in")
+    st.title(_("Sign in"))
     reason = st.session_state.pop(REASON, None)
     if reason:
-        st.info(md_escape(reason))
+        st.info(md_escape(_(reason)))  # one of EXPIRED, said in the current language
     if accounts.count_users(cur) == 0:
         st.warning(
-            "This database has no accounts yet. An administrator adds the first one with "
-            "`python -m data users add NAME --role admin` (the password is asked for, not typed on the command line)."
+            _(
+                "This database has no accounts yet. An administrator adds the first one with "
+                "`python -m data users add NAME --role admin` (the password is asked for, not typed on the command line)."
+            )
         )
-    st.write("Scores are confidential: available to affiliates and to the company concerned.")
+    st.write(_("Scores are confidential: available to affiliates and to the company concerned."))
     if demo:
         st.caption(
-            "Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password "
-            f"`{accounts.DEMO_PASSWORD}`."  # a constant of the code
+            _(
+                "Demo database: sign in as `demo-admin`, `demo-affiliate` or `demo-company` with the password `{}`."
+            ).format(accounts.DEMO_PASSWORD)  # a constant of the code
         )
     with st.columns([2, 3])[0], st.form("login", clear_on_submit=False):
-        username = st.text_input("Username", key="login_username", autocomplete="username")
+        username = st.text_input(_("Username"), key="login_username", autocomplete="username")
         password = st.text_input(
-            "Password", type="password", key="login_password", autocomplete="current-password"
+            _("Password"), type="password", key="login_password", autocomplete="current-password"
         )
-        submitted = st.form_submit_button("Sign in", key="login_submit", type="primary")
+        submitted = st.form_submit_button(_("Sign in"), key="login_submit", type="primary")
     if not submitted:
         return
     result = accounts.sign_in(cur, throttle(), username, password, accounts.limiter(), client_address())
     if result.busy_for > 0:
         st.error(
-            f"Too many sign-in attempts just now. Please try again in {max(1, round(result.busy_for))} seconds."
+            _("Too many sign-in attempts just now. Please try again in {} seconds.").format(
+                max(1, round(result.busy_for))
+            )
         )
         return
     if result.locked_for > 0:
         st.error(
             md(
-                "Too many failed attempts: the account “{}” is locked for {} more minute(s).",
+                _("Too many failed attempts: the account “{}” is locked for {} more minute(s)."),
                 username,
                 max(1, round(result.locked_for / 60)),
             )  # fmt: skip
@@ -337,11 +345,11 @@ def login_form(cur, demo: bool = False) -> None:
     if result.user is None:
         guard = throttle()
         left = guard.max_failures - result.failures
-        msg = "Wrong username or password."
+        msg = _("Wrong username or password.")
         if left <= 0:
-            msg += f" The account is now locked for {round(guard.lock_seconds / 60)} minutes."
+            msg += " " + _("The account is now locked for {} minutes.").format(round(guard.lock_seconds / 60))
         elif left <= 2:
-            msg += f" {left} attempt(s) left before the account is locked."
+            msg += " " + _("{} attempt(s) left before the account is locked.").format(left)
         st.error(msg)
         return
     _start(result.user)

@@ -17,7 +17,8 @@ from reports import report
 from scoring import params
 from ui import cache, contract_cache, disputes_view, document_cache, present
 from ui.text import md_escape
-from wording import asks, narrative, summary, talking
+from wording import asks, i18n, narrative, summary, talking
+from wording.i18n import _
 
 
 def bullets(lines: list[str]) -> None:
@@ -47,9 +48,26 @@ def document_list(docs: pd.DataFrame) -> None:
     listing = document_queries.listing(docs)
     if listing.empty:
         return
-    with st.expander(f"Source documents ({len(listing)})"):
+    with st.expander(_("Source documents ({})").format(len(listing))):
         st.markdown("\n".join(f"- [{md_escape(r.label)}]({r.link.split('#')[0]}): {md_escape(r.title)}"
                                for r in listing.itertuples()))  # fmt: skip
+
+
+def report_language(container=st) -> str:
+    """The language of the report downloads: the page's unless chosen otherwise (an affiliate may
+    read the page in English and bring a Spanish report to the meeting)."""
+    return container.selectbox(
+        _("Report language"),
+        list(i18n.LANGUAGES),
+        index=list(i18n.LANGUAGES).index(i18n.current()),
+        format_func=i18n.LANGUAGES.get,
+        key=f"report_language_{i18n.current()}",  # follows the page's language until chosen
+    )
+
+
+def language_part(lang: str) -> str:
+    """The file name's language suffix ("-es"); none for English (file names as they were)."""
+    return "" if lang == i18n.SOURCE else f"-{lang}"
 
 
 def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, noun: str) -> None:
@@ -58,7 +76,7 @@ def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, n
     else:
         st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT)
     if not left_out.empty:
-        with st.expander(f"Left out of the score ({len(left_out)} {noun}) and why"):
+        with st.expander(_("Left out of the score ({} {}) and why").format(len(left_out), noun)):
             st.dataframe(
                 left_out, key=f"left_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT
             )
@@ -75,30 +93,34 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
     by_case = document_queries.links_by(docs, "case_id") if not present.is_on() else None
     disputed_requests, disputed_cases = disputes_view.why_marks(version, company_id)  # none when presenting
     tab_req, tab_case, tab_change = st.tabs(
-        ["Disclosure requests (SCT)", "Monitoring cases (FI)", "Changes since last quarter"]
+        [_("Disclosure requests (SCT)"), _("Monitoring cases (FI)"), _("Changes since last quarter")]
     )
     with tab_req:
         scored, left = narrative.request_table(why, evidence, shown, by_request, disputed_requests)
-        _table(scored, left, "requests", "n/a: no disclosure request is due or answered yet.", "requests")
+        _table(scored, left, "requests", _("n/a: no disclosure request is due or answered yet."),
+               _("requests"))  # fmt: skip
     with tab_case:
         scored, left = narrative.case_table(why, evidence, shown, by_case, disputed_cases)
         st.caption(
-            "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
-            "retaliation (confirmed). Age: days from the report to the assessment date."
+            _(
+                "Status: open (no plan or evidence yet), remediation in progress, verified (every finding), "
+                "retaliation (confirmed). Age: days from the report to the assessment date."
+            )
         )
-        _table(scored, left, "cases", "n/a: no monitoring report with findings yet.", "cases")
+        _table(scored, left, "cases", _("n/a: no monitoring report with findings yet."),
+               _("cases"))  # fmt: skip
     document_list(docs)
     with tab_change:
         if previous is None:
-            st.info("n/a: this is the first quarter with scores.")
+            st.info(_("n/a: this is the first quarter with scores."))
             return []
         before = cache.plain_explanation(version, company_id, previous, methodology)
         rescored = None
         if before.methodology != why.methodology:
             rescored = cache.plain_explanation(version, company_id, previous, why.methodology)
         lines = narrative.change_sentences(why, before, evidence, shown, rescored)
-        st.caption("Each change with the evidence behind it, largest effect first. Choose another quarter end "
-                   "above to explain its change.")  # fmt: skip
+        st.caption(_("Each change with the evidence behind it, largest effect first. Choose another quarter end "
+                     "above to explain its change."))  # fmt: skip
         bullets(lines)
     return lines
 
@@ -113,7 +135,7 @@ def peer_context(version: object, methodology: str, as_of: date, company_id: str
 def how_to_improve(version: object, company_id: str, why, methodology: str) -> None:
     """The 'How to improve' panel: the next band, the shortest set of actions that reaches it,
     and every open action with what it would add."""
-    st.header("How to improve", anchor="how-to-improve")
+    st.header(_("How to improve"), anchor="how-to-improve")
     listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
     m = params.VERSIONS[why.methodology]
@@ -123,11 +145,13 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
         {} if present.is_on() else asks.expected_by_target(contract_cache.expectations(version, company_id))
     )
     if listed.empty:
-        st.info("No open action would raise the score at this date.")
+        st.info(_("No open action would raise the score at this date."))
         return
     st.caption(
-        f"What each open action would add if it were done on {why.as_of:%Y-%m-%d}, under methodology "
-        f"{why.methodology}; largest gain in the overall score first."
+        _(
+            "What each open action would add if it were done on {}, under methodology {}; "
+            "largest gain in the overall score first."
+        ).format(i18n.day(why.as_of), why.methodology)
     )
     if plan is not None:
         bullets_plain = narrative.next_band_sentences(plan, why.overall, shown)
@@ -136,16 +160,20 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
                                for i, (line, row) in enumerate(zip(bullets_plain[1:], plan.actions.to_dict("records"),
                                                                    strict=True), start=1)))  # fmt: skip
     elif why.band == "Leading":
-        st.markdown("Already in the top band, Leading: the actions below raise the score within it.")
+        st.markdown(
+            _("Already in the top band, {}: the actions below raise the score within it.").format(
+                _("Leading")
+            )
+        )
     else:
         st.markdown(
-            "No set of the open actions reaches the next band on its own; each still raises the score."
+            _("No set of the open actions reaches the next band on its own; each still raises the score.")
         )
     top = narrative.action_sentences(listed.head(5), shown)
-    st.markdown("**The five largest gains**")
+    st.markdown("**{}**".format(_("The five largest gains")))
     st.markdown("\n".join(f"- {md_escape(line)}\n  - {md_escape(asks.ask_line(row, m, wished))}"
                            for line, row in zip(top, listed.head(5).to_dict("records"), strict=True)))  # fmt: skip
-    with st.expander(f"Every open action ({len(listed)})"):
+    with st.expander(_("Every open action ({})").format(len(listed))):
         table = asks.with_asks(narrative.actions_table(listed, shown), listed, m, wished)
         # Rows taller than 4rem let the grid wrap text: tall enough for the longest "What to do" (~45 characters a line).
         lines = min(8, max(3, -(-int(table["What to do"].str.len().max()) // 45)))
@@ -155,7 +183,7 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
 
 def talking_points(version: object, company_id: str, why, methodology: str) -> pd.DataFrame:
     """The questions for a pre-tender meeting with this company (wording.talking)."""
-    actions, _ = cache.improvement_actions(version, company_id, why.as_of, methodology)
+    actions, _plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     # Real ids throughout, names from `names` (pseudonyms in presentation mode): one factory is
     # "Factory 73" in every point, as in the why-tables and the report.
     plain = cache.plain_explanation(version, company_id, why.as_of, methodology)
@@ -166,7 +194,7 @@ def talking_points(version: object, company_id: str, why, methodology: str) -> p
 
 def show_talking_points(points: pd.DataFrame) -> None:
     if points.empty:
-        st.write("Nothing outstanding on record: ask how the company keeps it that way.")
+        st.write(_("Nothing outstanding on record: ask how the company keeps it that way."))
         return
     st.markdown("\n".join(f"- **{md_escape(t)}**: {md_escape(p)}" for t, p in points.itertuples(index=False)))
 

@@ -19,12 +19,13 @@ import pandas as pd
 import streamlit as st
 
 from ui.text import md
-from wording import narrative
+from wording import i18n, narrative
+from wording.i18n import N_, _
 
 METHODOLOGY_LABELS = {
-    "in-force": "Version in force",
-    "v1": "v1 for all dates",
-    "v2": "v2 for all dates",
+    "in-force": N_("Version in force"),
+    "v1": N_("v1 for all dates"),
+    "v2": N_("v2 for all dates"),
 }
 
 
@@ -56,12 +57,14 @@ def methodology(key: str = "methodology", container=st) -> str:
     wanted = st.query_params.get("methodology", "in-force")
     _init(key, wanted if wanted in options else "in-force")
     choice = container.segmented_control(
-        "Methodology",
+        _("Methodology"),
         options,
-        format_func=METHODOLOGY_LABELS.get,
+        format_func=lambda v: _(METHODOLOGY_LABELS[v]),
         key=key,
         on_change=_to_url(key, "methodology", lambda v: v or "in-force", "in-force"),
-        help="v1 applies before 2022-07-01 and v2 from then on; or rescore every date under one version.",
+        help=_("v1 applies before {} and v2 from then on; or rescore every date under one version.").format(
+            i18n.day(date(2022, 7, 1))
+        ),
     )
     return choice or "in-force"
 
@@ -77,15 +80,17 @@ def as_of(dates, key: str = "as_of", container=st) -> date | None:
     except ValueError:
         chosen = None
     if chosen not in options:
-        st.warning(md("No scores as of “{}”: showing the last quarter end, {:%Y-%m-%d}.", wanted, options[0]))
+        st.warning(
+            md(_("No scores as of “{}”: showing the last quarter end, {}."), wanted, i18n.day(options[0]))
+        )
         chosen = options[0]
         _set_param("as_of", None)
     _init(key, chosen)
     return container.selectbox(
-        "As of (quarter end)",
+        _("As of (quarter end)"),
         options,
         key=key,
-        format_func=lambda d: d.strftime("%Y-%m-%d"),
+        format_func=i18n.day,
         on_change=_to_url(key, "as_of", lambda d: d.isoformat() if d else None, options[0].isoformat()),
     )
 
@@ -96,13 +101,13 @@ def company(companies: pd.DataFrame, key: str = "company", container=st) -> str 
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
     wanted = st.query_params.get("company")
     if wanted and wanted not in names:
-        st.error(md("Company “{}” is not available to your account (or does not exist).", wanted))
+        st.error(md(_("Company “{}” is not available to your account (or does not exist)."), wanted))
         wanted = None
     chosen = wanted or (ids[0] if ids else None)
     _init(key, chosen)
     _set_param("company", chosen)
     return container.selectbox(
-        "Company",
+        _("Company"),
         ids,
         key=key,
         format_func=lambda c: names.get(c, c),
@@ -116,10 +121,10 @@ def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 
     wanted = [c for c in st.query_params.get("company", "").split(",") if c]
     unknown = [c for c in wanted if c not in names]
     if unknown:
-        st.error(md("Not available: {}. Choose from the list.", ", ".join(f"“{c}”" for c in unknown)))
+        st.error(md(_("Not available: {}. Choose from the list."), ", ".join(f"“{c}”" for c in unknown)))
     _init(key, [c for c in wanted if c in names][:max_n])
     return container.multiselect(
-        f"Companies to compare (2–{max_n})",
+        _("Companies to compare (2–{})").format(max_n),
         list(names),
         key=key,
         format_func=lambda c: names.get(c, c),
@@ -129,8 +134,8 @@ def companies_multi(companies: pd.DataFrame, key: str = "compare", max_n: int = 
 
 
 def fmt_score(value: float | None) -> str:
-    """One decimal; 'n/a' for not applicable (never 0)."""
-    return narrative.one_decimal(value)
+    """One decimal, in the current language's format; 'n/a' for not applicable (never 0)."""
+    return narrative.one_decimal(value) if i18n.current() == i18n.SOURCE else i18n.score(value)
 
 
 ALL = "__all__"

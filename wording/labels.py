@@ -10,35 +10,62 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from scoring import params
+from wording import i18n
+from wording.i18n import N_
 
 # ---------------------------------------------------------------- scores
 
-SCORE_LABELS = {"sct": "Supply Chain Transparency", "fi": "Factory Improvement", "overall": "Overall"}
+SCORE_LABELS = {
+    "sct": N_("Supply Chain Transparency"),
+    "fi": N_("Factory Improvement"),
+    "overall": N_("Overall"),
+}
 """The three scores, in full."""
 SCORE_NAMES = {"sct": "SCT", "fi": "FI", "overall": "Overall"}
 """The three scores, short (tables, narrative)."""
 
+BAND_LABELS = {
+    "Insufficient": N_("Insufficient"),
+    "Developing": N_("Developing"),
+    "Good": N_("Good"),
+    "Leading": N_("Leading"),
+}
+"""The bands of the overall score (scoring.params.BANDS): the names are the English wording,
+translated where shown (`i18n._(band)`)."""
+TERMS = (
+    N_("Band"),
+    N_("Due diligence"),
+    N_("Component factory"),
+    N_("Disclosure request"),
+    N_("Monitoring case"),
+    N_("Remediation"),
+    N_("Methodology"),
+    N_("Affiliate"),
+    N_("Retaliation"),
+)
+"""The methodology's terms used in sentences: one official wording per language, kept in
+locales/glossary.csv (tests/test_i18n.py checks the catalogs use it)."""
+
 # ---------------------------------------------------------------- disclosure (SCT)
 
 SCOPE_LABELS = {
-    "final_assembly": "Final assembly",
-    "components": "Components",
-    "compliance_findings": "Compliance findings",
+    "final_assembly": N_("Final assembly"),
+    "components": N_("Components"),
+    "compliance_findings": N_("Compliance findings"),
 }
 """What a disclosure request asks for (the scopes of scoring.params' scope weights)."""
-TIER_LABELS = {"final_assembly": "Final assembly", "components": "Components"}
+TIER_LABELS = {"final_assembly": N_("Final assembly"), "components": N_("Components")}
 """A factory's tier."""
 LEVEL_LABELS = {
-    "FULL": "Full disclosure",
-    "PARTIAL": "Partial disclosure",
-    "DUE_DILIGENCE": "Due diligence only",
-    "NONE": "No response",
+    "FULL": N_("Full disclosure"),
+    "PARTIAL": N_("Partial disclosure"),
+    "DUE_DILIGENCE": N_("Due diligence only"),
+    "NONE": N_("No response"),
 }
 """The response levels of scoring.params.LEVELS, best first."""
 COMPONENT_LABELS = {scope: f"Disclosure: {label.lower()}" for scope, label in SCOPE_LABELS.items()}
@@ -121,7 +148,7 @@ def case_components(methodology: params.Methodology | None = None) -> dict[str, 
 
 # ---------------------------------------------------------------- companies, affiliates, products
 
-ROLE_LABELS = {"brand": "Brand", "contractor": "Contractor", "reseller": "Reseller"}
+ROLE_LABELS = {"brand": N_("Brand"), "contractor": N_("Contractor"), "reseller": N_("Reseller")}
 AFFILIATE_KIND_LABELS = {
     "university": "University",
     "municipality": "Municipality",
@@ -142,19 +169,16 @@ EXPECTATION_LABELS = {
 # ---------------------------------------------------------------- countries and places
 
 
-@cache
 def _territories() -> Mapping[str, str]:
-    from babel import Locale
-
-    return Locale("en").territories
+    """Country names by ISO 3166-1 alpha-2 code (and region codes), in the current language."""
+    return i18n.territories()
 
 
 def country_name(code: object) -> object:
-    """The English name of an ISO 3166-1 alpha-2 country code ("GB" -> "United Kingdom");
-    anything else (a region in presentation mode, an empty cell) as it is."""
-    if isinstance(code, str) and len(code) == 2 and code.isalpha():
-        return _territories().get(code.upper(), code)
-    return code
+    """The name of an ISO 3166-1 alpha-2 country code in the current language, from Babel's
+    locale data ("GB" -> "United Kingdom", "Reino Unido", "Verenigd Koninkrijk"); anything else
+    (a region in presentation mode, an empty cell) as it is."""
+    return i18n.country(code)
 
 
 def place(*parts: object, country: object = None) -> str:

@@ -135,8 +135,9 @@ def remove_user(path: Path, username: str, *, who: str) -> None:
     def change(con: duckdb.DuckDBPyConnection) -> None:
         if not con.execute("DELETE FROM users WHERE username = ? RETURNING username", [username]).fetchall():
             raise AccountError(f"no account named {username!r}")
-        # and its calendar link (data/access/calendar_links.py): a new account of that name starts without
+        # and its calendar link (data/access/calendar_links.py) and language: a new account of that name starts without
         con.execute("DELETE FROM meta WHERE starts_with(key, 'calendar-link:') AND value = ?", [username])
+        con.execute("DELETE FROM meta WHERE key = ?", ["language:" + username])  # data/access/languages.py
         _audit(con, who, "user remove", username)
 
     writes.publish(path, change)
