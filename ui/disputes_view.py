@@ -138,7 +138,7 @@ def staff_queue(version: object, username: str) -> None:
             st.session_state.pop(key, None)
         st.success(done)
     waiting = disputes(version, "open")
-    st.subheader(md("Open disputes ({})", len(waiting)), anchor=False)
+    st.header(md("Open disputes ({})", len(waiting)), anchor=False)
     if waiting.empty:
         st.info("No dispute is waiting: every dispute a company sent has been resolved.")
     else:
