@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.browser.conftest import click_download, wait_for_app
+from wording import labels
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def test_compare_three_companies_and_download_csv(page, server: str, tmp_path: P
     page.screenshot(path=str(tmp_path / "compare.png"))
     assert content.startswith("# CPT comparison as of") and "Confidential" in content
     rows = list(csv.DictReader(io.StringIO(content.split("\n", 1)[1])))
-    assert [r["company_id"] for r in rows] == ["CO0001", "CO0007", "CO0010"]
+    assert [r[labels.download_header("company_id")] for r in rows] == ["CO0001", "CO0007", "CO0010"]
     assert page.locator("[data-testid='stException']").count() == 0
 
 
