@@ -243,7 +243,7 @@ def test_company_list_order_and_no_own_marker_in_the_browser(browser, server: st
     try:
         pg.goto(f"{server}/{with_present('company')}")
         settle(pg)
-        pg.locator("[data-testid='stSelectbox']").first.click()
+        pg.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()  # the Company selector
         pg.get_by_role("option").first.wait_for()
         shown = [t.strip() for t in pg.get_by_role("option").all_inner_texts()]
         pg.keyboard.press("Escape")
