@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from data.access import accounts, sessions
 from data.queries import disputes
 from data.store.tables import MAX_TEXT_LENGTH
-from tests import apptest
+from tests import apptest, markup_check
 from tests.presentation_check import names_of
 from wording import disputes as words
 
@@ -34,19 +34,7 @@ def _errors(at: AppTest) -> list[str]:
 
 
 def _texts(at: AppTest) -> str:
-    out = []
-    for kind in (
-        "title",
-        "caption",
-        "markdown",
-        "info",
-        "error",
-        "warning",
-        "success",
-        "header",
-        "subheader",
-    ):
-        out += [_read(e.value) for e in at.get(kind)]
+    out = [_read(body) for body in markup_check.bodies(at)]
     for df in at.dataframe:
         value = df.value.data if hasattr(df.value, "data") else df.value
         out.append(" | ".join(map(str, value.columns)))
