@@ -84,6 +84,12 @@ def test_every_message_has_a_translation(lang: str) -> None:
             continue
         assert message.string, f"{lang}: no translation of {message.id!r}"
         assert not message.fuzzy, f"{lang}: fuzzy translation of {message.id!r}"
+        if isinstance(message.id, tuple):  # ngettext: every plural form, with the singular's marks at least
+            assert all(message.string) and len(message.string) == po.num_plurals, (lang, message.id)
+            singular, plural = (set(PLACEHOLDER.findall(m)) for m in message.id)
+            for form in message.string:
+                assert singular <= set(PLACEHOLDER.findall(form)) <= plural, f"{lang}: {message.id!r} -> {form!r}"
+            continue
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), (
             f"{lang}: {message.id!r} -> {message.string!r}"
         )

@@ -73,7 +73,7 @@ COMPONENT_LABELS = {scope: f"Disclosure: {label.lower()}" for scope, label in SC
 
 # ---------------------------------------------------------------- monitoring cases (FI)
 
-SEVERITY_LABELS = {"minor": "Minor", "major": "Major", "critical": "Critical"}
+SEVERITY_LABELS = {"minor": N_("Minor"), "major": N_("Major"), "critical": N_("Critical")}
 CODE_AREA_LABELS = {
     "wages": "Wages",
     "working_hours": "Working hours",

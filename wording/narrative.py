@@ -15,12 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal, format_percent
 
 from scoring import params
 from scoring.evidence import Evidence
 from scoring.facts import CASE_STATUSES as CASE_STATUSES
 from scoring.facts import ENGAGEMENT_EVENTS, case_status
-from wording import labels
+from wording import i18n, labels
+from wording.i18n import N_, _, ngettext
 
 NA = "n/a"
 DASH = "—"
@@ -29,6 +31,13 @@ MINUS = "−"
 SCOPE_LABELS = labels.SCOPE_LABELS
 LEVEL_LABELS = labels.LEVEL_LABELS
 SEVERITY_LABELS = {code: label.lower() for code, label in labels.SEVERITY_LABELS.items()}  # within a sentence
+CASE_STATUS_LABELS = {
+    "open": N_("open"),
+    "remediation in progress": N_("remediation in progress"),
+    "verified": N_("verified"),
+    "retaliation": N_("retaliation"),
+}
+"""scoring.facts.CASE_STATUSES as said in the current language (the English is the code itself)."""
 SEVERITY_ORDER = {"minor": 1, "major": 2, "critical": 3}
 SCORE_NAMES = labels.SCORE_NAMES
 
@@ -51,15 +60,26 @@ def one_decimal(value: object, na: str = NA) -> str:
     """A score or points with one decimal, rounded half-up; `na` when not applicable."""
     if is_na(value):
         return na
+    if not _english():
+        return i18n.score(float(value))
     text = f"{round_half_up(float(value)):.1f}"
     return "0.0" if text == "-0.0" else text
+
+
+def _english() -> bool:
+    return i18n.current() == i18n.SOURCE
+
+
+def _na() -> str:
+    """'n/a' in the current language."""
+    return _(NA)
 
 
 def signed(value: float) -> str:
     """A change with its sign: '+4.2', '−25.3' (a real minus sign), '±0.0'."""
     text = one_decimal(abs(value))
-    if text == "0.0":
-        return "±0.0"
+    if text == one_decimal(0.0):
+        return "±" + text
     return f"+{text}" if value > 0 else f"{MINUS}{text}"
 
 
@@ -67,6 +87,8 @@ def percent(fraction: object) -> str:
     """A credit (0..1) as a percentage: 0.35 -> '35%', 0.125 -> '12.5%'."""
     if is_na(fraction):
         return DASH
+    if not _english():
+        return format_percent(round_half_up(float(fraction), 3), format="#,##0.#%", locale=i18n.current())
     text = one_decimal(100 * float(fraction))
     return (text[:-2] if text.endswith(".0") else text) + "%"
 
@@ -75,6 +97,8 @@ def number(value: object) -> str:
     """A weight: '3', '2.5'; a dash when there is none."""
     if is_na(value):
         return DASH
+    if not _english():
+        return format_decimal(round_half_up(float(value)), format="#,##0.#", locale=i18n.current())
     text = one_decimal(value)
     return text[:-2] if text.endswith(".0") else text
 
@@ -83,6 +107,8 @@ def day(value: object) -> str:
     """A date as YYYY-MM-DD (never a time); a dash when missing."""
     if is_na(value) or value is pd.NaT:
         return DASH
+    if not _english():
+        return i18n.day(pd.Timestamp(value).date())
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
@@ -110,24 +136,46 @@ class Names:
         )
 
     def factory(self, factory_id: object) -> str:
-        if is_na(factory_id):
-            return "an unnamed factory"
-        return str(self.factories.get(factory_id, "an unnamed factory"))
+        if is_na(factory_id) or factory_id not in self.factories:
+            return _("an unnamed factory")
+        return str(self.factories[factory_id])
 
     def product_model(self, product_model_id: object) -> str | None:
         if is_na(product_model_id):
             return None
-        return str(self.product_models.get(product_model_id, "an unnamed product model"))
+        if product_model_id not in self.product_models:
+            return _("an unnamed product model")
+        return str(self.product_models[product_model_id])
 
 
 def request_subject(scope: str, product_model: str | None) -> str:
     """What a request asks for, in words: 'the final-assembly factories of Kestrel Book 14'."""
-    of = f" of {product_model}" if product_model else " of its products"
     if scope == "final_assembly":
-        return f"the final-assembly factories{of}"
+        if product_model:
+            return _("the final-assembly factories of {product_model}").format(product_model=product_model)
+        return _("the final-assembly factories of its products")
     if scope == "components":
-        return f"the component factories{of}"
-    return f"the compliance findings{' for ' + product_model if product_model else ''}"
+        if product_model:
+            return _("the component factories of {product_model}").format(product_model=product_model)
+        return _("the component factories of its products")
+    if product_model:
+        return _("the compliance findings for {product_model}").format(product_model=product_model)
+    return _("the compliance findings")
+
+
+def _level(code: object) -> str:
+    """A response level in words in the current language ("Full disclosure")."""
+    return _(LEVEL_LABELS[code])
+
+
+def _lower(text: str) -> str:
+    """`text` within a sentence: lower case, except in German (its nouns keep their capital)."""
+    return text if i18n.current() == "de" else text.lower()
+
+
+def _factor(value: float) -> str:
+    """A factor as the methodology states it (0.5; "0,5" in Spanish)."""
+    return f"{value:g}" if _english() else format_decimal(value, locale=i18n.current())
 
 
 # ---------------------------------------------------------------- why this score: requests
@@ -136,19 +184,27 @@ def request_subject(scope: str, product_model: str | None) -> str:
 def _request_why(row: pd.Series, m: params.Methodology, as_of: pd.Timestamp) -> str:
     if row["status"] != "scored":
         if row["weight"] == 0:
-            return f"{SCOPE_LABELS.get(row['scope'], 'These')} requests are not scored under {m.version}."
+            if row["scope"] in SCOPE_LABELS:
+                return _("{scope} requests are not scored under {version}.").format(
+                    scope=_(SCOPE_LABELS[row["scope"]]), version=m.version
+                )
+            return _("These requests are not scored under {version}.").format(version=m.version)
         if row["status"] == "outside window":
-            return f"Due more than {m.sct_window_days} days before {day(as_of)}: no longer counted."
-        return "Not due yet, and no complete disclosure yet."
-    now, deadline = LEVEL_LABELS[row["level_now"]], LEVEL_LABELS[row["level_by_deadline"]]
+            return _("Due more than {days} days before {date}: no longer counted.").format(
+                days=m.sct_window_days, date=day(as_of)
+            )
+        return _("Not due yet, and no complete disclosure yet.")
+    now, deadline = _level(row["level_now"]), _level(row["level_by_deadline"])
+    credit = percent(row["credit"])
     if as_of <= row["due_on"]:
-        return f"Not past its deadline: the level now counts ({now}, {percent(row['credit'])})."
-    if row["late_factor_applied"]:
-        return (
-            f"{deadline} by the deadline; {now} later counts at the late factor {m.late_factor:g} "
-            f"→ {percent(row['credit'])}."
+        return _("Not past its deadline: the level now counts ({level}, {credit}).").format(
+            level=now, credit=credit
         )
-    return f"{deadline} by the deadline → {percent(row['credit'])}."
+    if row["late_factor_applied"]:
+        return _(
+            "{by_deadline} by the deadline; {now} later counts at the late factor {factor} → {credit}."
+        ).format(by_deadline=deadline, now=now, factor=_factor(m.late_factor), credit=credit)
+    return _("{by_deadline} by the deadline → {credit}.").format(by_deadline=deadline, credit=credit)
 
 
 def _disclosure_evidence(evidence: Evidence, names: Names, as_of: pd.Timestamp) -> dict[str, str]:
@@ -157,14 +213,16 @@ def _disclosure_evidence(evidence: Evidence, names: Names, as_of: pd.Timestamp) 
     d = evidence.disclosures
     d = d[d["disclosed_on"] <= as_of].sort_values(["disclosed_on", "factory_id"])
     for r in d.itertuples(index=False):
-        state = "complete" if r.complete else "incomplete"
+        state = _("{factory}: complete {date}") if r.complete else _("{factory}: incomplete {date}")
         parts.setdefault(r.request_id, []).append(
-            f"{names.factory(r.factory_id)}: {state} {day(r.disclosed_on)}"
+            state.format(factory=names.factory(r.factory_id), date=day(r.disclosed_on))
         )
     dd = evidence.due_diligence
     dd = dd[dd["recorded_on"] <= as_of].sort_values("recorded_on")
     for r in dd.itertuples(index=False):
-        parts.setdefault(r.request_id, []).append(f"due diligence recorded {day(r.recorded_on)}")
+        parts.setdefault(r.request_id, []).append(
+            _("due diligence recorded {date}").format(date=day(r.recorded_on))
+        )
     return {k: "; ".join(v) for k, v in parts.items()}
 
 
@@ -191,16 +249,16 @@ def request_table(
     shown_evidence = _disclosure_evidence(evidence, names, as_of)
     table = pd.DataFrame(
         {
-            "Product model": [names.product_model(p) or "All products" for p in req["product_model_id"]],
-            "Asked for": req["scope"].map(SCOPE_LABELS),
+            "Product model": [names.product_model(p) or _("All products") for p in req["product_model_id"]],
+            "Asked for": req["scope"].map(lambda s: _(SCOPE_LABELS[s]) if s in SCOPE_LABELS else s),
             "Due": req["due_on"].map(day),
-            "By the deadline": req["level_by_deadline"].map(LEVEL_LABELS),
-            "Now": req["level_now"].map(LEVEL_LABELS),
+            "By the deadline": req["level_by_deadline"].map(_level),
+            "Now": req["level_now"].map(_level),
             "Credit": req["credit"].map(percent),
             "Weight": req["weight"].map(number),
             "Points": req["points"].map(lambda v: one_decimal(v, DASH)),
             "Why": [_request_why(r, m, as_of) for _, r in req.iterrows()],
-            "Evidence": [shown_evidence.get(r, "No response") for r in req["request_id"]],
+            "Evidence": [shown_evidence.get(r, _("No response")) for r in req["request_id"]],
         }
     )
     short = ["Product model", "Asked for", "Due", "Now", "Why"]
@@ -265,21 +323,32 @@ def case_facts(why, evidence: Evidence) -> pd.DataFrame:
 def _case_why(row, m: params.Methodology) -> str:
     if row.status != "scored":
         if row.status == "opened after date":
-            return "Opened after the assessment date."
-        return "The report has no findings: not scored."
+            return _("Opened after the assessment date.")
+        return _("The report has no findings: not scored.")
     ack = row.ack_points
     ack_text = (
-        f"acknowledged within {m.ack_window_days} days {one_decimal(ack)}"
+        _("acknowledged within {days} days {points}").format(days=m.ack_window_days, points=one_decimal(ack))
         if ack == m.ack_on_time_points
-        else ("acknowledged late " + one_decimal(ack) if ack > 0 else "not acknowledged 0.0")
+        else (
+            _("acknowledged late {points}").format(points=one_decimal(ack))
+            if ack > 0
+            else _("not acknowledged {points}").format(points=one_decimal(0.0))
+        )
     )
-    text = (
-        f"{ack_text} + access {one_decimal(row.access_points)} + plan {one_decimal(row.plan_points)}"
-        f" + evidence {one_decimal(row.evidence_points)} + verified {one_decimal(row.verified_points)}"
-    )
+    text = _("{acknowledged} + access {access} + plan {plan} + evidence {evidence} + verified {verified}").format(
+        acknowledged=ack_text, access=one_decimal(row.access_points), plan=one_decimal(row.plan_points),
+        evidence=one_decimal(row.evidence_points), verified=one_decimal(row.verified_points),
+    )  # fmt: skip
     if row.retaliation:
-        text += f"; retaliation confirmed ({m.retaliation_rule()})"
-    return text[0].upper() + text[1:] + f" = {one_decimal(row.case_score)}."
+        text = _("{points}; retaliation confirmed ({rule})").format(points=text, rule=m.retaliation_rule())
+    return _("{points} = {score}.").format(
+        points=text[0].upper() + text[1:], score=one_decimal(row.case_score)
+    )
+
+
+def _status(status: object) -> str:
+    """A case's status in words in the current language."""
+    return _(CASE_STATUS_LABELS[status]) if status in CASE_STATUS_LABELS else str(status)
 
 
 def case_table(
@@ -302,17 +371,22 @@ def case_table(
         {
             "Factory": cases["factory_id"].map(names.factory),
             "Opened": cases["opened_on"].map(day),
-            "Status": [facts.at[c, "status"] for c in cases["case_id"]],
+            "Status": [_status(facts.at[c, "status"]) for c in cases["case_id"]],
             "Age (days)": [str(facts.at[c, "age_days"]) for c in cases["case_id"]],
             "Most severe finding": [
-                (facts.at[c, "worst"] or DASH).capitalize() if facts.at[c, "worst"] else DASH
+                _(labels.SEVERITY_LABELS.get(facts.at[c, "worst"], facts.at[c, "worst"]))
+                if facts.at[c, "worst"]
+                else DASH
                 for c in cases["case_id"]
             ],
             "Weight": cases["case_weight"].map(number),
             "Score": cases["case_score"].map(lambda v: one_decimal(v, DASH)),
             **{header: cases[c].map(one_decimal) for c, header in labels.case_points_headers(m).items()},
             "Findings verified": [
-                f"{facts.at[c, 'verified']} of {facts.at[c, 'findings']}" for c in cases["case_id"]
+                _("{verified} of {findings}").format(
+                    verified=facts.at[c, "verified"], findings=facts.at[c, "findings"]
+                )
+                for c in cases["case_id"]
             ],
             "Why": [_case_why(r, m) for r in cases.itertuples(index=False)],
         }
@@ -376,12 +450,19 @@ def _effects(now: dict, before: dict, total) -> dict[str, float]:
 
 
 EVENT_WORDS = {
-    "acknowledged": "acknowledged the report",
-    "access_granted": "gave monitors access",
-    "plan_submitted": "submitted a remediation plan",
-    "evidence_submitted": "remediation evidence",
-    "verified": "remediation verified",
-    "retaliation_confirmed": "retaliation confirmed",
+    "acknowledged": N_("acknowledged the report"),
+    "access_granted": N_("gave monitors access"),
+    "plan_submitted": N_("submitted a remediation plan"),
+    "evidence_submitted": N_("remediation evidence"),
+    "verified": N_("remediation verified"),
+    "retaliation_confirmed": N_("retaliation confirmed"),
+}
+"""A case's events in words within a sentence (translated where shown: `_(EVENT_WORDS[kind])`)."""
+EVENT_DATED = {
+    "acknowledged": N_("acknowledged the report {date}"),
+    "access_granted": N_("gave monitors access {date}"),
+    "plan_submitted": N_("submitted a remediation plan {date}"),
+    "retaliation_confirmed": N_("retaliation confirmed {date}"),
 }
 
 
@@ -389,16 +470,23 @@ def _case_events_between(evidence: Evidence, case_id: str, start: pd.Timestamp, 
     e = evidence.events
     e = e[(e["case_id"] == case_id) & (e["event_date"] > start) & (e["event_date"] <= end)]
     parts = []
-    for kind, words in EVENT_WORDS.items():
+    for kind in EVENT_WORDS:
         part = e[e["event_type"] == kind]
         if part.empty:
             continue
         last = part["event_date"].max()
-        if kind in ("evidence_submitted", "verified"):
+        if kind == "evidence_submitted":
             n = part["finding_id"].nunique()
-            parts.append((last, f"{words} for {n} finding{'s' if n != 1 else ''} ({day(last)})"))
+            text = ngettext("remediation evidence for {n} finding ({date})",
+                            "remediation evidence for {n} findings ({date})", n)  # fmt: skip
+            parts.append((last, text.format(n=n, date=day(last))))
+        elif kind == "verified":
+            n = part["finding_id"].nunique()
+            text = ngettext("remediation verified for {n} finding ({date})",
+                            "remediation verified for {n} findings ({date})", n)  # fmt: skip
+            parts.append((last, text.format(n=n, date=day(last))))
         else:
-            parts.append((last, f"{words} {day(last)}"))
+            parts.append((last, _(EVENT_DATED[kind]).format(date=day(last))))
     return ", ".join(text for _, text in sorted(parts))
 
 
@@ -408,12 +496,16 @@ def _disclosures_between(
     d = evidence.disclosures
     d = d[(d["request_id"] == request_id) & (d["disclosed_on"] > start) & (d["disclosed_on"] <= end)]
     parts = [
-        f"{names.factory(r.factory_id)} disclosed {'completely' if r.complete else 'incompletely'} {day(r.disclosed_on)}"
+        (
+            _("{factory} disclosed completely {date}")
+            if r.complete
+            else _("{factory} disclosed incompletely {date}")
+        ).format(factory=names.factory(r.factory_id), date=day(r.disclosed_on))
         for r in d.sort_values(["disclosed_on", "factory_id"]).itertuples(index=False)
     ]
     dd = evidence.due_diligence
     dd = dd[(dd["request_id"] == request_id) & (dd["recorded_on"] > start) & (dd["recorded_on"] <= end)]
-    parts += [f"due diligence recorded {day(v)}" for v in sorted(dd["recorded_on"])]
+    parts += [_("due diligence recorded {date}").format(date=day(v)) for v in sorted(dd["recorded_on"])]
     return "; ".join(parts)
 
 
@@ -427,29 +519,36 @@ def _request_sentence(key: str, now, before, evidence: Evidence, names: Names) -
     was_scored = key in rows_before.index and rows_before.at[key, "status"] == "scored"
     is_scored = key in rows_now.index and rows_now.at[key, "status"] == "scored"
     new_evidence = _disclosures_between(evidence, names, key, start, end)
-    tail = f" ({new_evidence})" if new_evidence else ""
+    tail = _(" ({evidence})").format(evidence=new_evidence) if new_evidence else ""
     if is_scored and not was_scored:
         r = rows_now.loc[key]
         if pd.Timestamp(r["due_on"]) > end:
-            level = LEVEL_LABELS[r["level_now"]].lower()
-            return f"{subject}: {level} ahead of the deadline {due}{tail} counts at once, credit {percent(r['credit'])}"
-        level = LEVEL_LABELS[r["level_by_deadline"]]
-        return (
-            f"request for {subject} fell due {due} with {level.lower()}{tail}: credit {percent(r['credit'])}"
-        )
+            return _("{subject}: {level} ahead of the deadline {due}{evidence} counts at once, credit {credit}").format(
+                subject=subject, level=_lower(_level(r["level_now"])), due=due, evidence=tail, credit=percent(r["credit"])
+            )  # fmt: skip
+        return _("request for {subject} fell due {due} with {level}{evidence}: credit {credit}").format(
+            subject=subject, due=due, level=_lower(_level(r["level_by_deadline"])), evidence=tail,
+            credit=percent(r["credit"]),
+        )  # fmt: skip
     if was_scored and not is_scored:
         r = rows_before.loc[key]
         status = rows_now.at[key, "status"] if key in rows_now.index else ""
         if status == "outside window":
-            return f"request for {subject}, due {due}, left the scoring window (it earned {percent(r['credit'])})"
-        return f"request for {subject}, due {due}, no longer counts (it earned {percent(r['credit'])})"
+            text = _("request for {subject}, due {due}, left the scoring window (it earned {credit})")
+        else:
+            text = _("request for {subject}, due {due}, no longer counts (it earned {credit})")
+        return text.format(subject=subject, due=due, credit=percent(r["credit"]))
     a, b = rows_before.loc[key], rows_now.loc[key]
     levels = (
-        f"{LEVEL_LABELS[b['level_now']].lower()} now (was {LEVEL_LABELS[a['level_now']].lower()})"
+        _("{level} now (was {before})").format(
+            level=_lower(_level(b["level_now"])), before=_lower(_level(a["level_now"]))
+        )
         if a["level_now"] != b["level_now"]
-        else LEVEL_LABELS[b["level_now"]].lower()
+        else _lower(_level(b["level_now"]))
     )
-    return f"{subject} (due {due}): {levels}{tail}, credit {percent(a['credit'])} → {percent(b['credit'])}"
+    return _("{subject} (due {due}): {levels}{evidence}, credit {before} → {now}").format(
+        subject=subject, due=due, levels=levels, evidence=tail, before=percent(a["credit"]), now=percent(b["credit"])
+    )  # fmt: skip
 
 
 def _case_sentence(key: str, now, before, evidence: Evidence, names: Names) -> str:
@@ -465,13 +564,27 @@ def _case_sentence(key: str, now, before, evidence: Evidence, names: Names) -> s
     if is_scored and not was_scored:
         f = evidence.findings[evidence.findings["case_id"] == key]
         worst = max(f["severity"], key=SEVERITY_ORDER.get) if len(f) else ""
-        extra = f" ({what})" if what else ""
-        return f"new {worst} case at {factory} opened {opened}{extra} scores {one_decimal(rows_now.at[key, 'case_score'])}"
+        extra = _(" ({evidence})").format(evidence=what) if what else ""
+        text = _(NEW_CASE.get(worst, NEW_CASE[""]))
+        return text.format(factory=factory, opened=opened, evidence=extra,
+                           score=one_decimal(rows_now.at[key, "case_score"]))  # fmt: skip
     if was_scored and not is_scored:
-        return f"case at {factory} opened {opened} no longer counts"
+        return _("case at {factory} opened {opened} no longer counts").format(factory=factory, opened=opened)
     a, b = rows_before.at[key, "case_score"], rows_now.at[key, "case_score"]
-    because = f": {what}" if what else ""
-    return f"case at {factory} opened {opened}{because}, scores {one_decimal(b)} (was {one_decimal(a)})"
+    because = _(": {evidence}").format(evidence=what) if what else ""
+    return _("case at {factory} opened {opened}{evidence}, scores {score} (was {before})").format(
+        factory=factory, opened=opened, evidence=because, score=one_decimal(b), before=one_decimal(a)
+    )
+
+
+NEW_CASE = {
+    "minor": N_("new minor case at {factory} opened {opened}{evidence} scores {score}"),
+    "major": N_("new major case at {factory} opened {opened}{evidence} scores {score}"),
+    "critical": N_("new critical case at {factory} opened {opened}{evidence} scores {score}"),
+    "": N_("new  case at {factory} opened {opened}{evidence} scores {score}"),
+}
+"""A case newly scored, by its most severe finding (the English as it always was: an empty
+severity leaves two spaces)."""
 
 
 def _item_sentences(now, before, evidence: Evidence, names: Names) -> list[tuple[float, str]]:
@@ -484,22 +597,28 @@ def _item_sentences(now, before, evidence: Evidence, names: Names) -> list[tuple
         for key, effect in _effects(after, prior, total).items():
             text = sentence(key, now, before, evidence, names)
             head = (
-                f"{label} {signed(effect)}"
+                f"{_(label)} {signed(effect)}"
                 if not np.isnan(effect)
-                else f"{label} {one_decimal(total(after))}"
+                else f"{_(label)} {one_decimal(total(after), _na())}"
             )
-            out.append((0.0 if np.isnan(effect) else abs(effect), f"{head}: {text[0].upper()}{text[1:]}."))
+            out.append(
+                (
+                    0.0 if np.isnan(effect) else abs(effect),
+                    _("{score}: {change}.").format(score=head, change=text[0].upper() + text[1:]),
+                )
+            )
     out.sort(key=lambda t: -t[0])
     return out
 
 
 def _score_move(name: str, now: float, before: float) -> str:
+    name = _(name)
     if is_na(now) and is_na(before):
-        return f"{name} n/a"
+        return _("{score} n/a").format(score=name)
     if is_na(before):
-        return f"{name} {one_decimal(now)} (first scored)"
+        return _("{score} {now} (first scored)").format(score=name, now=one_decimal(now))
     if is_na(now):
-        return f"{name} n/a (was {one_decimal(before)})"
+        return _("{score} n/a (was {before})").format(score=name, before=one_decimal(before))
     return f"{name} {signed(now - before)} ({one_decimal(before)} → {one_decimal(now)})"
 
 
@@ -513,11 +632,13 @@ def change_sentences(now, before, evidence: Evidence, names: Names, before_resco
     evidence's effect (now − before_rescored), and the items are compared under `now`'s version.
     """
     lines = [
-        f"Since {day(before.as_of)}: "
-        + ", ".join(
-            _score_move(SCORE_NAMES[k], getattr(now, k), getattr(before, k)) for k in ("overall", "sct", "fi")
+        _("Since {date}: {changes}.").format(
+            date=day(before.as_of),
+            changes=", ".join(
+                _score_move(SCORE_NAMES[k], getattr(now, k), getattr(before, k))
+                for k in ("overall", "sct", "fi")
+            ),
         )
-        + "."
     ]
     base = before
     if before_rescored is not None and before_rescored.methodology != before.methodology:
@@ -527,17 +648,27 @@ def change_sentences(now, before, evidence: Evidence, names: Names, before_resco
             if any(is_na(v) for v in (total, method)):
                 continue
             lines.append(
-                f"{SCORE_NAMES[k]} {signed(total)}: {signed(method)} from the methodology change "
-                f"({before.methodology} → {now.methodology}: the evidence of {day(before.as_of)} scores "
-                f"{one_decimal(getattr(before_rescored, k))} under {now.methodology} instead of "
-                f"{one_decimal(getattr(before, k))} under {before.methodology}), {signed(total - method)} from "
-                "new evidence."
+                _(
+                    "{score} {change}: {method} from the methodology change ({before_version} → {now_version}: "
+                    "the evidence of {date} scores {rescored} under {now_version} instead of {before_score} under "
+                    "{before_version}), {evidence} from new evidence."
+                ).format(
+                    score=_(SCORE_NAMES[k]),
+                    change=signed(total),
+                    method=signed(method),
+                    before_version=before.methodology,
+                    now_version=now.methodology,
+                    date=day(before.as_of),
+                    rescored=one_decimal(getattr(before_rescored, k)),
+                    before_score=one_decimal(getattr(before, k)),
+                    evidence=signed(total - method),
+                )  # fmt: skip
             )
         base = before_rescored
     items = _item_sentences(now, base, evidence, names)
     if not items:
-        lines.append("No request or case changed its contribution." if base is before else
-                     "No request or case changed its contribution under the new version.")  # fmt: skip
+        lines.append(_("No request or case changed its contribution.") if base is before else
+                     _("No request or case changed its contribution under the new version."))  # fmt: skip
     lines += [text for _, text in items]
     return lines
 
@@ -545,18 +676,30 @@ def change_sentences(now, before, evidence: Evidence, names: Names, before_resco
 # ---------------------------------------------------------------- how to improve
 
 CODE_AREA_LABELS = {
-    "wages": "wages",
-    "working_hours": "working hours",
-    "health_safety": "health and safety",
-    "forced_labour": "forced labour",
-    "child_labour": "child labour",
-    "freedom_of_association": "freedom of association",
-    "discrimination": "discrimination",
-    "harsh_treatment": "harsh treatment",
-    "employment_relationship": "employment relationship",
-    "environment": "environment",
-    "other": "other",
+    "wages": N_("wages"),
+    "working_hours": N_("working hours"),
+    "health_safety": N_("health and safety"),
+    "forced_labour": N_("forced labour"),
+    "child_labour": N_("child labour"),
+    "freedom_of_association": N_("freedom of association"),
+    "discrimination": N_("discrimination"),
+    "harsh_treatment": N_("harsh treatment"),
+    "employment_relationship": N_("employment relationship"),
+    "environment": N_("environment"),
+    "other": N_("other"),
 }
+"""Code areas within a sentence (translated where shown: `_(CODE_AREA_LABELS[area])`)."""
+FINDING_WORDS = {
+    ("minor", True): N_("the minor {area} finding"),
+    ("major", True): N_("the major {area} finding"),
+    ("critical", True): N_("the critical {area} finding"),
+    ("", True): N_("the {area} finding"),
+    ("minor", False): N_("the minor finding"),
+    ("major", False): N_("the major finding"),
+    ("critical", False): N_("the critical finding"),
+    ("", False): N_("the finding"),
+}
+"""A finding in words by its severity and whether its code area is named."""
 
 
 def _get(row: Mapping, key: str) -> object:
@@ -570,28 +713,50 @@ def action_text(row: Mapping, names: Names) -> str:
     if action == "disclose":
         scope = _get(row, "scope") or ""
         subject = request_subject(scope, names.product_model(_get(row, "product_model_id")))
-        due = f" (request due {day(row['due_on'])})" if _get(row, "due_on") is not None else ""
+        product_model = names.product_model(_get(row, "product_model_id"))
         if scope == "compliance_findings":
-            return f"Share {subject.replace('the compliance', 'the full compliance')}{due}"
-        verb = "Complete the disclosure of" if _get(row, "level_now") == "PARTIAL" else "Disclose"
-        return f"{verb} {subject}{due}"
+            text = (
+                _("Share the full compliance findings for {product_model}").format(
+                    product_model=product_model
+                )
+                if product_model
+                else _("Share the full compliance findings")
+            )
+        elif _get(row, "level_now") == "PARTIAL":
+            text = _("Complete the disclosure of {subject}").format(subject=subject)
+        else:
+            text = _("Disclose {subject}").format(subject=subject)
+        if _get(row, "due_on") is None:
+            return text
+        return _("{action} (request due {date})").format(action=text, date=day(row["due_on"]))
     factory = names.factory(_get(row, "factory_id"))
-    opened = f" (report opened {day(row['opened_on'])})" if _get(row, "opened_on") is not None else ""
     if action == "acknowledge":
-        return f"Acknowledge the monitoring report on {factory}{opened}"
-    if action == "grant_access":
-        return f"Give monitors access to {factory}{opened}"
-    if action == "submit_plan":
-        return f"Submit a remediation plan for {factory}{opened}"
-    severity = SEVERITY_LABELS.get(_get(row, "severity") or "", "")
-    area = CODE_AREA_LABELS.get(_get(row, "code_area") or "other", "other")
-    area = "" if area == "other" else area
-    finding = " ".join(p for p in (severity, area, "finding") if p)
-    if action == "submit_evidence":
-        return f"Submit remediation evidence for the {finding} at {factory}{opened}"
-    if action == "verify":
-        return f"Have the remediation of the {finding} at {factory} verified{opened}"
-    return action.replace("_", " ").capitalize()
+        text = _("Acknowledge the monitoring report on {factory}").format(factory=factory)
+    elif action == "grant_access":
+        text = _("Give monitors access to {factory}").format(factory=factory)
+    elif action == "submit_plan":
+        text = _("Submit a remediation plan for {factory}").format(factory=factory)
+    elif action in ("submit_evidence", "verify"):
+        severity = _get(row, "severity") or ""
+        severity = severity if severity in SEVERITY_ORDER else ""
+        area = _get(row, "code_area") or "other"
+        named = area in CODE_AREA_LABELS and area != "other"
+        finding = _(FINDING_WORDS[(severity, named)]).format(
+            area=_(CODE_AREA_LABELS.get(area, "other")) if named else ""
+        )
+        if action == "submit_evidence":
+            text = _("Submit remediation evidence for {finding} at {factory}").format(
+                finding=finding, factory=factory
+            )
+        else:
+            text = _("Have the remediation of {finding} at {factory} verified").format(
+                finding=finding, factory=factory
+            )
+    else:
+        return action.replace("_", " ").capitalize()
+    if _get(row, "opened_on") is None:
+        return text
+    return _("{action} (report opened {date})").format(action=text, date=day(row["opened_on"]))
 
 
 def expected_action_text(target: object, evidence: Evidence, names: Names) -> str:
@@ -621,18 +786,23 @@ def expected_action_text(target: object, evidence: Evidence, names: Names) -> st
 def gains_text(row: Mapping) -> str:
     """'+4.2 SCT, +1.7 overall' (a score the action does not move is left out)."""
     parts = [
-        f"{signed(float(row[key]))} {label}"
-        for key, label in (("sct_gain", "SCT"), ("fi_gain", "FI"), ("overall_gain", "overall"))
-        if not is_na(row.get(key)) and signed(float(row[key])) != "±0.0"
+        f"{signed(float(row[key]))} {_(label)}"
+        for key, label in (("sct_gain", "SCT"), ("fi_gain", "FI"), ("overall_gain", N_("overall")))
+        if not is_na(row.get(key)) and signed(float(row[key])) != signed(0.0)
     ]
-    return ", ".join(parts) or "less than 0.05 points"
+    return ", ".join(parts) or _("less than {points} points").format(points=_points(0.05))
+
+
+def _points(value: float) -> str:
+    """A small number of points as written ("0.05"; "0,05" in Spanish)."""
+    return f"{value:g}" if _english() else format_decimal(value, locale=i18n.current())
 
 
 def action_sentences(actions: pd.DataFrame, names: Names) -> list[str]:
     """Each action with its gains: 'Disclose the final-assembly factories of Kestrel Book 14
     (request due 2024-03-31): +4.2 SCT, +1.7 overall'."""
     rows = actions.to_dict("records")
-    return [f"{action_text(r, names)}: {gains_text(r)}" for r in rows]
+    return [_("{action}: {gains}").format(action=action_text(r, names), gains=gains_text(r)) for r in rows]
 
 
 def actions_table(actions: pd.DataFrame, names: Names) -> pd.DataFrame:
@@ -641,7 +811,7 @@ def actions_table(actions: pd.DataFrame, names: Names) -> pd.DataFrame:
 
     def gain(r: Mapping, key: str) -> str:
         text = DASH if is_na(r.get(key)) else signed(float(r[key]))
-        return DASH if text == "±0.0" else text
+        return DASH if text == signed(0.0) else text
 
     return pd.DataFrame(
         {
@@ -661,14 +831,22 @@ def next_band_sentences(plan, current_overall: float, names: Names) -> list[str]
     if plan is None:
         return []
     steps = plan.actions.to_dict("records")
-    head = (
-        f"To reach {plan.band} ({number(plan.lower)} or more) from {one_decimal(current_overall)}: "
-        + (f"these {len(steps)} actions together" if len(steps) > 1 else "this action")
-        + f" would take the overall score to {one_decimal(plan.overall_after[-1])}."
-    )
+    head = ngettext(
+        "To reach {band} ({lower} or more) from {overall}: this action would take the overall score to {after}.",
+        "To reach {band} ({lower} or more) from {overall}: these {n} actions together would take the overall "
+        "score to {after}.",
+        max(len(steps), 1),
+    ).format(
+        band=_(plan.band), lower=number(plan.lower), overall=one_decimal(current_overall), n=len(steps),
+        after=one_decimal(plan.overall_after[-1]),
+    )  # fmt: skip
     lines = [head]
     for row, overall in zip(steps, plan.overall_after, strict=True):
-        lines.append(f"{action_text(row, names)}: overall {one_decimal(overall)} once done")
+        lines.append(
+            _("{action}: overall {score} once done").format(
+                action=action_text(row, names), score=one_decimal(overall)
+            )
+        )
     return lines
 
 
@@ -682,37 +860,64 @@ def why_summary(why, evidence: Evidence) -> list[str]:
     r = why.requests[why.requests["status"] == "scored"]
     if len(r):
         levels = r["level_now"].value_counts()
-        parts = [f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in params.LEVELS if levels.get(k, 0)]
+        parts = [f"{levels[k]} {_lower(_level(k))}" for k in params.LEVELS if levels.get(k, 0)]
         late = int(r["late_factor_applied"].sum())
-        lines.append(
-            f"SCT {one_decimal(why.sct)}: {len(r)} disclosure request{'s' if len(r) != 1 else ''} counted "
-            f"({', '.join(parts)})"
-            + (f"; {late} answered after the deadline, at the late factor {m.late_factor:g}" if late else "")
-            + "."
-        )
+        counted = ngettext(
+            "SCT {score}: {n} disclosure request counted ({levels})",
+            "SCT {score}: {n} disclosure requests counted ({levels})",
+            len(r),
+        ).format(score=one_decimal(why.sct), n=len(r), levels=", ".join(parts))
+        if late:
+            counted = ngettext(
+                "{counted}; {n} answered after the deadline, at the late factor {factor}",
+                "{counted}; {n} answered after the deadline, at the late factor {factor}",
+                late,
+            ).format(counted=counted, n=late, factor=_factor(m.late_factor))
+        lines.append(counted + ".")
     else:
-        lines.append("SCT n/a: no disclosure request counts yet.")
+        lines.append(_("SCT n/a: no disclosure request counts yet."))
     c = why.cases[why.cases["status"] == "scored"]
     if len(c):
         facts = case_facts(why, evidence)
         facts = facts[facts["case_id"].isin(c["case_id"])]
         statuses = facts["status"].value_counts()
-        parts = [f"{statuses[s]} {s}" for s in CASE_STATUSES if statuses.get(s, 0)]
+        parts = [f"{statuses[s]} {_status(s)}" for s in CASE_STATUSES if statuses.get(s, 0)]
+        findings = int(facts["findings"].sum())
         lines.append(
-            f"FI {one_decimal(why.fi)}: {len(c)} monitoring case{'s' if len(c) != 1 else ''} counted "
-            f"({', '.join(parts)}); {int(facts['verified'].sum())} of {int(facts['findings'].sum())} findings "
-            "verified as remedied."
+            ngettext(
+                "FI {score}: {n} monitoring case counted ({statuses}); {verified} of {findings} findings verified "
+                "as remedied.",
+                "FI {score}: {n} monitoring cases counted ({statuses}); {verified} of {findings} findings verified "
+                "as remedied.",
+                len(c),
+            ).format(
+                score=one_decimal(why.fi),
+                n=len(c),
+                statuses=", ".join(parts),
+                verified=int(facts["verified"].sum()),
+                findings=findings,
+            )  # fmt: skip
         )
     else:
-        lines.append("FI n/a: no monitoring report with findings yet.")
+        lines.append(_("FI n/a: no monitoring report with findings yet."))
+    band = _(why.band) if isinstance(why.band, str) else why.band
     if is_na(why.overall):
-        lines.append("Overall n/a: neither score applies yet.")
+        lines.append(_("Overall n/a: neither score applies yet."))
     elif is_na(why.sct) or is_na(why.fi):
-        lines.append(f"Overall {one_decimal(why.overall)}: the one score that applies; band {why.band}.")
+        lines.append(
+            _("Overall {score}: the one score that applies; band {band}.").format(
+                score=one_decimal(why.overall), band=band
+            )
+        )
     else:
         lines.append(
-            f"Overall {one_decimal(why.overall)} = {m.overall_sct_weight:g} × SCT + {m.overall_fi_weight:g} × FI "
-            f"under {m.version}: band {why.band}."
+            _("Overall {score} = {sct_weight} × SCT + {fi_weight} × FI under {version}: band {band}.").format(
+                score=one_decimal(why.overall),
+                sct_weight=_factor(m.overall_sct_weight),
+                fi_weight=_factor(m.overall_fi_weight),
+                version=m.version,
+                band=band,
+            )  # fmt: skip
         )
     return lines
 
@@ -723,11 +928,17 @@ def open_findings_table(findings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["Factory", "Opened", "Code area", "Severity", "Evidence submitted"])
     return pd.DataFrame(
         {
-            "Factory": findings["factory"].fillna("an unnamed factory"),
+            "Factory": findings["factory"].fillna(_("an unnamed factory")),
             "Opened": findings["Opened"].map(day),
-            "Code area": findings["Code area"].map(lambda a: CODE_AREA_LABELS.get(a, str(a)).capitalize()),
-            "Severity": findings["Severity"].map(lambda s: str(s).capitalize()),
-            "Evidence submitted": findings["Evidence submitted"].map(lambda b: "yes" if b else "no"),
+            "Code area": findings["Code area"].map(
+                lambda a: (
+                    _(CODE_AREA_LABELS[a]).capitalize() if a in CODE_AREA_LABELS else str(a).capitalize()
+                )
+            ),
+            "Severity": findings["Severity"].map(
+                lambda s: _(labels.SEVERITY_LABELS[s]) if s in labels.SEVERITY_LABELS else str(s).capitalize()
+            ),
+            "Evidence submitted": findings["Evidence submitted"].map(lambda b: _("yes") if b else _("no")),
         }
     )
 
@@ -738,8 +949,8 @@ def overdue_table(why, names: Names) -> pd.DataFrame:
     late = r[(r["status"] == "scored") & (r["level_now"] == "NONE") & (r["due_on"] < pd.Timestamp(why.as_of))]
     return pd.DataFrame(
         {
-            "Product model": [names.product_model(p) or "All products" for p in late["product_model_id"]],
-            "Asked for": late["scope"].map(SCOPE_LABELS).tolist(),
+            "Product model": [names.product_model(p) or _("All products") for p in late["product_model_id"]],
+            "Asked for": late["scope"].map(lambda s: _(SCOPE_LABELS[s]) if s in SCOPE_LABELS else s).tolist(),
             "Due": late["due_on"].map(day).tolist(),
         },
         columns=["Product model", "Asked for", "Due"],
