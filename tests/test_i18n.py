@@ -88,7 +88,9 @@ def test_every_message_has_a_translation(lang: str) -> None:
             assert all(message.string) and len(message.string) == po.num_plurals, (lang, message.id)
             singular, plural = (set(PLACEHOLDER.findall(m)) for m in message.id)
             for form in message.string:
-                assert singular <= set(PLACEHOLDER.findall(form)) <= plural, f"{lang}: {message.id!r} -> {form!r}"
+                assert singular <= set(PLACEHOLDER.findall(form)) <= plural, (
+                    f"{lang}: {message.id!r} -> {form!r}"
+                )
             continue
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), (
             f"{lang}: {message.id!r} -> {message.string!r}"
