@@ -10,19 +10,20 @@ from __future__ import annotations
 import pandas as pd
 
 from wording import narrative
+from wording.i18n import N_, _, ngettext
 from wording.narrative import Names, day
 
 STALE_DAYS = 180
 """A case with no event for this many days (or since it opened) is stale."""
 
 TOPICS = (
-    "Overdue disclosure",
-    "Open findings",
-    "No acknowledgement",
-    "No access for monitors",
-    "Stale case",
-    "Retaliation",
-    "Improvement action",
+    N_("Overdue disclosure"),
+    N_("Open findings"),
+    N_("No acknowledgement"),
+    N_("No access for monitors"),
+    N_("Stale case"),
+    N_("Retaliation"),
+    N_("Improvement action"),
 )
 COLUMNS = ["Topic", "Point"]
 
@@ -34,11 +35,7 @@ EXAMPLES = 3
 def _listing(items: list[str]) -> str:
     shown = "; ".join(items[:EXAMPLES])
     more = len(items) - EXAMPLES
-    return shown + (f"; and {more} more" if more > 0 else "")
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return shown + (_("; and {n} more").format(n=more) if more > 0 else "")
 
 
 def _overdue(why, names: Names) -> list[tuple[str, str]]:
@@ -48,28 +45,32 @@ def _overdue(why, names: Names) -> list[tuple[str, str]]:
     if late.empty:
         return []
     have = {
-        "NONE": "nothing disclosed",
-        "DUE_DILIGENCE": "only due diligence on record",
-        "PARTIAL": "partial",
+        "NONE": _("nothing disclosed"),
+        "DUE_DILIGENCE": _("only due diligence on record"),
+        "PARTIAL": _("partial"),
     }
     items = [
-        f"{narrative.request_subject(row.scope, names.product_model(row.product_model_id))} (due "
-        f"{day(row.due_on)}, {have[row.level_now]})"
+        _("{subject} (due {date}, {level})").format(
+            subject=narrative.request_subject(row.scope, names.product_model(row.product_model_id)),
+            date=day(row.due_on),
+            level=have[row.level_now],
+        )  # fmt: skip
         for row in late.sort_values(["due_on", "request_id"]).itertuples(index=False)
     ]
-    asks = []
-    if (late["scope"] != "compliance_findings").any():
-        asks.append("the complete legal names and addresses")
-    if (late["scope"] == "compliance_findings").any():
-        asks.append("the full findings")
-    head = _count(len(late), "disclosure request is", "disclosure requests are")
-    return [
-        (
-            "Overdue disclosure",
-            f"{head} past the deadline without a full disclosure: {_listing(items)}. "
-            f"When will {' and '.join(asks)} follow?",
-        )
-    ]
+    names_asked = (late["scope"] != "compliance_findings").any()
+    findings_asked = (late["scope"] == "compliance_findings").any()
+    if names_asked and findings_asked:
+        follow = _("When will the complete legal names and addresses and the full findings follow?")
+    elif names_asked:
+        follow = _("When will the complete legal names and addresses follow?")
+    else:
+        follow = _("When will the full findings follow?")
+    head = ngettext(
+        "{n} disclosure request is past the deadline without a full disclosure: {items}.",
+        "{n} disclosure requests are past the deadline without a full disclosure: {items}.",
+        len(late),
+    ).format(n=len(late), items=_listing(items))
+    return [(TOPICS[0], f"{head} {follow}")]
 
 
 def _open_findings(why, evidence) -> list[tuple[str, str]]:
@@ -82,15 +83,22 @@ def _open_findings(why, evidence) -> list[tuple[str, str]]:
     if still.empty:
         return []
     counts = still["severity"].value_counts()
-    parts = [f"{counts[s]} {s}" for s in ("critical", "major", "minor") if counts.get(s, 0)]
-    n = len(still)
-    return [
-        (
-            "Open findings",
-            f"{', '.join(parts)} finding{'s' if n != 1 else ''} not yet verified as remedied. What is the "
-            "timetable for remediation and its verification, starting with the most severe?",
-        )
+    parts = [
+        f"{counts[s]} {_(SEVERITY_WORDS[s])}" for s in ("critical", "major", "minor") if counts.get(s, 0)
     ]
+    n = len(still)
+    text = ngettext(
+        "{counts} finding not yet verified as remedied. What is the timetable for remediation and its "
+        "verification, starting with the most severe?",
+        "{counts} findings not yet verified as remedied. What is the timetable for remediation and its "
+        "verification, starting with the most severe?",
+        n,
+    )
+    return [(TOPICS[1], text.format(counts=", ".join(parts)))]
+
+
+SEVERITY_WORDS = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
+"""Severities within a count ("2 critical, 1 major findings")."""
 
 
 def _cases(why, evidence, names: Names, stale_days: int) -> list[tuple[str, str]]:
@@ -102,7 +110,7 @@ def _cases(why, evidence, names: Names, stale_days: int) -> list[tuple[str, str]
     for row in scored.itertuples(index=False):
         fact = facts.loc[row.case_id]
         where = names.factory(row.factory_id)
-        opened = f"opened {day(row.opened_on)}"
+        opened = day(row.opened_on)
         if fact["status"] == "retaliation":
             when = e.loc[
                 (e["case_id"] == row.case_id)
@@ -110,31 +118,59 @@ def _cases(why, evidence, names: Names, stale_days: int) -> list[tuple[str, str]
                 & (e["event_date"] <= as_of),
                 "event_date",
             ].min()
-            retaliation.append(f"{where} (report {opened}, retaliation confirmed {day(when)})")
+            retaliation.append(
+                _("{factory} (report opened {opened}, retaliation confirmed {date})").format(
+                    factory=where, opened=opened, date=day(when)
+                )
+            )
         if not fact["acknowledged"]:
-            unacknowledged.append(f"{where} ({opened}, {fact['age_days']} days ago)")
+            unacknowledged.append(
+                _("{factory} (opened {opened}, {n} days ago)").format(
+                    factory=where, opened=opened, n=fact["age_days"]
+                )
+            )
         if not fact["access"]:
-            no_access.append(f"{where} ({opened})")
+            no_access.append(_("{factory} (opened {opened})").format(factory=where, opened=opened))
         quiet = (as_of - pd.Timestamp(fact["last_event"])).days
         if fact["status"] in ("open", "remediation in progress") and quiet >= stale_days:
-            stale.append(f"{where} (nothing since {day(fact['last_event'])}, {quiet} days)")
+            stale.append(
+                _("{factory} (nothing since {date}, {n} days)").format(
+                    factory=where, date=day(fact["last_event"]), n=quiet
+                )
+            )
     out = []
     if unacknowledged:
-        head = _count(len(unacknowledged), "monitoring report has", "monitoring reports have")
-        out.append(("No acknowledgement", f"{head} not been acknowledged: {_listing(unacknowledged)}. Why not, "
-                    "and when will they be?"))  # fmt: skip
+        text = ngettext(
+            "{n} monitoring report has not been acknowledged: {items}. Why not, and when will they be?",
+            "{n} monitoring reports have not been acknowledged: {items}. Why not, and when will they be?",
+            len(unacknowledged),
+        )
+        out.append((TOPICS[2], text.format(n=len(unacknowledged), items=_listing(unacknowledged))))
     if no_access:
-        head = _count(len(no_access), "monitoring report", "monitoring reports")
-        out.append(("No access for monitors", f"Monitors have had no access to the factory of {head}: "
-                    f"{_listing(no_access)}. When will access be granted?"))  # fmt: skip
+        text = ngettext(
+            "Monitors have had no access to the factory of {n} monitoring report: {items}. When will access be "
+            "granted?",
+            "Monitors have had no access to the factory of {n} monitoring reports: {items}. When will access be "
+            "granted?",
+            len(no_access),
+        )
+        out.append((TOPICS[3], text.format(n=len(no_access), items=_listing(no_access))))
     if stale:
-        head = _count(len(stale), "case shows", "cases show")
-        out.append(("Stale case", f"{head} no progress for {stale_days} days or more: {_listing(stale)}. What is "
-                    "holding them up?"))  # fmt: skip
+        text = ngettext(
+            "{n} case shows no progress for {days} days or more: {items}. What is holding them up?",
+            "{n} cases show no progress for {days} days or more: {items}. What is holding them up?",
+            len(stale),
+        )
+        out.append((TOPICS[4], text.format(n=len(stale), days=stale_days, items=_listing(stale))))
     if retaliation:
-        head = _count(len(retaliation), "case", "cases")
-        out.append(("Retaliation", f"Retaliation against workers was confirmed in {head}: {_listing(retaliation)}. "
-                    "What has been done to remedy it and to prevent it from happening again?"))  # fmt: skip
+        text = ngettext(
+            "Retaliation against workers was confirmed in {n} case: {items}. What has been done to remedy it and "
+            "to prevent it from happening again?",
+            "Retaliation against workers was confirmed in {n} cases: {items}. What has been done to remedy it and "
+            "to prevent it from happening again?",
+            len(retaliation),
+        )
+        out.append((TOPICS[5], text.format(n=len(retaliation), items=_listing(retaliation))))
     return out
 
 
@@ -142,7 +178,7 @@ def _actions(actions: pd.DataFrame | None, names: Names, top: int) -> list[tuple
     if actions is None or actions.empty:
         return []
     return [
-        ("Improvement action", f"{text}. Will the company commit to it?")
+        (TOPICS[6], _("{action}. Will the company commit to it?").format(action=text))
         for text in narrative.action_sentences(actions.head(top), names)
     ]
 
@@ -168,4 +204,6 @@ def talking_points(
     )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     order = {t: i for i, t in enumerate(TOPICS)}
-    return frame.sort_values("Topic", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    frame = frame.sort_values("Topic", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    frame["Topic"] = frame["Topic"].map(_)  # the topic in the current language (English: as it is)
+    return frame
