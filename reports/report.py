@@ -69,7 +69,9 @@ COLUMNS = (
     N_("Product model"), N_("Asked for"), N_("Due"), N_("By the deadline"), N_("Now"), N_("Credit"),
     N_("Weight"), N_("Points"), N_("Factory"), N_("Opened"), N_("Status"), N_("Age (days)"),
     N_("Most severe finding"), N_("Score"), N_("Findings verified"), N_("Quarter end"), N_("Version"),
-    N_("Why"), N_("Evidence"), N_("Company"), N_("Trend"), N_("SCT"), N_("FI"),
+    N_("Why"), N_("Evidence"), N_("Company"), N_("Trend"), N_("SCT"), N_("FI"), N_("Code area"), N_("Severity"),
+    N_("Evidence submitted"), N_("Source"), N_("Disputed"), N_("Expectation"), N_("Target"),
+    N_("Value at the date"), N_("Note"),
 )  # fmt: skip
 N_("Confidential: for affiliates and the company concerned.")  # data.exports.spreadsheet.CONFIDENTIAL
 
@@ -122,14 +124,14 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
     and series, and optionally the change sentences and the improvement actions and plan
     (`scoring.actions`, `scoring.next_band`)."""
     names = names or narrative.Names({}, {})
-    requests, _ = narrative.request_table(why, evidence, names)
-    cases, _ = narrative.case_table(why, evidence, names)
+    requests, _left = narrative.request_table(why, evidence, names)
+    cases, _left = narrative.case_table(why, evidence, names)
     improve: list[str] = []
     if plan is not None:
         steps = narrative.next_band_sentences(plan, why.overall, names)
         improve += [steps[0]] + [f"{i}. {line}" for i, line in enumerate(steps[1:], start=1)]
     if actions is not None and not actions.empty:
-        improve += ["The largest gains, one action at a time:"]
+        improve += [_("The largest gains, one action at a time:")]
         improve += [f"- {line}" for line in narrative.action_sentences(actions.head(5), names)]
     return CompanyReport(
         company=company, company_id=company_id, as_of=why.as_of, methodology=why.methodology,
@@ -469,7 +471,8 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
     if company.strongest or company.weakest:
         pdf.para(
             _("Strongest component: {}. Weakest: {}.").format(
-                company.strongest or _("n/a"), company.weakest or _("n/a")
+                _(company.strongest) if company.strongest else _("n/a"),
+                _(company.weakest) if company.weakest else _("n/a"),
             )
         )
     pdf.ln(2)
@@ -535,8 +538,8 @@ def _briefing_pdf(table: pd.DataFrame, as_of: date, methodology: str, fig: go.Fi
 
 def notice_pdf(text: str) -> bytes:
     """A one-page PDF that says `text` (a download refused or postponed: ui/downloads.py)."""
-    pdf = _Pdf("CPT download", False)
+    pdf = _Pdf(_("CPT download"), False)
     pdf.add_page()
-    pdf.heading("CPT download", 14)
+    pdf.heading(_("CPT download"), 14)
     pdf.para(text)
     return bytes(pdf.output())

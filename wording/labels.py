@@ -68,7 +68,11 @@ LEVEL_LABELS = {
     "NONE": N_("No response"),
 }
 """The response levels of scoring.params.LEVELS, best first."""
-COMPONENT_LABELS = {scope: f"Disclosure: {label.lower()}" for scope, label in SCOPE_LABELS.items()}
+COMPONENT_LABELS = {
+    "final_assembly": N_("Disclosure: final assembly"),
+    "components": N_("Disclosure: components"),
+    "compliance_findings": N_("Disclosure: compliance findings"),
+}
 """The SCT components (one per scope) as the leaderboard and Compare name them."""
 
 # ---------------------------------------------------------------- monitoring cases (FI)
@@ -100,11 +104,11 @@ STAGE_LABELS = {
 FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
 
 CASE_COMPONENT_LABELS = {
-    "ack_points": "Acknowledging reports",
-    "access_points": "Access for monitors",
-    "plan_points": "Remediation plans",
-    "evidence_points": "Remediation evidence",
-    "verified_points": "Verified remediation",
+    "ack_points": N_("Acknowledging reports"),
+    "access_points": N_("Access for monitors"),
+    "plan_points": N_("Remediation plans"),
+    "evidence_points": N_("Remediation evidence"),
+    "verified_points": N_("Verified remediation"),
 }
 """The FI components: the points of a case score (METHODOLOGY.md section 2)."""
 _CASE_COMPONENT_PARAMETER = {
@@ -150,12 +154,12 @@ def case_components(methodology: params.Methodology | None = None) -> dict[str, 
 
 ROLE_LABELS = {"brand": N_("Brand"), "contractor": N_("Contractor"), "reseller": N_("Reseller")}
 AFFILIATE_KIND_LABELS = {
-    "university": "University",
-    "municipality": "Municipality",
-    "region": "Region",
-    "ministry": "Ministry",
-    "hospital": "Hospital",
-    "consortium": "Consortium",
+    "university": N_("University"),
+    "municipality": N_("Municipality"),
+    "region": N_("Region"),
+    "ministry": N_("Ministry"),
+    "hospital": N_("Hospital"),
+    "consortium": N_("Consortium"),
 }
 EXPECTATION_LABELS = {
     "overall": "Overall score",
@@ -219,7 +223,7 @@ COUNTRY_COLUMNS = ("country", "hq_country")
 
 NOT_RECORDED = "—"
 """A text cell with nothing recorded (never an empty "None" cell)."""
-CONFIDENTIAL = "confidential"
+CONFIDENTIAL = N_("confidential")
 """What another affiliate's hidden contract field says (never "open-ended" or "not recorded",
 which read as facts)."""
 
@@ -251,7 +255,7 @@ def euros(value: object) -> str:
     """An amount in euros as a table shows it ("€ 1,657,500"); a text (a presentation-mode band) as it is."""
     if isinstance(value, str):
         return value
-    return NOT_RECORDED if is_missing(value) else f"€ {float(value):,.0f}"
+    return NOT_RECORDED if is_missing(value) else i18n.euros(float(value))  # the locale's ("1.657.500 €" es)
 
 
 def _cell(value: object, column: str) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from scoring import facts, params
-from wording import labels, narrative
+from wording import i18n, labels, narrative
+from wording.i18n import N_, _
 
 SCORES = ("sct", "fi", "overall")
 
@@ -294,7 +295,7 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
     )
 
     def field(values: pd.Series, show) -> list[str]:
-        return [labels.CONFIDENTIAL if h else show(v) for v, h in zip(values, hidden, strict=True)]
+        return [_(labels.CONFIDENTIAL) if h else show(v) for v, h in zip(values, hidden, strict=True)]
 
     return pd.DataFrame(
         {
@@ -306,17 +307,19 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
                 lambda k: (
                     labels.NOT_RECORDED
                     if narrative.is_na(k)
-                    else labels.AFFILIATE_KIND_LABELS.get(k, str(k).capitalize())
+                    else _(labels.AFFILIATE_KIND_LABELS[k])
+                    if k in labels.AFFILIATE_KIND_LABELS
+                    else str(k).capitalize()
                 )
             ),
             "Start": field(contracts["start_date"], _period_end),
             "End": field(
                 contracts["end_date"],
-                lambda d: "open-ended" if narrative.is_na(d) or d is pd.NaT else _period_end(d),
+                lambda d: _("open-ended") if narrative.is_na(d) or d is pd.NaT else _period_end(d),
             ),
             "Annual spend": field(
                 contracts["annual_spend_eur"],
-                lambda v: "not recorded" if narrative.is_na(v) else labels.euros(v),
+                lambda v: _("not recorded") if narrative.is_na(v) else labels.euros(v),
             ),
             "Product models": field(
                 contracts["products"],
@@ -331,7 +334,7 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-ROLE_PLURALS = {"brand": "brands", "contractor": "contractors", "reseller": "resellers"}
+ROLE_PLURALS = {"brand": N_("brands"), "contractor": N_("contractors"), "reseller": N_("resellers")}
 
 
 def peer_context(scores: pd.DataFrame, company_id: str) -> dict[str, object]:
@@ -361,19 +364,32 @@ def peer_context(scores: pd.DataFrame, company_id: str) -> dict[str, object]:
 def peer_sentence(peer: dict[str, object], as_of: date) -> str:
     """The peer context in one sentence (no names of other companies)."""
     parts = []
+    day = i18n.day(as_of)
     if peer["rank"] is not None:
         parts.append(
-            f"Rank {peer['rank']} of {peer['scored']} scored companies by overall score on {as_of:%Y-%m-%d}."
+            _("Rank {rank} of {scored} scored companies by overall score on {date}.").format(
+                rank=peer["rank"], scored=peer["scored"], date=day
+            )
         )
     else:
         parts.append(
-            f"Not ranked on {as_of:%Y-%m-%d}: no overall score yet ({peer['scored']} companies are scored)."
+            _("Not ranked on {date}: no overall score yet ({scored} companies are scored).").format(
+                date=day, scored=peer["scored"]
+            )
         )
     if peer["median"] is not None:
-        text = f"Median overall: {narrative.one_decimal(peer['median'])} for all scored companies"
+        median = narrative.one_decimal(peer["median"])
         role = peer["role"]
         if role and peer["role_median"] is not None:
-            plural = ROLE_PLURALS.get(role, role + "s")
-            text += f", {narrative.one_decimal(peer['role_median'])} for the {peer['role_scored']} scored {plural}"
-        parts.append(text + ".")
+            plural = _(ROLE_PLURALS[role]) if role in ROLE_PLURALS else role + "s"
+            text = _(
+                "Median overall: {median} for all scored companies, {role_median} for the {role_scored} scored "
+                "{roles}."
+            ).format(
+                median=median, role_median=narrative.one_decimal(peer["role_median"]),
+                role_scored=peer["role_scored"], roles=plural,
+            )  # fmt: skip
+        else:
+            text = _("Median overall: {median} for all scored companies.").format(median=median)
+        parts.append(text)
     return " ".join(parts)
