@@ -17,20 +17,24 @@ from datetime import timedelta
 import pandas as pd
 
 from scoring import params
-from wording.narrative import day, is_na
+from wording.i18n import N_, _
+from wording.narrative import _factor, day, is_na
 
 EW = "Electronics Watch"
 
 EVIDENCE = {
-    "disclose": "a disclosure of every factory with its legal name and complete physical address "
-    "(a name without the full address counts as partial)",
-    "disclose_findings": "the full compliance findings shared (a summary counts as partial)",
-    "acknowledge": "a dated acknowledgement of the monitoring report",
-    "grant_access": "a record that the monitors got into the factory",
-    "submit_plan": "a remediation plan submitted for this report",
-    "submit_evidence": "remediation evidence for this finding (a verified remediation counts too)",
-    "verify": "the monitors' verification that this finding is remedied",
+    "disclose": N_(
+        "a disclosure of every factory with its legal name and complete physical address "
+        "(a name without the full address counts as partial)"
+    ),
+    "disclose_findings": N_("the full compliance findings shared (a summary counts as partial)"),
+    "acknowledge": N_("a dated acknowledgement of the monitoring report"),
+    "grant_access": N_("a record that the monitors got into the factory"),
+    "submit_plan": N_("a remediation plan submitted for this report"),
+    "submit_evidence": N_("remediation evidence for this finding (a verified remediation counts too)"),
+    "verify": N_("the monitors' verification that this finding is remedied"),
 }
+"""What evidence counts for each action (translated where shown)."""
 
 
 def expected_by_target(expectations: pd.DataFrame) -> dict[str, dict[str, object]]:
@@ -57,42 +61,52 @@ def ask(row: Mapping, m: params.Methodology, expected: Mapping[str, Mapping] | N
     as_of = pd.Timestamp(row["as_of"]) if _get(row, "as_of") is not None else None
     wish = (expected or {}).get(f"{action}:{row.get('target_id')}")
     if action == "disclose":
-        who = f"{EW}, in a disclosure request"
+        who = _("{ew}, in a disclosure request").format(ew=EW)
         due = _get(row, "due_on")
         if due is None:
-            when = "no deadline recorded"
+            when = _("no deadline recorded")
         elif as_of is not None and pd.Timestamp(due) < as_of:
-            when = f"was due {day(due)}: what comes now counts × {m.late_factor:g} (late factor)"
+            when = _("was due {date}: what comes now counts × {factor} (late factor)").format(
+                date=day(due), factor=_factor(m.late_factor)
+            )
         else:
-            when = f"by {day(due)}"
-        evidence = EVIDENCE[
-            "disclose_findings" if _get(row, "scope") == "compliance_findings" else "disclose"
-        ]
+            when = _("by {date}").format(date=day(due))
+        evidence = _(
+            EVIDENCE["disclose_findings" if _get(row, "scope") == "compliance_findings" else "disclose"]
+        )
     else:
         opened = _get(row, "opened_on")
-        who = f"{EW}, in its monitoring report" + (f" of {day(opened)}" if opened is not None else "")
+        who = (
+            _("{ew}, in its monitoring report of {date}").format(ew=EW, date=day(opened))
+            if opened is not None
+            else _("{ew}, in its monitoring report").format(ew=EW)
+        )
         if action == "acknowledge" and opened is not None:
             window_end = pd.Timestamp(opened) + timedelta(days=m.ack_window_days)
             if as_of is not None and window_end < as_of:
-                when = (f"the {m.ack_window_days}-day window closed {day(window_end)}: acknowledging now earns "
-                        f"{m.ack_late_points:g} of {m.ack_on_time_points:g} points")  # fmt: skip
+                when = _(
+                    "the {days}-day window closed {date}: acknowledging now earns {late} of {on_time} points"
+                ).format(days=m.ack_window_days, date=day(window_end), late=_factor(m.ack_late_points),
+                         on_time=_factor(m.ack_on_time_points))  # fmt: skip
             else:
-                when = f"by {day(window_end)} ({m.ack_window_days} days after the report) for the full points"
+                when = _("by {date} ({days} days after the report) for the full points").format(
+                    date=day(window_end), days=m.ack_window_days
+                )
         else:
-            when = "no deadline in the methodology: it counts from the day it is recorded"
-        evidence = EVIDENCE.get(action, "")
+            when = _("no deadline in the methodology: it counts from the day it is recorded")
+        evidence = _(EVIDENCE[action]) if action in EVIDENCE else ""
     if wish is not None:
-        who = (
-            f"{wish.get('set_by') or wish.get('affiliate') or 'An affiliate'}, in an expectation (and {who})"
+        who = _("{who}, in an expectation (and {also})").format(
+            who=wish.get("set_by") or wish.get("affiliate") or _("An affiliate"), also=who
         )
-        when = f"by {day(wish['due_on'])} (the expectation's date); " + when
+        when = _("by {date} (the expectation's date); {when}").format(date=day(wish["due_on"]), when=when)
     return {"who": who, "when": when, "evidence": evidence}
 
 
 def ask_line(row: Mapping, m: params.Methodology, expected: Mapping[str, Mapping] | None = None) -> str:
     """'Asked by …; by …; what counts: …' in one line."""
     said = ask(row, m, expected)
-    return f"Asked by {said['who']}; {said['when']}; what counts: {said['evidence']}."
+    return _("Asked by {who}; {when}; what counts: {evidence}.").format(**said)
 
 
 def with_asks(table: pd.DataFrame, actions: pd.DataFrame, m: params.Methodology,

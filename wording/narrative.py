@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from scoring import params
@@ -88,7 +89,9 @@ def percent(fraction: object) -> str:
     if is_na(fraction):
         return DASH
     if not _english():
-        return format_percent(round_half_up(float(fraction), 3), format="#,##0.#%", locale=i18n.current())
+        pattern = Locale.parse(i18n.current()).percent_formats[None].pattern
+        pattern = pattern.replace("#,##0", "#,##0.#", 1)  # one decimal when there is one: "12,5 %"
+        return format_percent(round_half_up(float(fraction), 3), format=pattern, locale=i18n.current())
     text = one_decimal(100 * float(fraction))
     return (text[:-2] if text.endswith(".0") else text) + "%"
 

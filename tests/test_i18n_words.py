@@ -1,0 +1,212 @@
+"""The sentences the product writes, in the affiliates' languages (issue 25): the "Why" and
+change sentences, the improvement actions, the talking points and the peer line, on the Company
+page and in the scoring report and the briefing PDF (read back with pypdf), with the locale's
+numbers and dates; English exactly as before."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from babel.messages.extract import extract_from_file
+
+import scoring
+from data.queries import companies as company_queries
+from reports import report
+from tests.report_build import COMPANY, build
+from tests.test_i18n import compiled as compiled  # noqa: F401 (autouse: the .mo files built for the tests)
+from tests.test_i18n import no_browser as no_browser  # noqa: F401 (a fixture)
+from tests.test_i18n import open_company, pdf_text
+from wording import i18n, narrative, talking
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2024, 12, 31)
+BEFORE = date(2024, 9, 30)
+WORDING = ("wording/narrative.py", "wording/talking.py", "wording/summary.py", "wording/asks.py")
+
+
+def english_fragments(*modules: str) -> set[str]:
+    """The words of the modules' English messages between their placeholders, long enough to
+    tell English from another language ("the final-assembly factories of", "by the deadline")."""
+    found: set[str] = set()
+    for module in modules:
+        for _line, message, _comments, _context in extract_from_file("python", str(ROOT / module)):
+            for text in message if isinstance(message, tuple) else (message,):
+                for part in re.split(r"\{[^{}]*\}", text):
+                    part = part.strip(" .,;:()→")
+                    if len(part) >= 12 and " " in part:
+                        found.add(part)
+    return found
+
+
+def english_left(texts: list[str], fragments: set[str]) -> list[tuple[str, str]]:
+    return [(f, t) for t in texts for f in fragments if f in t]
+
+
+@pytest.fixture(scope="module")
+def kelvaro(demo_db: Path):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        cur = con.cursor()
+        evidence = scoring.load_evidence(cur, [COMPANY])
+        names = narrative.Names.from_frame(company_queries.company_names(cur, COMPANY))
+    why = scoring.explain(evidence, COMPANY, AS_OF, "in-force")
+    before = scoring.explain(evidence, COMPANY, BEFORE, "in-force")
+    actions = scoring.actions(evidence, COMPANY, AS_OF, "in-force")
+    plan = scoring.next_band(actions, why.overall, evidence)
+    return why, before, evidence, names, actions, plan
+
+
+def sentences(kelvaro) -> list[str]:
+    why, before, evidence, names, actions, plan = kelvaro
+    scored, left = narrative.request_table(why, evidence, names)
+    cases, left_cases = narrative.case_table(why, evidence, names)
+    out = [
+        *scored["Why"],
+        *scored["Evidence"],
+        *left["Why"],
+        *cases["Why"],
+        *cases["Status"],
+        *left_cases["Why"],
+    ]
+    out += narrative.why_summary(why, evidence) + narrative.change_sentences(why, before, evidence, names)
+    out += narrative.action_sentences(actions, names) + list(
+        narrative.actions_table(actions, names)["What to do"]
+    )
+    out += narrative.next_band_sentences(plan, why.overall, names)
+    points = talking.talking_points(why, evidence, names, actions)
+    return out + list(points["Topic"]) + list(points["Point"])
+
+
+def test_english_fragments_are_found_in_english(kelvaro) -> None:
+    """The check below means something: the English sentences are full of the fragments."""
+    english = sentences(kelvaro)
+    assert len(english_left(english, english_fragments(*WORDING))) > 20
+    assert "Disclose the final-assembly factories of" in "\n".join(english)
+
+
+@pytest.mark.parametrize("lang", [code for code in i18n.LANGUAGES if code != i18n.SOURCE])
+def test_the_sentences_have_no_english_left(kelvaro, lang: str) -> None:
+    with i18n.use(lang):
+        shown = sentences(kelvaro)
+    assert not english_left(shown, english_fragments(*WORDING)), english_left(
+        shown, english_fragments(*WORDING)
+    )[:5]
+    # data stays data: the factory names are in the sentences untranslated
+    names = kelvaro[3]
+    assert any(name in text for text in shown for name in names.factories.values())
+
+
+def test_spanish_sentences_use_the_locale_and_the_glossary(kelvaro) -> None:
+    why, before, evidence, names, actions, plan = kelvaro
+    with i18n.use("es"):
+        summary = narrative.why_summary(why, evidence)
+        changes = narrative.change_sentences(why, before, evidence, names)
+        steps = narrative.actions_table(actions, names)["What to do"]
+    assert summary[0].startswith(f"SCT {i18n.score(why.sct, 'es')}: se cuentan ")
+    assert "divulgación parcial" in summary[0] and "," in i18n.score(why.sct, "es")
+    assert summary[2].startswith(f"Global {i18n.score(why.overall, 'es')} = 0,4 × SCT + 0,6 × FI")
+    assert changes[0].startswith(f"Desde el {i18n.day(BEFORE, 'es')}: Global ")  # "30 sept 2024"
+    assert any(s.startswith("Haga verificar la reparación del hallazgo") for s in steps)
+    assert not any("2024-" in s for s in changes)  # dates as Spanish readers write them
+
+
+def test_english_stays_as_it_was(kelvaro) -> None:
+    why, before, evidence, names, actions, plan = kelvaro
+    summary = narrative.why_summary(why, evidence)
+    assert re.match(r"SCT \d+\.\d: \d+ disclosure requests counted \(", summary[0])
+    assert narrative.change_sentences(why, before, evidence, names)[0].startswith(
+        "Since 2024-09-30: Overall "
+    )
+    assert (
+        narrative.signed(0.0) == "±0.0"
+        and narrative.percent(0.125) == "12.5%"
+        and narrative.number(2.5) == "2.5"
+    )
+    with i18n.use("es"):
+        assert narrative.signed(-25.25) == "−25,3" and narrative.percent(0.125) == "12,5\xa0%"
+        assert narrative.day(pd.Timestamp("2026-09-30")) == "30 sept 2026"
+
+
+def page_texts(at) -> list[str]:
+    texts = [str(e.value) for kind in ("markdown", "caption", "info", "text") for e in at.get(kind)]
+    for frame in at.dataframe:
+        value = frame.value
+        value = value.data if hasattr(value, "data") else value
+        texts += [str(v) for v in value.to_numpy().ravel()]
+    return texts
+
+
+def test_the_company_page_why_and_how_to_improve_in_spanish(demo_app: Path) -> None:
+    at = open_company("affiliate", demo_app, "es", company=COMPANY, as_of=AS_OF.isoformat())
+    assert not at.exception
+    shown = page_texts(at)
+    assert not english_left(shown, english_fragments(*WORDING)), english_left(
+        shown, english_fragments(*WORDING)
+    )[:5]
+    joined = "\n".join(shown)
+    assert "Haga verificar la reparación del hallazgo" in joined  # an improvement action
+    assert "en plazo" in joined and "Desde el 30 sept 2024" in joined  # a Why cell and a change sentence
+
+
+def normalised(pages: list[str]) -> str:
+    return re.sub(r"\s+", " ", "\n".join(pages))
+
+
+@pytest.mark.usefixtures("no_browser")
+@pytest.mark.parametrize("lang", ["es", "nl"])
+def test_the_company_report_says_its_sentences_in_the_language(demo_db: Path, lang: str) -> None:
+    english, fig = build(demo_db, AS_OF, "in-force")
+    with i18n.use(lang):
+        data, _fig = build(demo_db, AS_OF, "in-force")
+    pages = pdf_text(report.company_report_pdf(data, fig))
+    text = normalised(pages)
+    for line in data.why:
+        assert re.sub(r"\s+", " ", report.latin(line))[:60] in text, line
+    assert i18n.score(data.overall, lang) in text
+    assert not english_left([text], english_fragments(*WORDING))
+    assert data.open_findings.iloc[0]["Severity"] in {
+        "Grave",
+        "Crítico",
+        "Leve",
+        "Ernstig",
+        "Kritiek",
+        "Gering",
+    }
+    english_pages = pdf_text(report.company_report_pdf(english, fig))
+    assert len(pages) <= len(english_pages) + 1  # the translation does not run away with the pages
+
+
+@pytest.mark.usefixtures("no_browser")
+@pytest.mark.parametrize("lang", ["es", "nl"])
+def test_the_briefing_says_why_and_the_talking_points_in_the_language(kelvaro, lang: str) -> None:
+    why, _before, evidence, names, actions, _plan = kelvaro
+    table = pd.DataFrame({"company_id": [COMPANY], "Company": ["Kelvaro Networks"], "SCT": [why.sct],
+                          "FI": [why.fi], "Overall": [why.overall], "Band": [why.band]})  # fmt: skip
+
+    def company() -> report.BriefingCompany:
+        return report.BriefingCompany(
+            company_id=COMPANY, name="Kelvaro Networks", sct=why.sct, fi=why.fi, overall=why.overall,
+            band=why.band, strongest="Disclosure: final assembly", weakest="Verified remediation",
+            why=narrative.why_summary(why, evidence), points=talking.talking_points(why, evidence, names, actions),
+        )  # fmt: skip
+
+    english = pdf_text(report.briefing_pdf(table, AS_OF, "v2", None, fictional=True, companies=[company()]))
+    with i18n.use(lang):
+        built = company()
+    pages = pdf_text(
+        report.briefing_pdf(table, AS_OF, "v2", None, fictional=True, companies=[built], language=lang)
+    )
+    assert len(pages) == len(english)  # fits as the English does: a summary page, then the company's
+    text = normalised(pages)
+    for line in built.why:
+        assert re.sub(r"\s+", " ", report.latin(line))[:60] in text, line
+    for topic, point in built.points.itertuples(index=False):
+        assert report.latin(topic) in text and re.sub(r"\s+", " ", report.latin(point))[:50] in text
+    assert i18n.score(why.overall, lang) in text and i18n.day(AS_OF, lang) in text
+    strongest = {"es": "Divulgación: ensamblaje final", "nl": "Openbaarmaking: eindassemblage"}[lang]
+    assert strongest in text
+    assert not english_left([text], english_fragments(*WORDING))
