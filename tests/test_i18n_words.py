@@ -26,7 +26,13 @@ from wording import i18n, narrative, talking
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2024, 12, 31)
 BEFORE = date(2024, 9, 30)
-WORDING = ("wording/narrative.py", "wording/talking.py", "wording/summary.py", "wording/asks.py")
+WORDING = (
+    "wording/narrative.py",
+    "wording/talking.py",
+    "wording/summary.py",
+    "wording/asks.py",
+    "wording/disputes.py",
+)
 
 
 def english_fragments(*modules: str) -> set[str]:

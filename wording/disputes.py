@@ -11,17 +11,18 @@ from collections.abc import Mapping
 import pandas as pd
 
 from wording import labels
+from wording.i18n import N_, _
 from wording.narrative import CODE_AREA_LABELS, EVENT_WORDS, day, is_na, request_subject
 
 KIND_LABELS = {
-    "request": "Disclosure request",
-    "disclosure": "Disclosure",
-    "finding": "Finding",
-    "case_event": "Case event",
-    "case": "Monitoring case",
+    "request": N_("Disclosure request"),
+    "disclosure": N_("Disclosure"),
+    "finding": N_("Finding"),
+    "case_event": N_("Case event"),
+    "case": N_("Monitoring case"),
 }
-STATUS_LABELS = {"open": "Under review", "upheld": "Upheld", "rejected": "Rejected"}
-GONE = "a data point no longer in the evidence (corrected since)"
+STATUS_LABELS = {"open": N_("Under review"), "upheld": N_("Upheld"), "rejected": N_("Rejected")}
+GONE = N_("a data point no longer in the evidence (corrected since)")
 
 
 def _text(row: Mapping, key: str) -> str | None:
@@ -32,35 +33,54 @@ def _text(row: Mapping, key: str) -> str | None:
 def point_words(row: Mapping) -> str:
     """One data point in words: "Finding: wages (major) at Factory X, case opened 2024-06-01"."""
     kind = row.get("point_kind", row.get("kind"))
-    factory = _text(row, "factory") or "an unnamed factory"
+    factory = _text(row, "factory") or _("an unnamed factory")
     if is_na(row.get("day")):
-        return f"{KIND_LABELS.get(kind, 'Data point')}: {GONE}"
+        return _("{kind}: {gone}").format(kind=_(KIND_LABELS.get(kind, N_("Data point"))), gone=_(GONE))
     when = day(row["day"])
     if kind in ("request", "disclosure"):
         subject = request_subject(_text(row, "scope") or "", _text(row, "product_model"))
         if kind == "request":
-            return f"Disclosure request for {subject}, due {when} (its state)"
-        state = "complete" if row.get("complete") is True else "incomplete"
-        return f"Disclosure: {factory}, {state}, {when} (request for {subject})"
+            return _("Disclosure request for {subject}, due {date} (its state)").format(
+                subject=subject, date=when
+            )
+        text = (
+            _("Disclosure: {factory}, complete, {date} (request for {subject})")
+            if row.get("complete") is True
+            else _("Disclosure: {factory}, incomplete, {date} (request for {subject})")
+        )
+        return text.format(factory=factory, date=when, subject=subject)
     if kind == "case":
-        return f"Monitoring case at {factory}, opened {when}"
-    area = CODE_AREA_LABELS.get(_text(row, "code_area") or "", None)
-    severity = labels.SEVERITY_LABELS.get(_text(row, "severity") or "", "").lower()
-    finding = f"{area} ({severity})" if area else None
+        return _("Monitoring case at {factory}, opened {date}").format(factory=factory, date=when)
+    code = _text(row, "code_area") or ""
+    area = _(CODE_AREA_LABELS[code]) if code in CODE_AREA_LABELS else None
+    severity_code = _text(row, "severity") or ""
+    severity = (
+        _(labels.SEVERITY_LABELS[severity_code]).lower() if severity_code in labels.SEVERITY_LABELS else ""
+    )
+    finding = _("{area} ({severity})").format(area=area, severity=severity) if area else None
     if kind == "finding":
-        return f"Finding: {finding or 'a finding'} at {factory}, case opened {when}"
-    event = EVENT_WORDS.get(_text(row, "event_type") or "", "an event")
-    about = f" for the {finding} finding" if finding else ""
-    return f"Case event: {event}{about}, {when}, at {factory}"
+        return _("Finding: {finding} at {factory}, case opened {date}").format(
+            finding=finding or _("a finding"), factory=factory, date=when
+        )
+    event_type = _text(row, "event_type") or ""
+    event = _(EVENT_WORDS[event_type]) if event_type in EVENT_WORDS else _("an event")
+    if finding:
+        return _("Case event: {event} for the {finding} finding, {date}, at {factory}").format(
+            event=event, finding=finding, date=when, factory=factory
+        )
+    return _("Case event: {event}, {date}, at {factory}").format(event=event, date=when, factory=factory)
 
 
 def since(opened_at: object) -> str:
-    return pd.Timestamp(opened_at).strftime("%Y-%m-%d")
+    """A dispute's date (ISO in English; the locale's date otherwise)."""
+    return day(pd.Timestamp(opened_at))
 
 
 def mark(row: Mapping) -> str:
     """The mark on the Why row a disputed point belongs to."""
-    return f"The company disputes this point since {since(row['opened_at'])}: {point_words(row)}."
+    return _("The company disputes this point since {date}: {point}.").format(
+        date=since(row["opened_at"]), point=point_words(row)
+    )
 
 
 def why_marks(disputes: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
@@ -81,18 +101,24 @@ def why_marks(disputes: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
 def outcome(row: Mapping) -> str:
     """What the company reads about a dispute: under review since, or the outcome and reason."""
     if row["status"] == "open":
-        return f"Under review since {since(row['opened_at'])}: the point still counts until staff decide."
-    when = pd.Timestamp(row["resolved_at"]).strftime("%Y-%m-%d")
+        return _("Under review since {date}: the point still counts until staff decide.").format(
+            date=since(row["opened_at"])
+        )
+    when = since(row["resolved_at"])
     if row["status"] == "upheld":
-        return f"Upheld on {when}: {row['resolution']} (the evidence is corrected by staff)"
-    return f"Rejected on {when}: {row['resolution']}"
+        return _("Upheld on {date}: {resolution} (the evidence is corrected by staff)").format(
+            date=when, resolution=row["resolution"]
+        )
+    return _("Rejected on {date}: {resolution}").format(date=when, resolution=row["resolution"])
 
 
 def company_lines(disputes: pd.DataFrame) -> list[str]:
     """A company's disputes as its page lists them, newest first: the point, its reason, the
     state or outcome (with staff's reason)."""
     return [
-        f"{point_words(r)}. Disputed on {since(r['opened_at'])}; your reason: “{r['reason']}”. {outcome(r)}"
+        _("{point}. Disputed on {date}; your reason: “{reason}”. {outcome}").format(
+            point=point_words(r), date=since(r["opened_at"]), reason=r["reason"], outcome=outcome(r)
+        )
         for r in disputes.iloc[::-1].to_dict("records")
     ]
 
@@ -117,5 +143,9 @@ def queue_table(disputes: pd.DataFrame) -> pd.DataFrame:
 
 def change_sentence(row: Mapping) -> str:
     """What changed, for an affiliate: "Dispute rejected: Finding: ... Reason: ..."."""
-    verb = "upheld (the evidence is corrected)" if row["status"] == "upheld" else "rejected"
-    return f"The company's dispute was {verb}: {point_words(row)}. {row['resolution']}"
+    text = (
+        _("The company's dispute was upheld (the evidence is corrected): {point}. {resolution}")
+        if row["status"] == "upheld"
+        else _("The company's dispute was rejected: {point}. {resolution}")
+    )
+    return text.format(point=point_words(row), resolution=row["resolution"])
