@@ -216,3 +216,17 @@ def test_the_briefing_says_why_and_the_talking_points_in_the_language(kelvaro, l
     strongest = {"es": "Divulgación: ensamblaje final", "nl": "Openbaarmaking: eindassemblage"}[lang]
     assert strongest in text
     assert not english_left([text], english_fragments(*WORDING))
+
+
+@pytest.mark.parametrize("lang", ["es", "nl", "de"])
+def test_the_methodology_help_and_breakdown_in_the_language(lang: str) -> None:
+    from wording import breakdown
+
+    with i18n.use(lang):
+        helps = [breakdown.metric_help(score, "v2") for score in ("sct", "fi", "overall", "band")]
+        helps.append(breakdown.help_text())
+    assert not english_left(helps, english_fragments("wording/breakdown.py", "wording/narrative.py"))
+    assert "0,7" in helps[0] and "0.7" not in helps[0]  # the late factor, in the locale's decimals
+    assert breakdown.metric_help("sct", "v2").startswith(
+        "Supply Chain Transparency, 0–100 (v2): 100 × the sum"
+    )

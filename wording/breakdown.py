@@ -11,9 +11,15 @@ import pandas as pd
 
 from scoring import breakdown, params
 from wording import labels, narrative, summary
+from wording.i18n import N_, _
 
-SCORE_LABELS = {"sct": "Supply Chain Transparency", "fi": "Factory Improvement", "overall": "Overall"}
-TOTAL = "Score (total)"
+SCORE_LABELS = {
+    "sct": N_("Supply Chain Transparency"),
+    "fi": N_("Factory Improvement"),
+    "overall": N_("Overall"),
+}
+TOTAL = N_("Score (total)")
+RETALIATION = N_("Taken off for confirmed retaliation")
 
 
 def label(component: str) -> str:
@@ -21,7 +27,7 @@ def label(component: str) -> str:
     if component in summary.SCOPE_LABELS:
         return summary.SCOPE_LABELS[component]
     if component == "retaliation":
-        return "Taken off for confirmed retaliation"
+        return RETALIATION
     return labels.case_components()[f"{component}_points"][0]
 
 
@@ -63,6 +69,9 @@ def _median(found: pd.DataFrame, score: str, component: str, role: str | None) -
 
 COLUMNS = ["company_id", "Company", "Score", "Component", "Points", "Maximum", "Median, all companies",
            "Median, same role", "Role"]  # fmt: skip
+HEADERS = (N_("Company"), N_("Score"), N_("Component"), N_("Points"), N_("Maximum"), N_("Median, all companies"),
+           N_("Median, same role"), N_("Role"))  # fmt: skip
+"""The table's headers, said in the current language by `shown` (the table keeps English keys)."""
 
 
 def table(own: dict[str, pd.DataFrame], why: dict[str, object], names: dict[str, str],
@@ -74,7 +83,7 @@ def table(own: dict[str, pd.DataFrame], why: dict[str, object], names: dict[str,
     rows = []
     for company_id, parts in own.items():
         role = roles.get(company_id)
-        plural = summary.ROLE_PLURALS.get(role, f"{role}s") if role else "n/a"
+        plural = summary.ROLE_PLURALS.get(role, f"{role}s") if role else narrative.NA
         for score in ("sct", "fi", "overall"):
             keyed = [(TOTAL, getattr(why[company_id], score), 100.0)]
             for s, component in ORDER:
@@ -98,49 +107,71 @@ def table(own: dict[str, pd.DataFrame], why: dict[str, object], names: dict[str,
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """`table` as the page shows it: one decimal, 'n/a' for a score that does not apply."""
+    """`table` as the page shows it: one decimal, 'n/a' for a score that does not apply; labels
+    and headers in the current language."""
     out = frame.drop(columns=["company_id"])
     for column in ("Points", "Maximum", "Median, all companies", "Median, same role"):
-        out[column] = out[column].map(lambda v: "n/a" if v is None or pd.isna(v) else f"{float(v):.1f}")
-    return out
+        out[column] = out[column].map(
+            lambda v: _(narrative.NA) if v is None or pd.isna(v) else narrative.one_decimal(float(v))
+        )
+    for column in ("Score", "Component", "Role"):
+        out[column] = out[column].map(lambda v: _(v) if isinstance(v, str) else v)
+    return out.rename(columns=lambda c: _(c) if c in HEADERS else c)
 
 
-HELP = (
+HELP = N_(
     "Points of 100. A score's components add up to it. Disclosure: a request scope's share of the "
     "weighted credit (its maximum is the share of the weight its counted requests carry under the "
     "methodology version). Factory improvement: each part's points averaged over the counted cases "
     "with the case weights (maximum: the version's points for that part); confirmed retaliation "
     "takes points off. Medians are over the companies where the component applies."
 )
+"""The breakdown's caption (translated where shown: `_(HELP)`)."""
+
+
+def help_text() -> str:
+    """HELP in the current language."""
+    return _(HELP)
+
+
+SCOPE_SHORT = {"final_assembly": N_("final assembly"), "components": N_("components"),
+               "compliance_findings": N_("compliance findings")}  # fmt: skip
 
 
 def metric_help(score: str, version: str) -> str:
     """How a score is made under a methodology version, in one paragraph (a metric's help)."""
     m = params.VERSIONS[version]
+    g = narrative._factor  # a number as the methodology states it, in the locale ("0,5")
     if score == "sct":
-        weights = ", ".join(f"{summary.SCOPE_LABELS[s].split(': ')[1]} {m.scope_weight(s):g}"
+        weights = ", ".join(f"{_(SCOPE_SHORT[s])} {g(m.scope_weight(s))}"
                             for s in breakdown.SCOPES if m.scope_weight(s))  # fmt: skip
         credits = ", ".join(
-            f"{narrative.LEVEL_LABELS[lvl].lower()} {m.credits[lvl]:g}" for lvl in params.LEVELS
+            f"{narrative._lower(_(narrative.LEVEL_LABELS[lvl]))} {g(m.credits[lvl])}" for lvl in params.LEVELS
         )
-        return (
-            f"Supply Chain Transparency, 0–100 ({m.version}): 100 × the sum of weight × credit of the disclosure "
-            f"requests counted, divided by the sum of their weights. Weights: {weights}. Credits: {credits}; "
-            f"what came after the deadline counts × {m.late_factor:g}. n/a: no request counts yet."
-        )
+        return _(
+            "Supply Chain Transparency, 0–100 ({version}): 100 × the sum of weight × credit of the disclosure "
+            "requests counted, divided by the sum of their weights. Weights: {weights}. Credits: {credits}; "
+            "what came after the deadline counts × {late_factor}. n/a: no request counts yet."
+        ).format(version=m.version, weights=weights, credits=credits, late_factor=g(m.late_factor))
     if score == "fi":
-        return (
-            f"Factory Improvement, 0–100 ({m.version}): the monitoring cases' scores, averaged with the weight of "
-            f"each case's most severe finding. A case earns {m.ack_on_time_points:g} for acknowledging the report "
-            f"within {m.ack_window_days} days ({m.ack_late_points:g} later), {m.access_points:g} for access, "
-            f"{m.plan_points:g} for a remediation plan, up to {m.evidence_points:g} for remediation evidence and "
-            f"up to {m.verified_points:g} for verified remediation; confirmed retaliation: "
-            f"{m.retaliation_rule()}. n/a: no monitoring report with findings yet."
-        )
-    bands = ", ".join(f"{b.name} from {b.lower:g}" for b in params.BANDS)
+        return _(
+            "Factory Improvement, 0–100 ({version}): the monitoring cases' scores, averaged with the weight of "
+            "each case's most severe finding. A case earns {ack} for acknowledging the report "
+            "within {days} days ({ack_late} later), {access} for access, "
+            "{plan} for a remediation plan, up to {evidence} for remediation evidence and "
+            "up to {verified} for verified remediation; confirmed retaliation: "
+            "{retaliation}. n/a: no monitoring report with findings yet."
+        ).format(
+            version=m.version, ack=g(m.ack_on_time_points), days=m.ack_window_days, ack_late=g(m.ack_late_points),
+            access=g(m.access_points), plan=g(m.plan_points), evidence=g(m.evidence_points),
+            verified=g(m.verified_points), retaliation=narrative.retaliation_rule(m),
+        )  # fmt: skip
+    bands = ", ".join(_("{band} from {lower}").format(band=_(b.name), lower=g(b.lower)) for b in params.BANDS)
     if score == "band":
-        return f"The band of the overall score: {bands} (up to 100)."
-    return (
-        f"Overall, 0–100 ({m.version}): {m.overall_sct_weight:g} × SCT + {m.overall_fi_weight:g} × FI; the one "
-        f"score that applies when only one does. Bands: {bands}."
+        return _("The band of the overall score: {bands} (up to 100).").format(bands=bands)
+    return _(
+        "Overall, 0–100 ({version}): {sct_weight} × SCT + {fi_weight} × FI; the one "
+        "score that applies when only one does. Bands: {bands}."
+    ).format(
+        version=m.version, sct_weight=g(m.overall_sct_weight), fi_weight=g(m.overall_fi_weight), bands=bands
     )

@@ -176,6 +176,13 @@ def _lower(text: str) -> str:
     return text if i18n.current() == "de" else text.lower()
 
 
+def retaliation_rule(m: params.Methodology) -> str:
+    """`m.retaliation_rule()` in the current language ("case score = 0", "case score − 30, floor 0")."""
+    if m.retaliation_penalty is None:
+        return _("case score = 0")
+    return _("case score − {penalty}, floor 0").format(penalty=_factor(m.retaliation_penalty))
+
+
 def _factor(value: float) -> str:
     """A factor as the methodology states it (0.5; "0,5" in Spanish)."""
     return f"{value:g}" if _english() else format_decimal(value, locale=i18n.current())
@@ -343,7 +350,7 @@ def _case_why(row, m: params.Methodology) -> str:
         evidence=one_decimal(row.evidence_points), verified=one_decimal(row.verified_points),
     )  # fmt: skip
     if row.retaliation:
-        text = _("{points}; retaliation confirmed ({rule})").format(points=text, rule=m.retaliation_rule())
+        text = _("{points}; retaliation confirmed ({rule})").format(points=text, rule=retaliation_rule(m))
     return _("{points} = {score}.").format(
         points=text[0].upper() + text[1:], score=one_decimal(row.case_score)
     )
