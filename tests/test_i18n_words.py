@@ -230,3 +230,35 @@ def test_the_methodology_help_and_breakdown_in_the_language(lang: str) -> None:
     assert breakdown.metric_help("sct", "v2").startswith(
         "Supply Chain Transparency, 0–100 (v2): 100 × the sum"
     )
+
+
+# ---------------------------------------------------------------- import errors
+
+
+def import_errors(db: Path, files: dict[str, str]) -> list[str]:
+    from data.importing import importer
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        plan = importer.validate_files([(n, t.encode()) for n, t in files.items()], con.cursor())
+    return [str(p) for p in plan.errors]
+
+
+BAD_FACTORY = {
+    "factories.csv": "factory_id,legal_name,address,city,country,tier,component_type\n"
+    "FA9,Plant,1 Road,Town,ZZ,final_assembly,\n"
+}
+
+
+def test_an_import_error_in_spanish_names_file_line_column_and_the_problem(demo_db: Path) -> None:
+    english = import_errors(demo_db, BAD_FACTORY)
+    assert english == [
+        "factories.csv:2: country: 'ZZ' is not an ISO 3166-1 alpha-2 country code (e.g. CN, MY, NL)"
+    ]
+    with i18n.use("es"):
+        spanish = import_errors(demo_db, BAD_FACTORY)
+    assert spanish == [
+        "factories.csv:2: country: 'ZZ' no es un código de país ISO 3166-1 alfa-2 (p. ej. CN, MY, NL)"
+    ]
+    with i18n.use("nl"):
+        width = import_errors(demo_db, {"factories.csv": BAD_FACTORY["factories.csv"] + "FA8,Plant\n"})
+    assert "factories.csv:3: de rij heeft 2 waarden maar de koprij heeft 7 kolommen" in width

@@ -21,6 +21,7 @@ from data.importing import limits
 from data.importing.limits import RATIO_FROM_BYTES, Budget, LimitExceeded, Limits
 from data.importing.validate import Problem, check_header
 from data.store.tables import TABLE_NAMES, TABLES
+from wording.i18n import _
 
 IGNORED_SHEETS = ("readme",)
 log = logging.getLogger("cpt.import")
@@ -49,7 +50,9 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
             )
             found += documents_import.folder_files(p)  # with a documents.csv: its files too
             if not found:
-                problems.append(Problem(str(p), None, None, "the folder holds no <table>.csv or .xlsx files"))
+                problems.append(
+                    Problem(str(p), None, None, _("the folder holds no <table>.csv or .xlsx files"))
+                )
             targets = found
         else:
             targets = [p]
@@ -61,17 +64,23 @@ def read_paths(paths: Iterable[str | Path]) -> tuple[list[tuple[str, bytes]], li
                     continue
                 files.append((str(q), q.read_bytes()))
             except FileNotFoundError:
-                problems.append(Problem(str(q), None, None, "no such file or folder"))
+                problems.append(Problem(str(q), None, None, _("no such file or folder")))
             except OSError as exc:
-                problems.append(Problem(str(q), None, None, f"cannot read the file: {exc.strerror or exc}"))
+                problems.append(
+                    Problem(
+                        str(q),
+                        None,
+                        None,
+                        _("cannot read the file: {error}").format(error=exc.strerror or exc),
+                    )
+                )
     return files, problems
 
 
 def _too_big(size: int) -> str:
-    return (
-        f"the file is {size / 1e6:,.1f} MB, more than the limit of {limits.LIMITS.file_bytes / 1e6:,.0f} MB "
-        "for one file; split it into several files"
-    )
+    return _(
+        "the file is {size:,.1f} MB, more than the limit of {limit:,.0f} MB for one file; split it into several files"
+    ).format(size=size / 1e6, limit=limits.LIMITS.file_bytes / 1e6)
 
 
 def _base(name: str) -> str:
@@ -199,7 +208,7 @@ def _read_csv(
     if not text.strip():
         return (
             [],
-            [Problem(name, None, None, "the file is empty; expected a header row with the column names")],
+            [Problem(name, None, None, _("the file is empty; expected a header row with the column names"))],
             [],
         )
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -218,7 +227,11 @@ def _read_csv(
                     budget.time(name)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [Problem(name, reader.line_num, None, f"the CSV cannot be read: {exc}")], notes
+        return (
+            [],
+            [Problem(name, reader.line_num, None, _("the CSV cannot be read: {error}").format(error=exc))],
+            notes,
+        )
     if not records:
         return (
             [],
@@ -227,11 +240,15 @@ def _read_csv(
                     name,
                     1,
                     None,
-                    "the file has no column names: its lines hold only separators or spaces; "
-                    "expected a header row such as " + ",".join(TABLES[stem].column_names)
+                    _(
+                        "the file has no column names: its lines hold only separators or spaces; "
+                        "expected a header row such as {header}"
+                    ).format(header=",".join(TABLES[stem].column_names))
                     if stem in TABLES
-                    else "the file has no column names: its lines hold only separators or spaces; "
-                    "expected a header row with a table's column names",
+                    else _(
+                        "the file has no column names: its lines hold only separators or spaces; "
+                        "expected a header row with a table's column names"
+                    ),
                 )
             ],
             notes,
@@ -245,7 +262,7 @@ def _read_csv(
     budget.add(name, len(records) - 1, len(header))
     problems = check_header(name, TABLES[table], header)
     if lines[0] != 1:
-        problems.append(Problem(name, lines[0], None, "the header must be on line 1"))
+        problems.append(Problem(name, lines[0], None, _("the header must be on line 1")))
     if problems and any(p.line == 1 for p in problems):
         if len(header) == 1 < len(TABLES[table].required):
             problems.append(
@@ -253,8 +270,10 @@ def _read_csv(
                     name,
                     1,
                     None,
-                    "the header holds one column only; separate the columns by commas (,), "
-                    "semicolons (;) or tabs",
+                    _(
+                        "the header holds one column only; separate the columns by commas (,), "
+                        "semicolons (;) or tabs"
+                    ),
                 )
             )
         return [], problems, notes  # rows under a broken header would only produce noise
@@ -267,7 +286,12 @@ def _read_csv(
         if len(record) != width:
             problems.append(
                 Problem(
-                    name, line, None, f"the row has {len(record)} values but the header has {width} columns"
+                    name,
+                    line,
+                    None,
+                    _("the row has {n} values but the header has {width} columns").format(
+                        n=len(record), width=width
+                    ),
                 )
             )
             continue
@@ -401,7 +425,11 @@ def _read_sheet(
     if first is None or all(v is None or _cell_text(v).strip() == "" for v in first):
         if title not in TABLES:
             return None, [], None  # an empty sheet of another name (Sheet2): nothing to import
-        return None, [Problem(label, 1, None, "row 1 must hold the column names; the sheet has none")], None
+        return (
+            None,
+            [Problem(label, 1, None, _("row 1 must hold the column names; the sheet has none"))],
+            None,
+        )
     header = [_cell_text(v).strip() for v in first]
     while header and header[-1] == "":
         header.pop()
@@ -426,7 +454,7 @@ def _read_sheet(
         if not any(c.strip() for c in cells):
             continue
         if any(c.strip() for c in cells[width:]):
-            problems.append(Problem(label, number, None, "the row has values in columns without a header"))
+            problems.append(Problem(label, number, None, _("the row has values in columns without a header")))
             continue
         for i in dates:
             if i < len(row):

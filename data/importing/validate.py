@@ -21,6 +21,7 @@ import pandas as pd
 import pycountry
 
 from data.store.tables import BANDS, MAX_TEXT_LENGTH, Table
+from wording.i18n import _
 
 MAX_ID_LENGTH = 64
 EXAMPLE_PREFIX = "EXAMPLE-"  # ids of the templates' example rows (data/importing/templates.py)
@@ -64,11 +65,13 @@ def emit(
     message: str,
     values: pd.Series | None = None,
     extra: pd.Series | None = None,
+    **fields: object,
 ) -> None:
     """Add one Problem per row where `mask` holds.
 
-    `message` may use `{value}` (the cell, quoted, or `values` if given) and
-    `{extra}` (a second per-row value, e.g. the date of the parent row).
+    `message` (a template in the user's language: `_()`) may use `{value}` (the cell, quoted, or
+    `values` if given), `{extra}` (a second per-row value, e.g. the date of the parent row) and
+    the named `fields` (the same for every row).
     """
     if not mask.any():
         return
@@ -77,7 +80,9 @@ def emit(
     ext = extra.loc[rows.index] if extra is not None else [None] * len(rows)
     for file, line, value, more in zip(rows["_file"], rows["_line"], vals, ext, strict=True):
         problems.append(
-            Problem(file, int(line), column, message.format(value=_quote(value), raw=value, extra=more))
+            Problem(
+                file, int(line), column, message.format(value=_quote(value), raw=value, extra=more, **fields)
+            )
         )
 
 
@@ -88,15 +93,18 @@ def check_header(label: str, table: Table, header: list[str]) -> list[Problem]:
     seen: set[str] = set()
     for name in header:
         if name == "":
-            problems.append(Problem(label, 1, None, "a column has no name in the header"))
+            problems.append(Problem(label, 1, None, _("a column has no name in the header")))
         elif name in seen:
-            problems.append(Problem(label, 1, name, "the column appears twice in the header"))
+            problems.append(Problem(label, 1, name, _("the column appears twice in the header")))
         elif name not in known:
-            problems.append(Problem(label, 1, name, f"unknown column; {table.name} has: {', '.join(known)}"))
+            problems.append(
+                Problem(label, 1, name, _("unknown column; {table} has: {columns}").format(
+                    table=table.name, columns=", ".join(known)))
+            )  # fmt: skip
         seen.add(name)
     for name in table.required:
         if name not in seen:
-            problems.append(Problem(label, 1, name, "required column is missing from the header"))
+            problems.append(Problem(label, 1, name, _("required column is missing from the header")))
     return problems
 
 
@@ -120,7 +128,7 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
         empty = raw.str.strip() == ""
         value = raw if column.kind == "text" else raw.str.strip()
         if column.required:
-            emit(problems, frame, empty, column.name, "is empty; a value is required")
+            emit(problems, frame, empty, column.name, _("is empty; a value is required"))
         present = ~empty
         bad = pd.Series(False, index=frame.index)
         if column.kind == "id":
@@ -130,8 +138,9 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 frame,
                 too_long,
                 column.name,
-                f"id is {{extra}} characters long; at most {MAX_ID_LENGTH} are allowed",
+                _("id is {extra} characters long; at most {limit} are allowed"),
                 extra=value.str.len(),
+                limit=MAX_ID_LENGTH,
             )
         elif column.kind == "text":
             emit(
@@ -139,8 +148,10 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 frame,
                 present & (value.str.len() > MAX_TEXT_LENGTH),
                 column.name,
-                f"the text is {{extra:,}} characters long; at most {MAX_TEXT_LENGTH:,} are allowed in {column.name}",
+                _("the text is {extra:,} characters long; at most {limit:,} are allowed in {name}"),
                 extra=value.str.len(),
+                limit=MAX_TEXT_LENGTH,
+                name=column.name,
             )
         elif column.kind == "choice":
             bad = present & ~value.isin(column.choices)
@@ -149,8 +160,9 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 frame,
                 bad,
                 column.name,
-                f"{{value}} is not allowed; use one of: {', '.join(column.choices)}",
+                _("{value} is not allowed; use one of: {choices}"),
                 values=value,
+                choices=", ".join(column.choices),
             )
         elif column.kind == "country":
             value = value.str.upper()
@@ -160,13 +172,19 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 frame,
                 bad,
                 column.name,
-                "{value} is not an ISO 3166-1 alpha-2 country code (e.g. CN, MY, NL)",
+                _("{value} is not an ISO 3166-1 alpha-2 country code (e.g. CN, MY, NL)"),
                 values=raw.str.strip(),
             )
         elif column.kind == "bool":
             mapped = value.str.lower().map(_BOOLEANS)
             bad = present & mapped.isna()
-            emit(problems, frame, bad, column.name, "{value} is not a boolean; use true/false, yes/no or 1/0")
+            emit(
+                problems,
+                frame,
+                bad,
+                column.name,
+                _("{value} is not a boolean; use true/false, yes/no or 1/0"),
+            )
             value = mapped
         elif column.kind == "number":
             numbers = pd.to_numeric(
@@ -182,14 +200,14 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                 frame,
                 bad & ~comma,
                 column.name,
-                "{value} is not a number; write digits with a decimal point, e.g. 125000.50",
+                _("{value} is not a number; write digits with a decimal point, e.g. 125000.50"),
             )
             emit(
                 problems,
                 frame,
                 comma,
                 column.name,
-                "{value} is not a number: it has a decimal comma; write a decimal point, e.g. 125000.50",
+                _("{value} is not a number: it has a decimal comma; write a decimal point, e.g. 125000.50"),
             )
             if column.name == "annual_spend_eur":
                 emit(
@@ -197,7 +215,7 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                     frame,
                     present & (numbers < 0),
                     column.name,
-                    "{value} is negative; spend must be 0 or more",
+                    _("{value} is negative; spend must be 0 or more"),
                 )
             if column.bounds is not None:
                 low, high = column.bounds
@@ -206,21 +224,24 @@ def normalise_table(table: Table, frame: pd.DataFrame, today: date) -> tuple[pd.
                     frame,
                     present & ((numbers < low) | (numbers > high)),
                     column.name,
-                    f"{{value}} is out of range; use decimal degrees from {low:g} to {high:g}",
+                    _("{value} is out of range; use decimal degrees from {low} to {high}"),
+                    low=f"{low:g}",
+                    high=f"{high:g}",
                 )
             value = numbers.map(repr, na_action="ignore")
         elif column.kind == "date":
             shaped = value.str.fullmatch(_ISO_DATE).fillna(False)
             dates = pd.to_datetime(value.where(shaped, None), format="%Y-%m-%d", errors="coerce")
             bad = present & dates.isna()
-            emit(problems, frame, bad, column.name, "{value} is not a date of the form YYYY-MM-DD")
+            emit(problems, frame, bad, column.name, _("{value} is not a date of the form YYYY-MM-DD"))
             if not column.planned:
                 emit(
                     problems,
                     frame,
                     present & (dates > today_ts),
                     column.name,
-                    f"{{value}} lies in the future (the import is dated {today.isoformat()})",
+                    _("{value} lies in the future (the import is dated {today})"),
+                    today=today.isoformat(),
                 )
             parsed_dates[column.name] = dates
         # An invalid cell becomes missing, so the checks that follow (references, dates against
@@ -244,8 +265,11 @@ def _example_rows(table: Table, out: pd.DataFrame, problems: list[Problem]) -> N
             out,
             first,
             column,
-            f"{{value}} is the template's example row (ids starting {EXAMPLE_PREFIX}); "
-            "replace it with your own data or delete the row",
+            _(
+                "{value} is the template's example row (ids starting {prefix}); "
+                "replace it with your own data or delete the row"
+            ),
+            prefix=EXAMPLE_PREFIX,
         )
         seen |= marked[column]
     for column in ids:  # no further errors (unknown reference...) about the example's ids
@@ -263,7 +287,7 @@ def _row_rules(
             frame,
             given[0] != given[1],
             "longitude",
-            "latitude and longitude go together: give both or neither",
+            _("latitude and longitude go together: give both or neither"),
         )
     if table.name == "expectations":
         what, target = out["what"], out["target"].astype("str").str.strip()
@@ -277,7 +301,7 @@ def _row_rules(
                 False
             ),
             "target",
-            "{value} is not a score from 0 to 100 (what is a score: sct, fi or overall)",
+            _("{value} is not a score from 0 to 100 (what is a score: sct, fi or overall)"),
             values=out["target"],
         )
         emit(
@@ -285,8 +309,9 @@ def _row_rules(
             frame,
             ((what == "band") & out["target"].notna() & ~target.isin(BANDS)).fillna(False),
             "target",
-            f"{{value}} is not a band; use one of: {', '.join(BANDS)}",
+            _("{value} is not a band; use one of: {bands}"),
             values=out["target"],
+            bands=", ".join(BANDS),
         )
     pairs = {"contracts": ("start_date", "end_date"), "disclosure_requests": ("requested_on", "due_on")}
     if table.name in pairs:
@@ -297,7 +322,8 @@ def _row_rules(
             frame,
             before.fillna(False),
             second,
-            f"{{value}} is before {first} ({{extra}}); it must be on or after it",
+            _("{value} is before {first} ({extra}); it must be on or after it"),
+            first=first,
             values=out[second],
             extra=out[first],
         )
@@ -322,7 +348,7 @@ def _duplicates(table: Table, out: pd.DataFrame, problems: list[Problem]) -> Non
         out,
         mask,
         label,
-        "duplicate key ({raw}); the same key is also given at {extra}",
+        _("duplicate key ({raw}); the same key is also given at {extra}"),
         values=shown,
         extra=where,
     )
