@@ -7,7 +7,10 @@ import html
 import math
 import re
 
-from wording import labels
+import plotly.graph_objects as go
+from babel import Locale
+
+from wording import i18n, labels
 
 SCORE_LABELS = labels.SCORE_LABELS
 SCORE_COLOURS = {"sct": "#1f77b4", "fi": "#e07b00", "overall": "#2f2f2f"}
@@ -91,3 +94,13 @@ def plain(value: object, limit: int | None = None) -> str:
 
 NAME_LIMIT = 60  # a company or factory name in a legend or on an axis
 TITLE_LIMIT = 120
+
+
+def localise(fig: go.Figure) -> go.Figure:
+    """`fig` with the current language's decimal and group separators on its axes and hover
+    numbers ("61,3" in Spanish; English figures stay as Plotly writes them)."""
+    lang = i18n.current()
+    if lang != i18n.SOURCE:
+        symbols = Locale.parse(lang).number_symbols["latn"]
+        fig.update_layout(separators=symbols["decimal"] + symbols["group"].replace("\u202f", "\xa0"))
+    return fig

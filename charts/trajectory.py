@@ -14,15 +14,17 @@ from charts.theme import (
     SCORE_LABELS,
     TITLE_LIMIT,
     company_colours,
+    localise,
     plain,
 )
 from scoring import params
+from wording.i18n import N_, _
 
 EVENT_STYLE = {
-    "request_due": ("Disclosure request due", "line-ns-open", "#1f77b4"),
-    "case_opened": ("Monitoring report opened", "triangle-up", "#e07b00"),
-    "verified": ("Remediation verified", "star", "#1a9850"),
-    "retaliation": ("Retaliation confirmed", "x", "#b30000"),
+    "request_due": (N_("Disclosure request due"), "line-ns-open", "#1f77b4"),
+    "case_opened": (N_("Monitoring report opened"), "triangle-up", "#e07b00"),
+    "verified": (N_("Remediation verified"), "star", "#1a9850"),
+    "retaliation": (N_("Retaliation confirmed"), "x", "#b30000"),
 }
 
 
@@ -37,7 +39,7 @@ def _band_shading() -> tuple[list[dict], list[dict]]:
         )  # fmt: skip
         labels.append(
             {"xref": "x domain", "x": 1.0, "xanchor": "left", "yref": "y", "y": (band.lower + band.upper) / 2,
-             "text": band.name, "showarrow": False, "font": {"size": 10, "color": "#555"}}
+             "text": _(band.name), "showarrow": False, "font": {"size": 10, "color": "#555"}}
         )  # fmt: skip
     return shapes, labels
 
@@ -50,7 +52,7 @@ def _methodology_change(dates: pd.Series) -> tuple[list[dict], list[dict]]:
     line = {"type": "line", "xref": "x", "x0": v2, "x1": v2, "yref": "y domain", "y0": 0, "y1": 1,
             "line": {"dash": "dash", "color": "#666", "width": 1}}  # fmt: skip
     label = {"xref": "x", "x": v2, "yref": "y", "y": 100, "xanchor": "left", "yanchor": "bottom",
-             "text": f"Methodology v2 in force ({v2:%Y-%m-%d})", "showarrow": False,
+             "text": _("Methodology v2 in force ({date})").format(date=f"{v2:%Y-%m-%d}"), "showarrow": False,
              "font": {"size": 11, "color": "#444"}}  # fmt: skip
     return [line], [label]
 
@@ -90,18 +92,19 @@ def trajectory(
     for key in ("sct", "fi", "overall"):
         fig.add_trace(
             go.Scatter(
-                x=x, y=data[key], name=SCORE_LABELS[key], mode="lines+markers", connectgaps=False,
+                x=x, y=data[key], name=_(SCORE_LABELS[key]), mode="lines+markers", connectgaps=False,
                 line={"color": SCORE_COLOURS[key], "width": 3 if key == "overall" else 2,
                       "dash": "solid" if key == "overall" else "dot"},
                 customdata=data[["methodology"]],
-                hovertemplate="%{x|%Y-%m-%d}<br>" + SCORE_LABELS[key] + ": %{y:.1f}<br>methodology %{customdata[0]}"
-                "<extra></extra>",
+                hovertemplate="%{x|%Y-%m-%d}<br>" + _(SCORE_LABELS[key]) + ": %{y:.1f}<br>"
+                + _("methodology {version}").format(version="%{customdata[0]}") + "<extra></extra>",
             ),
             row=1, col=1,
         )  # fmt: skip
     _decorate(fig, x)
     if with_events:
         for kind, (label, symbol, colour) in EVENT_STYLE.items():
+            label = _(label)
             part = events[events["kind"] == kind]
             if part.empty:
                 continue
@@ -113,10 +116,10 @@ def trajectory(
                 ),
                 row=2, col=1,
             )  # fmt: skip
-        fig.update_yaxes(title_text="Evidence", row=2, col=1, showgrid=False)
-    fig.update_yaxes(title_text="Score (0–100)", range=[0, 105], row=1, col=1)
+        fig.update_yaxes(title_text=_("Evidence"), row=2, col=1, showgrid=False)
+    fig.update_yaxes(title_text=_("Score (0–100)"), range=[0, 105], row=1, col=1)
     fig.update_yaxes(automargin=True)  # event labels and axis titles get the room they need (kaleido too)
-    fig.update_xaxes(title_text="Quarter end", row=2 if with_events else 1, col=1)
+    fig.update_xaxes(title_text=_("Quarter end"), row=2 if with_events else 1, col=1)
     span = _x_range(x, events["date"] if with_events else None)
     if span is not None:
         fig.update_xaxes(range=span, autorange=False)
@@ -127,7 +130,7 @@ def trajectory(
         legend={"orientation": "h", "yanchor": "top", "y": -62 / max(height - 180, 100), "x": 0, "title": None},
         margin={"t": 60, "r": 80, "b": 120},
     )  # fmt: skip
-    return fig
+    return localise(fig)
 
 
 def compare(
@@ -154,36 +157,38 @@ def compare(
         )  # fmt: skip
     _decorate(fig, pd.to_datetime(series["as_of"]))
     fig.update_layout(
-        title=plain(title, TITLE_LIMIT) if title else f"{SCORE_LABELS[score]} per quarter", height=460,
-        font={"family": FONT},
-        yaxis={"title": f"{SCORE_LABELS[score]} score (0–100)", "range": [0, 105]},
-        xaxis={"title": "Quarter end"}, margin={"t": 60, "r": 80, "b": 130},
+        title=plain(title, TITLE_LIMIT) if title else _("{score} per quarter").format(score=_(SCORE_LABELS[score])),
+        height=460, font={"family": FONT},
+        yaxis={"title": _("{score} score (0–100)").format(score=_(SCORE_LABELS[score])), "range": [0, 105]},
+        xaxis={"title": _("Quarter end")}, margin={"t": 60, "r": 80, "b": 130},
         # below the plot (on the right it covered the band labels), under the axis title
-        legend={"title": "Company", "orientation": "h", "yanchor": "top", "y": -75 / (460 - 60 - 130), "x": 0},
+        legend={"title": _("Company"), "orientation": "h", "yanchor": "top", "y": -75 / (460 - 60 - 130), "x": 0},
     )  # fmt: skip
     span = _x_range(data["as_of"])
     if span is not None:
         fig.update_xaxes(range=span, autorange=False)
-    return fig
+    return localise(fig)
 
 
-def band_shares(shares: dict[str, float], title: str = "Companies per band (%)") -> go.Figure:
+def band_shares(shares: dict[str, float], title: str | None = None) -> go.Figure:
     """A single stacked horizontal bar: the share of scored companies in each band."""
     fig = go.Figure()
     for band in params.BANDS:
         value = shares.get(band.name, 0.0)
+        name = _(band.name)
         fig.add_trace(
             go.Bar(
-                x=[value], y=["Companies"], orientation="h", name=band.name, marker_color=BAND_COLOURS[band.name],
-                text=[f"{value:.0f}%"], textposition="inside", hovertemplate=band.name + ": %{x:.0f}%<extra></extra>",
+                x=[value], y=[_("Companies")], orientation="h", name=name, marker_color=BAND_COLOURS[band.name],
+                text=[f"{value:.0f}%"], textposition="inside", hovertemplate=name + ": %{x:.0f}%<extra></extra>",
             )
         )  # fmt: skip
     fig.update_layout(
-        barmode="stack", title=title, height=170, font={"family": FONT}, margin={"t": 40, "b": 30, "l": 10},
-        xaxis={"title": "Share of scored companies (%)", "range": [0, 100]}, yaxis={"visible": False},
-        legend={"orientation": "h", "y": -0.6, "title": "Band", "traceorder": "normal"},
+        barmode="stack", title=title if title is not None else _("Companies per band (%)"), height=170,
+        font={"family": FONT}, margin={"t": 40, "b": 30, "l": 10},
+        xaxis={"title": _("Share of scored companies (%)"), "range": [0, 100]}, yaxis={"visible": False},
+        legend={"orientation": "h", "y": -0.6, "title": _("Band"), "traceorder": "normal"},
     )  # fmt: skip
-    return fig
+    return localise(fig)
 
 
 TARGET_SYMBOL = "star-diamond"
@@ -196,13 +201,14 @@ def target_points(targets: pd.DataFrame) -> pd.DataFrame:
     lower = {b.name: b.lower for b in params.BANDS}
     for t in targets.itertuples(index=False):
         if t.what in SCORE_LABELS:
-            key, y, what = t.what, float(t.target), f"{SCORE_LABELS[t.what]} {float(t.target):.1f}"
+            key, y, what = t.what, float(t.target), f"{_(SCORE_LABELS[t.what])} {float(t.target):.1f}"
         elif t.what == "band" and t.target in lower:
-            key, y, what = "overall", float(lower[t.target]), f"band {t.target}"
+            key, y, what = "overall", float(lower[t.target]), _("band {band}").format(band=_(t.target))
         else:
             continue  # an action expectation has no place on a score axis
         rows.append({"date": pd.Timestamp(t.due_on), "key": key, "y": y,
-                     "label": f"Target: {what} by {pd.Timestamp(t.due_on):%Y-%m-%d} ({t.affiliate})"})  # fmt: skip
+                     "label": _("Target: {what} by {date} ({affiliate})").format(
+                         what=what, date=f"{pd.Timestamp(t.due_on):%Y-%m-%d}", affiliate=t.affiliate)})  # fmt: skip
     return pd.DataFrame(rows, columns=["date", "key", "y", "label"])
 
 
@@ -215,7 +221,7 @@ def add_targets(fig: go.Figure, targets: pd.DataFrame | None) -> go.Figure:
     for key, part in points.groupby("key", sort=False):
         fig.add_trace(
             go.Scatter(
-                x=part["date"], y=part["y"], mode="markers", name=f"Target ({SCORE_LABELS[key]})",
+                x=part["date"], y=part["y"], mode="markers", name=_("Target ({score})").format(score=_(SCORE_LABELS[key])),
                 marker={"symbol": TARGET_SYMBOL, "size": 14, "color": SCORE_COLOURS[key],
                         "line": {"color": "white", "width": 1}},
                 text=[_plain(v) for v in part["label"]], hovertemplate="%{text}<extra></extra>",

@@ -262,3 +262,22 @@ def test_an_import_error_in_spanish_names_file_line_column_and_the_problem(demo_
     with i18n.use("nl"):
         width = import_errors(demo_db, {"factories.csv": BAD_FACTORY["factories.csv"] + "FA8,Plant\n"})
     assert "factories.csv:3: de rij heeft 2 waarden maar de koprij heeft 7 kolommen" in width
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_the_trajectory_chart_in_spanish_and_english(demo_db: Path) -> None:
+    with i18n.use("es"):
+        _data, fig = build(demo_db, AS_OF, "in-force")
+    layout = fig.to_plotly_json()["layout"]
+    assert layout["separators"] == ",."  # "61,3" on the axes and in the hover labels
+    assert layout["yaxis"]["title"]["text"] == "Puntuación (0–100)"
+    assert [t.name for t in fig.data][:3] == ["Transparencia de la cadena de suministro", "Mejora en las fábricas",
+                                              "Global"]  # fmt: skip
+    assert "metodología %{customdata[0]}" in fig.data[0].hovertemplate
+    assert {t.name for t in fig.data[3:]} <= {"Vencimiento de solicitud de divulgación", "Informe de supervisión abierto",
+                                              "Reparación verificada", "Represalias confirmadas"}  # fmt: skip
+    _data, english = build(demo_db, AS_OF, "in-force")
+    assert "separators" not in english.to_plotly_json()["layout"]
+    assert english.to_plotly_json()["layout"]["yaxis"]["title"]["text"] == "Score (0–100)"
