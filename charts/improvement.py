@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from charts import theme, transparency
 from charts.transparency import style_figure
+from wording.i18n import _
 
 # case_progress column -> engagement stage (theme.STAGE_LABELS / STAGE_COLOURS), in order.
 STAGE_COLUMNS = {
@@ -47,18 +48,25 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
             y=ys,
             mode="lines",
             line={"color": theme.CASE_LINE_COLOUR, "width": 3},
-            name="Case open (report → latest event)",
+            name=_("Case open (report → latest event)"),
             hoverinfo="skip",
         )
     )
-    progress = cases["findings_evidenced"].astype(str) + " of " + cases["findings"].astype(str)
-    verified = cases["findings_verified"].astype(str) + " of " + cases["findings"].astype(str)
+    of = _("{verified} of {findings}")
+    progress = pd.Series(
+        [of.format(verified=a, findings=b) for a, b in zip(cases["findings_evidenced"], cases["findings"], strict=True)],
+        index=cases.index, dtype=object,
+    )  # fmt: skip
+    verified = pd.Series(
+        [of.format(verified=a, findings=b) for a, b in zip(cases["findings_verified"], cases["findings"], strict=True)],
+        index=cases.index, dtype=object,
+    )  # fmt: skip
     for stage, column in STAGE_COLUMNS.items():
         mask = cases[column].notna()
         if stage == "evidence_submitted":
-            extra = "<br>findings with evidence: " + progress[mask]
+            extra = progress[mask].map(lambda v: "<br>" + _("findings with evidence: {n}").format(n=v))
         elif stage == "verified":
-            extra = "<br>findings verified: " + verified[mask]
+            extra = verified[mask].map(lambda v: "<br>" + _("findings verified: {n}").format(n=v))
         else:
             extra = pd.Series("", index=cases.index[mask])
         fig.add_trace(
@@ -66,7 +74,7 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
                 x=cases.loc[mask, column],
                 y=labels[mask],
                 mode="markers",
-                name=theme.STAGE_LABELS[stage],
+                name=_(theme.STAGE_LABELS[stage]),
                 marker={
                     "color": theme.STAGE_COLOURS[stage],
                     "size": 13 if stage == "retaliation_confirmed" else 9,
@@ -76,16 +84,16 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
                 customdata=(
                     cases.loc[mask, "factory"].map(lambda s: theme.plain(s, theme.NAME_LIMIT)) + extra
                 ).to_numpy(),
-                hovertemplate="%{y}<br>%{x|%Y-%m-%d}: " + theme.STAGE_LABELS[stage] + "<br>%{customdata}"
+                hovertemplate="%{y}<br>%{x|%Y-%m-%d}: " + _(theme.STAGE_LABELS[stage]) + "<br>%{customdata}"
                 "<extra></extra>",
             )
         )
     fig = style_figure(
         fig,
-        "Monitoring cases: engagement stages over time",
-        "Date of the stage (first event)",
-        "Case (company · case id)",
-        "Stage",
+        _("Monitoring cases: engagement stages over time"),
+        _("Date of the stage (first event)"),
+        _("Case (company · case id)"),
+        _("Stage"),
         height=max(360, 26 * len(cases) + 200),
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(labels)[::-1], gridcolor="#f3f3f3")
@@ -98,26 +106,30 @@ def case_timeline(cases: pd.DataFrame) -> go.Figure:
 def findings_by_area(df: pd.DataFrame) -> go.Figure:
     """Findings per code area, stacked by severity, as horizontal bars with the area with
     most findings on top (from `findings_by_area`)."""
-    areas = [theme.CODE_AREA_LABELS[a] for a in dict.fromkeys(df["code_area"])]  # most findings first
+    areas = [_(theme.CODE_AREA_LABELS[a]) for a in dict.fromkeys(df["code_area"])]  # most findings first
     fig = go.Figure()
     for severity in ("critical", "major", "minor"):
         part = df[df["severity"] == severity]
         fig.add_trace(
             go.Bar(
-                y=part["code_area"].map(theme.CODE_AREA_LABELS),
+                y=part["code_area"].map(lambda a: _(theme.CODE_AREA_LABELS[a])),
                 x=part["findings"],
                 orientation="h",
-                name=theme.SEVERITY_LABELS[severity],
+                name=_(theme.SEVERITY_LABELS[severity]),
                 marker_color=theme.SEVERITY_COLOURS[severity],
-                hovertemplate="%{y}: %{x} findings<extra>" + theme.SEVERITY_LABELS[severity] + "</extra>",
+                hovertemplate="%{y}: "
+                + _("{n} findings").format(n="%{x}")
+                + "<extra>"
+                + _(theme.SEVERITY_LABELS[severity])
+                + "</extra>",
             )
         )
     fig = style_figure(
         fig,
-        "Findings by code area and severity",
-        "Findings (count)",
-        "Code area",
-        "Severity",
+        _("Findings by code area and severity"),
+        _("Findings (count)"),
+        _("Code area"),
+        _("Severity"),
         barmode="stack",
         legend_traceorder="normal",
     )
@@ -136,19 +148,21 @@ def findings_status(df: pd.DataFrame) -> go.Figure:
             go.Bar(
                 x=part["quarter_end"],
                 y=part["findings"],
-                name=theme.FINDING_STATUS_LABELS[status],
+                name=_(theme.FINDING_STATUS_LABELS[status]),
                 marker_color=theme.FINDING_STATUS_COLOURS[status],
-                hovertemplate="%{x|%Y-%m-%d}: %{y} findings<extra>"
-                + theme.FINDING_STATUS_LABELS[status]
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + _("{n} findings").format(n="%{y}")
+                + "<extra>"
+                + _(theme.FINDING_STATUS_LABELS[status])
                 + "</extra>",
             )
         )
     return style_figure(
         fig,
-        "Findings reported so far: verified vs not yet verified",
-        "Quarter end",
-        "Findings (count)",
-        "Status at the quarter end",
+        _("Findings reported so far: verified vs not yet verified"),
+        _("Quarter end"),
+        _("Findings (count)"),
+        _("Status at the quarter end"),
         barmode="stack",
         bargap=0.15,
     )

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from babel import Locale
 
 from wording import i18n, labels
+from wording.i18n import N_
 
 SCORE_LABELS = labels.SCORE_LABELS
 SCORE_COLOURS = {"sct": "#1f77b4", "fi": "#e07b00", "overall": "#2f2f2f"}
@@ -57,7 +58,7 @@ CODE_AREA_LABELS = labels.CODE_AREA_LABELS
 FINDING_STATUS_LABELS = labels.FINDING_STATUS_LABELS
 FINDING_STATUS_COLOURS = {"open": "#fc8d59", "verified": STAGE_COLOURS["verified"]}
 
-ON_TIME_LABEL = "Disclosed on time<br>(first disclosure by the deadline)"
+ON_TIME_LABEL = N_("Disclosed on time<br>(first disclosure by the deadline)")
 ON_TIME_COLOUR = "#2f2f2f"
 CASE_LINE_COLOUR = "#d9d9d9"
 

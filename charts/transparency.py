@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 import pycountry
 
 from charts import theme
+from wording import i18n
+from wording.i18n import _
 
 
 def style_figure(
@@ -14,7 +16,7 @@ def style_figure(
 ) -> go.Figure:
     """The evidence pages' common look: left title, axis titles with units, legend below."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left"},  # the callers' words, in the current language
         xaxis_title=x_title,
         yaxis_title=y_title,
         legend={"title": {"text": legend_title}, "orientation": "v", "yanchor": "top", "y": 1, "x": 1.02},
@@ -25,7 +27,7 @@ def style_figure(
     )
     fig.update_xaxes(showline=True, linecolor="#bdbdbd")
     fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
-    return fig
+    return theme.localise(fig)
 
 
 def date_range(*columns: pd.Series, pad_days: int = 30) -> list[pd.Timestamp] | None:
@@ -41,6 +43,8 @@ def date_range(*columns: pd.Series, pad_days: int = 30) -> list[pd.Timestamp] | 
 def country_name(code: str) -> str:
     """ "China (CN)" for an ISO 3166-1 alpha-2 code; the code itself when unknown."""
     country = pycountry.countries.get(alpha_2=code)
+    if country and i18n.current() != i18n.SOURCE:
+        return f"{i18n.country(code)} ({code})"  # the locale's name ("China (CN)" -> "Chine (CN)")
     return f"{getattr(country, 'common_name', country.name)} ({code})" if country else code
 
 
@@ -54,20 +58,24 @@ def factories_over_time(df: pd.DataFrame) -> go.Figure:
             go.Scatter(
                 x=part["quarter_end"],
                 y=part["factories"],
-                name=theme.TIER_LABELS[tier],
+                name=_(theme.TIER_LABELS[tier]),
                 mode="lines",
                 stackgroup="tiers",
                 line={"color": theme.TIER_COLOURS[tier], "width": 1.5},
                 fillcolor=theme.TIER_COLOURS[tier],
-                hovertemplate="%{x|%Y-%m-%d}: %{y} factories<extra>" + theme.TIER_LABELS[tier] + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + _("{n} factories").format(n="%{y}")
+                + "<extra>"
+                + _(theme.TIER_LABELS[tier])
+                + "</extra>",
             )
         )
     return style_figure(
         fig,
-        "Factories disclosed over time (cumulative, distinct)",
-        "Quarter end",
-        "Factories disclosed (count)",
-        "Factory tier",
+        _("Factories disclosed over time (cumulative, distinct)"),
+        _("Quarter end"),
+        _("Factories disclosed (count)"),
+        _("Factory tier"),
         hovermode="x unified",
     )
 
@@ -82,11 +90,16 @@ def request_levels(levels: pd.DataFrame, on_time: pd.DataFrame | None = None) ->
             go.Bar(
                 x=part["quarter_end"],
                 y=part["share_pct"],
-                name=theme.LEVEL_LABELS[level],
+                name=_(theme.LEVEL_LABELS[level]),
                 marker_color=theme.LEVEL_COLOURS[level],
                 customdata=part[["requests", "due_requests"]].to_numpy(),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} % (%{customdata[0]} of %{customdata[1]} due requests)"
-                "<extra>" + theme.LEVEL_LABELS[level] + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + _("{share} % ({n} of {due} due requests)").format(
+                    share="%{y:.1f}", n="%{customdata[0]}", due="%{customdata[1]}"
+                )
+                + "<extra>"
+                + _(theme.LEVEL_LABELS[level])
+                + "</extra>",
             )
         )
     if on_time is not None and not on_time.empty:
@@ -94,21 +107,24 @@ def request_levels(levels: pd.DataFrame, on_time: pd.DataFrame | None = None) ->
             go.Scatter(
                 x=on_time["quarter_end"],
                 y=on_time["on_time_pct"],
-                name=theme.ON_TIME_LABEL,
+                name=_(theme.ON_TIME_LABEL),
                 mode="lines+markers",
                 line={"color": theme.ON_TIME_COLOUR, "width": 2},
                 marker={"size": 5},
                 customdata=on_time[["on_time_requests", "due_requests"]].to_numpy(),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} % on time (%{customdata[0]} of %{customdata[1]})"
-                "<extra></extra>",
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + _("{share} % on time ({n} of {due})").format(
+                    share="%{y:.1f}", n="%{customdata[0]}", due="%{customdata[1]}"
+                )
+                + "<extra></extra>",
             )
         )
     fig = style_figure(
         fig,
-        "Due disclosure requests by level at each quarter end",
-        "Quarter end",
-        "Share of due requests (%)",
-        "Level at the quarter end",
+        _("Due disclosure requests by level at each quarter end"),
+        _("Quarter end"),
+        _("Share of due requests (%)"),
+        _("Level at the quarter end"),
         barmode="stack",
         bargap=0.15,
     )
@@ -132,17 +148,21 @@ def factories_by_country(df: pd.DataFrame) -> go.Figure:
                 y=names[mask],
                 x=df.loc[mask, "factories"],
                 orientation="h",
-                name=theme.TIER_LABELS[tier],
+                name=_(theme.TIER_LABELS[tier]),
                 marker_color=theme.TIER_COLOURS[tier],
-                hovertemplate="%{y}: %{x} factories<extra>" + theme.TIER_LABELS[tier] + "</extra>",
+                hovertemplate="%{y}: "
+                + _("{n} factories").format(n="%{x}")
+                + "<extra>"
+                + _(theme.TIER_LABELS[tier])
+                + "</extra>",
             )
         )
     fig = style_figure(
         fig,
-        "Disclosed factories by producing country",
-        "Factories disclosed (count)",
-        "Producing country",
-        "Factory tier",
+        _("Disclosed factories by producing country"),
+        _("Factories disclosed (count)"),
+        _("Producing country"),
+        _("Factory tier"),
         barmode="stack",
         height=max(320, 28 * len(order) + 160),
     )

@@ -281,3 +281,24 @@ def test_the_trajectory_chart_in_spanish_and_english(demo_db: Path) -> None:
     _data, english = build(demo_db, AS_OF, "in-force")
     assert "separators" not in english.to_plotly_json()["layout"]
     assert english.to_plotly_json()["layout"]["yaxis"]["title"]["text"] == "Score (0–100)"
+
+
+def test_the_evidence_charts_in_dutch() -> None:
+    from charts import improvement, transparency
+
+    findings = pd.DataFrame(
+        {"code_area": ["wages", "wages"], "severity": ["major", "minor"], "findings": [3, 1]}
+    )
+    by_country = pd.DataFrame({"country": ["CN"], "tier": ["final_assembly"], "factories": [4]})
+    with i18n.use("nl"):
+        area = improvement.findings_by_area(findings)
+        country = transparency.factories_by_country(by_country)
+    assert area.layout.title.text == "Bevindingen per codegebied en ernst"
+    assert list(area.data[1].y) == ["Lonen"] and area.data[1].name == "Ernstig"
+    assert "3 bevindingen" in area.data[1].hovertemplate.replace("%{x}", "3")
+    assert list(country.data[0].y) == ["China (CN)"] and country.layout.yaxis.title.text == "Productieland"
+    assert area.layout.separators == ",."
+    english = improvement.findings_by_area(findings)
+    assert english.layout.title.text == "Findings by code area and severity" and list(english.data[1].y) == [
+        "Wages"
+    ]

@@ -79,29 +79,29 @@ COMPONENT_LABELS = {
 
 SEVERITY_LABELS = {"minor": N_("Minor"), "major": N_("Major"), "critical": N_("Critical")}
 CODE_AREA_LABELS = {
-    "wages": "Wages",
-    "working_hours": "Working hours",
-    "health_safety": "Health and safety",
-    "forced_labour": "Forced labour",
-    "child_labour": "Child labour",
-    "freedom_of_association": "Freedom of association",
-    "discrimination": "Discrimination",
-    "harsh_treatment": "Harsh treatment",
-    "employment_relationship": "Employment relationship",
-    "environment": "Environment",
-    "other": "Other",
+    "wages": N_("Wages"),
+    "working_hours": N_("Working hours"),
+    "health_safety": N_("Health and safety"),
+    "forced_labour": N_("Forced labour"),
+    "child_labour": N_("Child labour"),
+    "freedom_of_association": N_("Freedom of association"),
+    "discrimination": N_("Discrimination"),
+    "harsh_treatment": N_("Harsh treatment"),
+    "employment_relationship": N_("Employment relationship"),
+    "environment": N_("Environment"),
+    "other": N_("Other"),
 }
 STAGE_LABELS = {
-    "opened": "Report opened",
-    "acknowledged": "Acknowledged",
-    "access_granted": "Monitors given access",
-    "plan_submitted": "Remediation plan",
-    "evidence_submitted": "Remediation evidence",
-    "verified": "Remediation verified",
-    "retaliation_confirmed": "Retaliation confirmed",
+    "opened": N_("Report opened"),
+    "acknowledged": N_("Acknowledged"),
+    "access_granted": N_("Monitors given access"),
+    "plan_submitted": N_("Remediation plan"),
+    "evidence_submitted": N_("Remediation evidence"),
+    "verified": N_("Remediation verified"),
+    "retaliation_confirmed": N_("Retaliation confirmed"),
 }
 """A case's engagement stages (the event types of a case, and the report itself)."""
-FINDING_STATUS_LABELS = {"open": "Not yet verified", "verified": "Remediation verified"}
+FINDING_STATUS_LABELS = {"open": N_("Not yet verified"), "verified": N_("Remediation verified")}
 
 CASE_COMPONENT_LABELS = {
     "ack_points": N_("Acknowledging reports"),
