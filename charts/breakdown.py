@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import FONT, NAME_LIMIT, company_colours, plain
+from charts.theme import FONT, NAME_LIMIT, company_colours, localise, plain
 from wording import breakdown
+from wording.i18n import _
 
 SHORT = {"Supply Chain Transparency": "SCT", "Factory Improvement": "FI"}
 
@@ -18,7 +19,7 @@ def components(frame: pd.DataFrame, order: list[str], names: dict[str, str]) -> 
     score chart shows them)."""
     parts = frame[(frame["Component"] != breakdown.TOTAL) & frame["Score"].isin(SHORT)]
     rows = list(
-        dict.fromkeys(f"{c} ({SHORT[s]})" for s, c in zip(parts["Score"], parts["Component"], strict=True))
+        dict.fromkeys(f"{_(c)} ({SHORT[s]})" for s, c in zip(parts["Score"], parts["Component"], strict=True))
     )
     fig = go.Figure()
     colours = company_colours(order)
@@ -26,23 +27,25 @@ def components(frame: pd.DataFrame, order: list[str], names: dict[str, str]) -> 
         name = plain(names.get(company_id, company_id), NAME_LIMIT)
         own = parts[parts["company_id"] == company_id]
         fig.add_trace(go.Bar(
-            y=[f"{c} ({SHORT[s]})" for s, c in zip(own["Score"], own["Component"], strict=True)],
+            y=[f"{_(c)} ({SHORT[s]})" for s, c in zip(own["Score"], own["Component"], strict=True)],
             x=own["Points"], orientation="h", name=name, marker={"color": colours[company_id]},
-            customdata=own["Maximum"], hovertemplate="%{y}: %{x:.1f} of %{customdata:.1f} points<extra>%{fullData.name}</extra>",
+            customdata=own["Maximum"],
+            hovertemplate="%{y}: " + _("{points} of {maximum} points").format(points="%{x:.1f}", maximum="%{customdata:.1f}")
+            + "<extra>%{fullData.name}</extra>",
         ))  # fmt: skip
     medians = parts.drop_duplicates(["Score", "Component"])
     fig.add_trace(go.Scatter(
-        y=[f"{c} ({SHORT[s]})" for s, c in zip(medians["Score"], medians["Component"], strict=True)],
-        x=medians["Median, all companies"], mode="markers", name="Median, all scored companies",
+        y=[f"{_(c)} ({SHORT[s]})" for s, c in zip(medians["Score"], medians["Component"], strict=True)],
+        x=medians["Median, all companies"], mode="markers", name=_("Median, all scored companies"),
         marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#222"}, "color": "#222"},
-        hovertemplate="%{y}: median %{x:.1f} points<extra></extra>",
+        hovertemplate="%{y}: " + _("median {points} points").format(points="%{x:.1f}") + "<extra></extra>",
     ))  # fmt: skip
     height = max(360, 60 + 34 * len(rows) * max(1, len(order)) ** 0.5)
     fig.update_layout(
-        title="Points per component (of 100 per score)", height=height, barmode="group", font={"family": FONT},
-        xaxis={"title": "Points (a score's components add up to it)", "rangemode": "tozero"},
+        title=_("Points per component (of 100 per score)"), height=height, barmode="group", font={"family": FONT},
+        xaxis={"title": _("Points (a score's components add up to it)"), "rangemode": "tozero"},
         yaxis={"categoryorder": "array", "categoryarray": rows[::-1], "automargin": True},
-        legend={"title": "Company", "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"title": _("Company"), "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         margin={"t": 110, "r": 20, "b": 60},
     )  # fmt: skip
-    return fig
+    return localise(fig)

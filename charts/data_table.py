@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-DETAILS = "Details"
+from wording.i18n import N_, _
+
+DETAILS = N_("Details")
 NA = "n/a"
 ROUND = 2  # decimals of a number in the table (scores are shown to one decimal elsewhere)
 
@@ -79,7 +81,8 @@ def _axis(fig: go.Figure, trace: object, letter: str) -> str | None:
 def figure_table(fig: go.Figure) -> pd.DataFrame:
     """Every point the figure draws, one row each (see the module's docstring)."""
     legend = fig.layout.legend.title.text if fig.layout.legend and fig.layout.legend.title else None
-    series = readable(legend) or "Series"
+    series = readable(legend) or _("Series")
+    details, na = _(DETAILS), _(NA)
     rows: list[dict[str, object]] = []
     columns: list[str] = [series]
     for trace in fig.data:
@@ -90,12 +93,12 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
         if kind == "choropleth":
             value = readable(trace.colorbar.title.text if trace.colorbar and trace.colorbar.title else None)
             cols = {
-                "Country": _values(trace.text) or _values(trace.locations),
-                value or "Value": _values(trace.z),
+                _("Country"): _values(trace.text) or _values(trace.locations),
+                value or _("Value"): _values(trace.z),
             }
         elif kind == "scattergeo":
-            cols = {name or "Place": _values(trace.text), "Latitude": _values(trace.lat),
-                    "Longitude": _values(trace.lon)}  # fmt: skip
+            cols = {name or _("Place"): _values(trace.text), _("Latitude"): _values(trace.lat),
+                    _("Longitude"): _values(trace.lon)}  # fmt: skip
             name = ""
         elif kind in ("scatter", "bar", "scattergl"):
             xs, ys = _values(trace.x), _values(trace.y)
@@ -105,7 +108,7 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
             cols = {t: v for t, v in ((x_title, xs), (y_title, ys)) if t is not None}
             text = _values(trace.text) or _values(trace.hovertext)
             if len(text) == len(xs) and any(readable(t) for t in text):
-                cols[DETAILS] = text
+                cols[details] = text
         else:
             continue
         n = max((len(v) for v in cols.values()), default=0)
@@ -117,7 +120,7 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
                 continue  # a gap in a line (None between segments)
             # A point the trace has no value for (a score not scorable that quarter) is "n/a";
             # a column of another trace stays blank.
-            rows.append({k: NA if v is None and k != DETAILS else v for k, v in row.items()})
+            rows.append({k: na if v is None and k != details else v for k, v in row.items()})
         columns += [c for c in cols if c not in columns]
     frame = pd.DataFrame(rows, columns=columns)
     if frame[series].isna().all():

@@ -15,13 +15,15 @@ import plotly.graph_objects as go
 import pycountry
 
 from charts import theme
+from wording import i18n
+from wording.i18n import N_, _
 
 # Relative to the page's URL: Streamlit serves static/ at app/static/ (server.enableStaticServing).
 TOPOJSON_URL = "app/static/topojson/"
 COLOUR_BY = {
-    "open_findings": ("Open findings", "Reds"),
-    "affiliates_buying": ("Affiliates buying", "Blues"),
-    "factories": ("Factories disclosed", "Greens"),
+    "open_findings": (N_("Open findings"), "Reds"),
+    "affiliates_buying": (N_("Affiliates buying"), "Blues"),
+    "factories": (N_("Factories disclosed"), "Greens"),
 }
 
 
@@ -75,6 +77,7 @@ def factory_map(
     `max_points` (POINT_LIMIT) of them (when `points`; presentation mode leaves them out, coordinates being
     as telling as an address)."""
     label, scale = COLOUR_BY[colour]
+    label = _(label)
     countries = by_country(factories)
     names = [html.escape(theme_country(c)) for c in countries["country"]]
     fig = go.Figure(
@@ -87,8 +90,13 @@ def factory_map(
             colorscale=scale,
             marker_line_color="white",
             colorbar={"title": {"text": label}},
-            hovertemplate="%{text}<br>Factories disclosed: %{customdata[0]}<br>Open findings: %{customdata[1]}"
-            "<br>Most affiliates buying at one factory: %{customdata[2]}<extra></extra>",
+            hovertemplate="%{text}<br>"
+            + _("Factories disclosed: {n}").format(n="%{customdata[0]}")
+            + "<br>"
+            + _("Open findings: {n}").format(n="%{customdata[1]}")
+            + "<br>"
+            + _("Most affiliates buying at one factory: {n}").format(n="%{customdata[2]}")
+            + "<extra></extra>",
             name=label,
         )
     )
@@ -105,7 +113,7 @@ def factory_map(
                     mode="markers",
                     marker={"size": 8, "color": theme.SCORE_COLOURS["overall"], "opacity": 0.75},
                     hovertemplate="%{text}<extra></extra>",
-                    name="Factory with coordinates",
+                    name=_("Factory with coordinates"),
                 )
             )
     fig.update_geos(
@@ -119,13 +127,17 @@ def factory_map(
         resolution=110,
     )
     fig.update_layout(
-        title={"text": f"Disclosed factories by country: {label.lower()}", "x": 0, "xanchor": "left"},
+        title={
+            "text": _("Disclosed factories by country: {what}").format(what=label.lower()),
+            "x": 0,
+            "xanchor": "left",
+        },
         margin={"l": 0, "r": 0, "t": 50, "b": 0},
         font={"family": theme.FONT},
         showlegend=False,
         height=420,
     )
-    return fig
+    return theme.localise(fig)
 
 
 def point_hover(located: pd.DataFrame) -> list[str]:
@@ -137,8 +149,11 @@ def point_hover(located: pd.DataFrame) -> list[str]:
         buying = int(getattr(r, "affiliates_buying", 0) or 0)
         out.append(
             f"<b>{html.escape(str(r.legal_name))}</b><br>{html.escape(theme_country(r.country))}"
-            f"<br>Open findings: {findings}<br>Affiliates buying: {buying}"
-            + ("<br><i>Click to open the factory page</i>" if "factory_id" in located else "")
+            + "<br>"
+            + _("Open findings: {n}").format(n=findings)
+            + "<br>"
+            + _("Affiliates buying: {n}").format(n=buying)
+            + ("<br><i>" + _("Click to open the factory page") + "</i>" if "factory_id" in located else "")
         )
     return out
 
@@ -158,4 +173,6 @@ def clicked_factory(selection: object) -> str | None:
 
 def theme_country(code: str) -> str:
     country = pycountry.countries.get(alpha_2=str(code))
+    if country and i18n.current() != i18n.SOURCE:
+        return f"{i18n.country(str(code))} ({code})"
     return f"{getattr(country, 'common_name', country.name)} ({code})" if country else str(code)
