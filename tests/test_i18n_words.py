@@ -302,3 +302,15 @@ def test_the_evidence_charts_in_dutch() -> None:
     assert english.layout.title.text == "Findings by code area and severity" and list(english.data[1].y) == [
         "Wages"
     ]
+
+
+def test_what_affiliates_expect_in_spanish() -> None:
+    from data.queries import expectations
+
+    assessed = pd.DataFrame({"affiliate": ["City of Utrecht"], "what": ["overall"], "target": ["60"],
+                             "due_on": [date(2027, 6, 27)], "status": ["on track"], "value": ["51.3"], "note": [None]})  # fmt: skip
+    english = expectations.briefing_lines(expectations.report_table(assessed))
+    assert english == ["Overall score 60 by 2027-06-27: on track (51.3)"]
+    with i18n.use("es"):
+        spanish = expectations.briefing_lines(expectations.report_table(assessed))
+    assert spanish == [f"Puntuación global 60 antes del {i18n.day(date(2027, 6, 27), 'es')}: en curso (51,3)"]

@@ -162,11 +162,11 @@ AFFILIATE_KIND_LABELS = {
     "consortium": N_("Consortium"),
 }
 EXPECTATION_LABELS = {
-    "overall": "Overall score",
-    "sct": "SCT score",
-    "fi": "FI score",
-    "band": "Band",
-    "action": "Improvement action",
+    "overall": N_("Overall score"),
+    "sct": N_("SCT score"),
+    "fi": N_("FI score"),
+    "band": N_("Band"),
+    "action": N_("Improvement action"),
 }
 """What an affiliate's expectation is about."""
 

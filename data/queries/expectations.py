@@ -38,7 +38,8 @@ import pandas as pd
 from data.queries.contracts import Viewer
 from data.store import writes
 from data.store.tables import BANDS, EXPECTATION_KINDS, MAX_TEXT_LENGTH
-from wording import labels
+from wording import i18n, labels, narrative
+from wording.i18n import N_, _
 
 SCORES = ("sct", "fi", "overall")
 ACTIONS = ("disclose", "acknowledge", "grant_access", "submit_plan", "submit_evidence", "verify")
@@ -224,6 +225,28 @@ def assess(
 
 
 REPORT_COLUMNS = ["Affiliate", "Expectation", "Target", "Due", "Status", "Value at the date", "Note"]
+STATUS_WORDS = {
+    "met": N_("met"), "missed": N_("missed"), "open": N_("open"), "on track": N_("on track"),
+    "behind": N_("behind"), "not assessed": N_("not assessed"), "done": N_("done"), "not done": N_("not done"),
+}  # fmt: skip
+"""`assess`'s statuses and action values as a report says them (translated where shown)."""
+
+
+def _said(value: object) -> object:
+    """A status, value or target of `assess` in the current language: words through the catalog,
+    a band by its official name, a score with the locale's decimal mark ("51,3")."""
+    if not isinstance(value, str):
+        return value
+    if value in STATUS_WORDS:
+        return _(STATUS_WORDS[value])
+    if value in BANDS or value == "n/a":
+        return _(value)
+    if i18n.current() != i18n.SOURCE:
+        try:
+            return narrative.one_decimal(float(value)) if "." in value else value
+        except ValueError:
+            return value
+    return value
 
 
 def report_table(assessed: pd.DataFrame, action_words: Callable[[str], str] | None = None) -> pd.DataFrame:
@@ -236,14 +259,14 @@ def report_table(assessed: pd.DataFrame, action_words: Callable[[str], str] | No
     return pd.DataFrame(
         {
             "Affiliate": assessed["affiliate"],
-            "Expectation": assessed["what"].map(WHAT_LABELS).fillna(assessed["what"]),
+            "Expectation": [_(WHAT_LABELS[w]) if w in WHAT_LABELS else w for w in assessed["what"]],
             "Target": [
-                words(t) if w == "action" else t
+                words(t) if w == "action" else _said(t)
                 for w, t in zip(assessed["what"], assessed["target"], strict=True)
             ],
-            "Due": pd.to_datetime(assessed["due_on"]).dt.strftime("%Y-%m-%d"),
-            "Status": assessed["status"],
-            "Value at the date": assessed["value"],
+            "Due": [narrative.day(d) for d in pd.to_datetime(assessed["due_on"])],
+            "Status": [_said(s) for s in assessed["status"]],
+            "Value at the date": [_said(v) for v in assessed["value"]],
             "Note": assessed["note"].fillna(""),
         }
     ).reset_index(drop=True)
@@ -257,10 +280,12 @@ def briefing_lines(table: pd.DataFrame, limit: int = 5) -> list[str]:
     lines = []
     for row in table.head(limit).to_dict("records"):
         value = row["Value at the date"]
-        action = row["Expectation"] == WHAT_LABELS["action"]
+        action = row["Expectation"] == _(WHAT_LABELS["action"])
         what = row["Target"] if action else f"{row['Expectation']} {row['Target']}"
-        line = f"{what} by {row['Due']}: {row['Status']}" + (f" ({value})" if value else "")
+        line = _("{what} by {date}: {status}").format(what=what, date=row["Due"], status=row["Status"]) + (
+            f" ({value})" if value else ""
+        )
         lines.append(f"{line}; {row['Affiliate']}" if several else line)
     if len(table) > limit:
-        lines.append(f"... and {len(table) - limit} more (the company report lists them all).")
+        lines.append(_("... and {n} more (the company report lists them all).").format(n=len(table) - limit))
     return lines
