@@ -18,6 +18,7 @@ from charts.theme import (
     plain,
 )
 from scoring import params
+from wording import i18n
 from wording.i18n import N_, _
 
 EVENT_STYLE = {
@@ -26,6 +27,32 @@ EVENT_STYLE = {
     "verified": (N_("Remediation verified"), "star", "#1a9850"),
     "retaliation": (N_("Retaliation confirmed"), "x", "#b30000"),
 }
+
+
+SCOPE_WORDS = {"final_assembly": N_("final assembly"), "components": N_("components"),
+               "compliance_findings": N_("compliance findings")}  # fmt: skip
+
+
+def event_labels(events: pd.DataFrame) -> pd.Series:
+    """The events' labels in the current language, rebuilt from their (possibly disguised) ids
+    as data.queries.companies.label_evidence_events builds them in English; the given labels
+    when the ids are not there."""
+    if i18n.current() == i18n.SOURCE or not {"request_id", "scope", "case_id", "finding_id"} <= set(
+        events.columns
+    ):
+        return events["label"]
+    out = []
+    for r in events.itertuples(index=False):
+        if r.kind == "request_due":
+            scope = _(SCOPE_WORDS[r.scope]) if r.scope in SCOPE_WORDS else str(r.scope)
+            out.append(f"{r.request_id} ({scope})")
+        elif r.kind == "case_opened":
+            out.append(_("{case} opened").format(case=r.case_id))
+        elif r.kind == "verified":
+            out.append(_("{case}: finding {finding} verified").format(case=r.case_id, finding=r.finding_id))
+        else:
+            out.append(_("{case}: retaliation confirmed").format(case=r.case_id))
+    return pd.Series(out, index=events.index, dtype=object)
 
 
 def _band_shading() -> tuple[list[dict], list[dict]]:
@@ -111,7 +138,7 @@ def trajectory(
             fig.add_trace(
                 go.Scatter(
                     x=pd.to_datetime(part["date"]), y=[label] * len(part), mode="markers", name=label,
-                    marker={"symbol": symbol, "color": colour, "size": 9}, text=part["label"].map(plain),
+                    marker={"symbol": symbol, "color": colour, "size": 9}, text=event_labels(part).map(plain),
                     hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
                 ),
                 row=2, col=1,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -76,9 +77,22 @@ COLUMNS = (
 N_("Confidential: for affiliates and the company concerned.")  # data.exports.spreadsheet.CONFIDENTIAL
 
 
+_OF = re.compile(r"(.+) \(of ([0-9.]+)\)")  # a case's points header: "Acknowledged (of 10)"
+
+
+def _header(column: object) -> object:
+    """A column header in the current language ("Acknowledged (of 10)" -> "Acuse de recibo (de 10)")."""
+    if not isinstance(column, str):
+        return column
+    points = _OF.fullmatch(column)
+    if points:
+        return _("{header} (of {maximum})").format(header=_(points[1]), maximum=points[2])
+    return _(column)
+
+
 def _columns(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with its column headers in the current language."""
-    return frame.rename(columns=lambda c: _(c) if isinstance(c, str) else c)
+    return frame.rename(columns=_header)
 
 
 @dataclass

@@ -314,3 +314,13 @@ def test_what_affiliates_expect_in_spanish() -> None:
     with i18n.use("es"):
         spanish = expectations.briefing_lines(expectations.report_table(assessed))
     assert spanish == [f"Puntuación global 60 antes del {i18n.day(date(2027, 6, 27), 'es')}: en curso (51,3)"]
+
+
+@pytest.mark.usefixtures("no_browser")
+def test_the_html_report_in_dutch_heads_every_column_in_dutch(demo_db: Path) -> None:
+    with i18n.use("nl"):
+        data, fig = build(demo_db, AS_OF, "in-force")
+    html = report.company_report_html(data, fig, report.report_tables(data))
+    assert "<th>Bevestigd (van 10)</th>" in html and "<th>Waarom</th>" in html
+    assert "(of 10)" not in html and "<th>Why</th>" not in html
+    assert not english_left([html], english_fragments(*WORDING))

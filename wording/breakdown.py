@@ -95,8 +95,8 @@ def table(own: dict[str, pd.DataFrame], why: dict[str, object], names: dict[str,
             for component, points, maximum in keyed:
                 if component != TOTAL and points is None:
                     continue  # a scope with no counted request, or no FI at all
-                everyone, _ = _median(found, score, component, None)
-                same, _ = _median(found, score, component, role)
+                everyone, _count = _median(found, score, component, None)
+                same, _count = _median(found, score, component, role)
                 rows.append({
                     "company_id": company_id, "Company": names.get(company_id, company_id), "Score": SCORE_LABELS[score],
                     "Component": TOTAL if component == TOTAL else label(component),

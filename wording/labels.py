@@ -128,11 +128,11 @@ def case_component_maximum(component: str, methodology: params.Methodology | Non
 
 
 CASE_POINTS_SHORT = {
-    "ack_points": "Acknowledged",
-    "access_points": "Access",
-    "plan_points": "Plan",
-    "evidence_points": "Evidence",
-    "verified_points": "Verified",
+    "ack_points": N_("Acknowledged"),
+    "access_points": N_("Access"),
+    "plan_points": N_("Plan"),
+    "evidence_points": N_("Evidence"),
+    "verified_points": N_("Verified"),
 }
 """The FI components as short column headers."""
 

@@ -772,7 +772,7 @@ def action_text(row: Mapping, names: Names) -> str:
 def expected_action_text(target: object, evidence: Evidence, names: Names) -> str:
     """An action expectation's target ("verify:FN1", data.queries.expectations) in words, as the
     improvement actions say it; the target as given when the evidence does not know it."""
-    action, _, target_id = str(target).partition(":")
+    action, _sep, target_id = str(target).partition(":")
     row: dict[str, object] | None = None
     if action == "disclose":
         found = evidence.disclosure_requests[evidence.disclosure_requests["request_id"] == target_id]

@@ -29,6 +29,7 @@ from data.importing.plan import (
 from data.importing.read import read_source
 from data.importing.validate import Problem, emit, normalise_table
 from data.store.tables import FINDING_EVENT_TYPES, TABLES, Table
+from wording.i18n import N_, _
 
 SQL_TYPES = {"date": "DATE", "bool": "BOOLEAN", "number": "DOUBLE"}
 log = logging.getLogger("cpt.import")
@@ -61,7 +62,7 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
         started = time.perf_counter()
         if owner_fixes.is_corrections_file(name):  # not a table: owner corrections (README)
             if len(data) > budget.limits.file_bytes:
-                plan.errors.append(Problem(name, None, None, "the corrections file is too big"))
+                plan.errors.append(Problem(name, None, None, _("the corrections file is too big")))
                 readable = False
                 continue
             fixes, problems = owner_fixes.read_corrections(name, data)
@@ -77,7 +78,9 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
         except Exception:  # a reader bug must never reach the user as a stack trace
             log.exception("unexpected error reading %s", name)
             sheets, notes = [], []
-            problems = [Problem(name, None, None, "the file could not be read (an unexpected error, logged)")]
+            problems = [
+                Problem(name, None, None, _("the file could not be read (an unexpected error, logged)"))
+            ]
         plan.errors += problems
         plan.notes += notes
         readable = readable and not problems
@@ -190,8 +193,16 @@ def _check_references(db: Db, frames: dict[str, pd.DataFrame], problems: list[Pr
                 frame,
                 bad,
                 column.name,
-                f"unknown {parent_col} {{value}}: it is neither in this import nor in the database ({parent})",
+                _("unknown {key} {value}: it is neither in this import nor in the database ({table})"),
+                table=parent,
+                key=parent_col,
             )
+
+
+DATE_AFTER_PARENT = {
+    "request": N_("{value} is before the request's {parent_date} ({extra}); it must be on or after it"),
+    "case": N_("{value} is before the case's {parent_date} ({extra}); it must be on or after it"),
+}
 
 
 def _check_dates_after_parent(db: Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
@@ -211,8 +222,9 @@ def _check_dates_after_parent(db: Db, frames: dict[str, pd.DataFrame], problems:
             frame,
             before.fillna(False),
             child_date,
-            f"{{value}} is before the {noun}'s {parent_date} ({{extra}}); it must be on or after it",
+            _(DATE_AFTER_PARENT[noun]),
             extra=start.reindex(frame.index),
+            parent_date=parent_date,
         )
 
 
@@ -229,7 +241,7 @@ def _check_event_findings(db: Db, frames: dict[str, pd.DataFrame], problems: lis
         ev,
         typed & needs & ~has,
         "finding_id",
-        "is empty; an event of type {extra} must name the finding it concerns",
+        _("is empty; an event of type {extra} must name the finding it concerns"),
         extra=ev["event_type"],
     )
     emit(
@@ -237,7 +249,7 @@ def _check_event_findings(db: Db, frames: dict[str, pd.DataFrame], problems: lis
         ev,
         typed & ~needs & has,
         "finding_id",
-        "{value} is given, but an event of type " + "{extra} must not name a finding (leave it empty)",
+        _("{value} is given, but an event of type {extra} must not name a finding (leave it empty)"),
         extra=ev["event_type"],
     )
     case_of = parent_value(db, frames, "findings", "finding_id", "case_id", ev["finding_id"]).reindex(
@@ -249,7 +261,7 @@ def _check_event_findings(db: Db, frames: dict[str, pd.DataFrame], problems: lis
         ev,
         other.fillna(False),
         "finding_id",
-        "{value} belongs to case {extra}, not to this event's case",
+        _("{value} belongs to case {extra}, not to this event's case"),
         extra=case_of.map(repr, na_action="ignore"),
     )
 
@@ -338,7 +350,7 @@ def _check_children_in_db(db: Db, frames: dict[str, pd.DataFrame], problems: lis
             None,
             "disclosed_on",
             "min",
-            "disclosures already in the database for this request are dated {extra}, before it",
+            N_("disclosures already in the database for this request are dated {extra}, before it"),
         ),
         (
             "cases",
@@ -348,7 +360,7 @@ def _check_children_in_db(db: Db, frames: dict[str, pd.DataFrame], problems: lis
             "event_id",
             "event_date",
             "min",
-            "events already in the database for this case are dated {extra}, before it",
+            N_("events already in the database for this case are dated {extra}, before it"),
         ),
         (
             "findings",
@@ -358,7 +370,7 @@ def _check_children_in_db(db: Db, frames: dict[str, pd.DataFrame], problems: lis
             "event_id",
             "case_id",
             "other",
-            "events already in the database link this finding to case {extra}",
+            N_("events already in the database link this finding to case {extra}"),
         ),
     )
     for parent, key, column, child, child_key, child_column, test, message in rules:
@@ -382,7 +394,9 @@ def _check_children_in_db(db: Db, frames: dict[str, pd.DataFrame], problems: lis
         found = frame[key].map(pd.Series(df["x"].to_numpy(), index=df["k"].to_numpy()))
         bad = found.notna() & frame[column].notna()
         bad &= (frame[column] > found) if test == "min" else (frame[column] != found)
-        emit(problems, frame, bad.fillna(False), column, message, extra=found.map(repr, na_action="ignore"))
+        emit(
+            problems, frame, bad.fillna(False), column, _(message), extra=found.map(repr, na_action="ignore")
+        )
 
 
 def staged_sql(table: Table, view: str) -> str:

@@ -84,6 +84,7 @@ from data.importing.read import read_paths
 from data.importing.validate import Problem
 from data.store import writes
 from data.store.tables import TABLES
+from wording.i18n import _
 
 __all__ = ["ImportPlan", "Problem", "TableCounts", "apply_import", "read_paths", "validate_files"]
 
@@ -119,7 +120,7 @@ def validate_files(
     """Check `files` against each other and the database behind `con`; write nothing (see module doc)."""
     parsed = parse(files, today or date.today(), progress)
     if parsed.readable:
-        checked, _, db = check_with_db(parsed, con)
+        checked, _owners, db = check_with_db(parsed, con)
         try:
             if checked.ok and checked.total_rows:
                 preview_scores(checked, db, parsed, progress)
@@ -148,7 +149,7 @@ def apply_import(
         if not plan.ok and parsed.readable:  # report the database checks' errors too
             con = duckdb.connect(str(path), read_only=True)
             try:
-                _, _, db = check_with_db(parsed, con)
+                _checked, _owners, db = check_with_db(parsed, con)
                 db.drop()
             finally:
                 con.close()
@@ -204,7 +205,11 @@ def apply_import(
         plan = rejected.plan
     except duckdb.Error as exc:  # a constraint the checks above did not foresee: still nothing written
         message = str(exc).splitlines()[0]
-        plan.errors.append(Problem(str(path), None, None, f"the database refused the import: {message}"))
+        plan.errors.append(
+            Problem(
+                str(path), None, None, _("the database refused the import: {message}").format(message=message)
+            )
+        )
     finally:
         if not plan.applied:
             document_store.discard(Path(path), written)

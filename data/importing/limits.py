@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from data.importing.validate import Problem
+from wording.i18n import _
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,10 @@ class Budget:
                     where,
                     None,
                     None,
-                    f"reading and checking took longer than the limit of {self.limits.seconds:.0f} s; "
-                    "split the import into smaller files",
+                    _(
+                        "reading and checking took longer than the limit of {seconds:.0f} s; "
+                        "split the import into smaller files"
+                    ).format(seconds=self.limits.seconds),
                 )
             )
 
@@ -69,8 +72,9 @@ class Budget:
                     where,
                     None,
                     None,
-                    f"the import holds more than {self.limits.rows:,} rows, the limit; "
-                    "split it into several imports",
+                    _(
+                        "the import holds more than {rows:,} rows, the limit; split it into several imports"
+                    ).format(rows=self.limits.rows),
                 )
             )
         if self.cells > self.limits.cells:
@@ -79,8 +83,9 @@ class Budget:
                     where,
                     None,
                     None,
-                    f"the import holds more than {self.limits.cells:,} cells, the limit; "
-                    "split it into several imports",
+                    _(
+                        "the import holds more than {cells:,} cells, the limit; split it into several imports"
+                    ).format(cells=self.limits.cells),
                 )
             )
         if rows:

@@ -66,7 +66,7 @@ def check(what: str, target: str, due_on: date | None) -> str:
     elif what == "band" and target not in BANDS:
         raise ExpectationError(f"the target band must be one of: {', '.join(BANDS)}")
     elif what == "action":
-        kind, _, target_id = target.partition(":")
+        kind, _sep, target_id = target.partition(":")
         if kind not in ACTIONS or not target_id.strip():
             raise ExpectationError(
                 f"name the action expected as action:target_id, with action one of {', '.join(ACTIONS)} "
