@@ -106,18 +106,20 @@ def _table_for(
         return (
             matches[0],
             [],
-            f"{label}: read as table {matches[0]} (its header matches that table's columns)",
+            _("{label}: read as table {table} (its header matches that table's columns)").format(
+                label=label, table=matches[0]
+            ),
         )
     if what == "file":
-        start = f"{_base(label)!r} is not named like a table"
-        hint = f"name it <table>.csv ({', '.join(t + '.csv' for t in TABLE_NAMES)})"
+        start = _("{file} is not named like a table").format(file=repr(_base(label)))
+        hint = _("name it <table>.csv ({names})").format(names=", ".join(t + ".csv" for t in TABLE_NAMES))
     else:
-        start = f"sheet {named!r} is not named like a table"
-        hint = f"name each sheet after its table ({', '.join(TABLE_NAMES)})"
+        start = _("sheet {sheet} is not named like a table").format(sheet=repr(named))
+        hint = _("name each sheet after its table ({names})").format(names=", ".join(TABLE_NAMES))
     if matches:
-        why = f"and its header fits several tables ({', '.join(matches)})"
+        why = _("and its header fits several tables ({tables})").format(tables=", ".join(matches))
     else:
-        why = "and its header matches no table's columns"
+        why = _("and its header matches no table's columns")
     return None, [Problem(label, None, None, f"{start} {why}; {hint}")], None
 
 
@@ -132,12 +134,19 @@ def read_source(name: str, data: bytes, budget: Budget) -> tuple[list[_Sheet], l
     if suffix in (".xls", ".xlsm", ".ods"):
         return (
             [],
-            [Problem(name, None, None, f"{suffix} files are not supported; save it as .xlsx or CSV")],
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    _("{suffix} files are not supported; save it as .xlsx or CSV").format(suffix=suffix),
+                )
+            ],
             [],
         )
     return (
         [],
-        [Problem(name, None, None, "not a .csv or .xlsx file; save each table as CSV or all as .xlsx")],
+        [Problem(name, None, None, _("not a .csv or .xlsx file; save each table as CSV or all as .xlsx"))],
         [],
     )
 
@@ -162,7 +171,7 @@ def _decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
     """The file's text (UTF-8, a byte-order mark allowed), or a problem saying what the bytes are."""
     if data.startswith(b"PK\x03\x04"):
         return None, [
-            Problem(name, None, None, "this is an Excel (zip) file, not CSV; give it the .xlsx extension")
+            Problem(name, None, None, _("this is an Excel (zip) file, not CSV; give it the .xlsx extension"))
         ]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None, [
@@ -170,12 +179,12 @@ def _decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
                 name,
                 None,
                 None,
-                "the text is UTF-16 (Excel's 'Unicode Text'), not UTF-8; save the file as 'CSV UTF-8'",
+                _("the text is UTF-16 (Excel's 'Unicode Text'), not UTF-8; save the file as 'CSV UTF-8'"),
             )
         ]
     if b"\x00" in data:
         return None, [
-            Problem(name, None, None, "this is not a text file (it holds binary data); expected CSV text")
+            Problem(name, None, None, _("this is not a text file (it holds binary data); expected CSV text"))
         ]
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -183,18 +192,18 @@ def _decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        message = f"the text is not UTF-8 (byte 0x{data[exc.start]:02x})"
+        message = _("the text is not UTF-8 (byte {byte})").format(byte=f"0x{data[exc.start]:02x}")
         start = data.rfind(b"\n", 0, exc.start) + 1
         end = data.find(b"\n", exc.start)
         raw = data[start : end if end >= 0 else len(data)][:200]
         try:
             guess = raw.decode("cp1252").strip()
-            message += (
-                f"; it looks like Windows-1252/Latin-1 text ({guess[:60]!r}), as older Excel "
+            message += _(
+                "; it looks like Windows-1252/Latin-1 text ({text}), as older Excel "
                 "versions save CSV; save the file as 'CSV UTF-8' (Excel: Save As > CSV UTF-8)"
-            )
+            ).format(text=repr(guess[:60]))
         except UnicodeDecodeError:
-            message += "; save the file as 'CSV UTF-8'"
+            message += _("; save the file as 'CSV UTF-8'")
         return None, [Problem(name, line, None, message)]
 
 
