@@ -29,6 +29,7 @@ import pandas as pd
 
 from data.importing.validate import Problem
 from data.store.tables import TABLES
+from wording.i18n import _
 
 FILE_NAME = "corrections.csv"
 COLUMNS = ("table", "id", "field", "new_value", "reason")
@@ -87,12 +88,25 @@ def read_corrections(name: str, data: bytes) -> tuple[list[Correction], list[Pro
             if record and any(cell.strip() for cell in record):
                 rows.append((start, record))
                 if len(rows) > MAX_ROWS + 1:
-                    return [], [Problem(name, None, None, f"at most {MAX_ROWS:,} corrections per import")]
+                    return [], [
+                        Problem(
+                            name, None, None, _("at most {n:,} corrections per import").format(n=MAX_ROWS)
+                        )
+                    ]
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [Problem(name, reader.line_num, None, f"the CSV cannot be read: {exc}")]
+        return [], [
+            Problem(name, reader.line_num, None, _("the CSV cannot be read: {error}").format(error=exc))
+        ]
     if not rows:
-        return [], [Problem(name, None, None, f"the file is empty; expected the header {','.join(COLUMNS)}")]
+        return [], [
+            Problem(
+                name,
+                None,
+                None,
+                _("the file is empty; expected the header {header}").format(header=",".join(COLUMNS)),
+            )
+        ]
     header_line, header = rows[0]
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
@@ -100,20 +114,34 @@ def read_corrections(name: str, data: bytes) -> tuple[list[Correction], list[Pro
     if missing or unknown or len(set(header)) != len(header):
         said = []
         if missing:
-            said.append("missing " + ", ".join(missing))
+            said.append(_("missing {columns}").format(columns=", ".join(missing)))
         if unknown:
-            said.append("unknown " + ", ".join(repr(u) for u in unknown))
+            said.append(_("unknown {columns}").format(columns=", ".join(repr(u) for u in unknown)))
         if len(set(header)) != len(header):
-            said.append("a column named twice")
+            said.append(_("a column named twice"))
         return [], [
-            Problem(name, header_line, None, f"the header must be {','.join(COLUMNS)} ({'; '.join(said)})")
+            Problem(
+                name,
+                header_line,
+                None,
+                _("the header must be {header} ({problems})").format(
+                    header=",".join(COLUMNS), problems="; ".join(said)
+                ),
+            )
         ]
     where = {c: header.index(c) for c in COLUMNS}
     out: list[Correction] = []
     seen: dict[tuple[str, str], int] = {}
     for line, record in rows[1:]:
         if len(record) != len(header):
-            problems.append(Problem(name, line, None, f"{len(record)} cells, the header has {len(header)}"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    _("{n} cells, the header has {width}").format(n=len(record), width=len(header)),
+                )
+            )
             continue
         cell = {c: record[i].strip() for c, i in where.items()}
         cell["reason"] = record[where["reason"]].strip()
@@ -124,7 +152,9 @@ def read_corrections(name: str, data: bytes) -> tuple[list[Correction], list[Pro
                     name,
                     line,
                     "id",
-                    f"{cell['table']} {cell['id']!r} is corrected twice (also line {seen[cell['table'], cell['id']]})",
+                    _("{table} {id} is corrected twice (also line {line})").format(
+                        table=cell["table"], id=repr(cell["id"]), line=seen[cell["table"], cell["id"]]
+                    ),
                 )
             ]
         problems += bad
@@ -146,32 +176,52 @@ def _row_problems(name: str, line: int, cell: dict[str, str]) -> list[Problem]:
                 name,
                 line,
                 "table",
-                f"{cell['table']!r} cannot be corrected; the tables whose owner can be corrected are "
-                + ", ".join(CORRECTABLE),
+                _("{table} cannot be corrected; the tables whose owner can be corrected are {tables}").format(
+                    table=repr(cell["table"]), tables=", ".join(CORRECTABLE)
+                ),
             )
         )
     if cell["field"] != FIELD:
         found.append(
-            Problem(name, line, "field", f"{cell['field']!r} cannot be corrected; field must be {FIELD}")
+            Problem(
+                name,
+                line,
+                "field",
+                _("{field} cannot be corrected; field must be {name}").format(
+                    field=repr(cell["field"]), name=FIELD
+                ),
+            )
         )
     for column in ("id", "new_value"):
         if not cell[column]:
             found.append(
-                Problem(name, line, column, "missing: every correction names the row and its new owner")
+                Problem(name, line, column, _("missing: every correction names the row and its new owner"))
             )
         elif len(cell[column]) > 64 or _CONTROL.search(cell[column]) or "\n" in cell[column]:
-            found.append(Problem(name, line, column, "an id is 1-64 characters without control characters"))
+            found.append(
+                Problem(name, line, column, _("an id is 1-64 characters without control characters"))
+            )
     reason = cell["reason"]
     if not reason:
         found.append(
             Problem(
-                name, line, "reason", "missing: say why the owner is corrected (it goes into the audit log)"
+                name,
+                line,
+                "reason",
+                _("missing: say why the owner is corrected (it goes into the audit log)"),
             )
         )
     elif len(reason) > MAX_REASON:
-        found.append(Problem(name, line, "reason", f"{len(reason):,} characters; at most {MAX_REASON:,}"))
+        found.append(
+            Problem(
+                name,
+                line,
+                "reason",
+                _("{n:,} characters; at most {limit:,}").format(n=len(reason), limit=MAX_REASON),
+            )
+        )
     elif _CONTROL.search(reason):
-        found.append(Problem(name, line, "reason", "holds a control character (line feeds are allowed)"))
+        found.append(Problem(name, line, "reason", _("holds a control character (line feeds are allowed)")))
     return found
 
 
@@ -198,7 +248,9 @@ def check_corrections(
                         c.file,
                         c.line,
                         "id",
-                        f"{table} has no row {c.id!r} in the database: nothing to correct",
+                        _("{table} has no row {id} in the database: nothing to correct").format(
+                            table=table, id=repr(c.id)
+                        ),
                     )
                 )
                 continue
@@ -209,13 +261,20 @@ def check_corrections(
                         c.file,
                         c.line,
                         "new_value",
-                        f"unknown company {c.new_value!r}: it is neither in this import nor in the database",
+                        _(
+                            "unknown company {company}: it is neither in this import nor in the database"
+                        ).format(company=repr(c.new_value)),
                     )
                 )
             elif c.new_value == old:
                 problems.append(
                     Problem(
-                        c.file, c.line, "new_value", f"{table} {c.id!r} already belongs to company {old!r}"
+                        c.file,
+                        c.line,
+                        "new_value",
+                        _("{table} {id} already belongs to company {company}").format(
+                            table=table, id=repr(c.id), company=repr(old)
+                        ),
                     )
                 )
             else:
