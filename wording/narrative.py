@@ -361,6 +361,17 @@ def _status(status: object) -> str:
     return _(CASE_STATUS_LABELS[status]) if status in CASE_STATUS_LABELS else str(status)
 
 
+def _status_count(status: str, n: int) -> str:
+    """'2 open', '1 remediation in progress' (the status agrees with the count where a language wants it)."""
+    forms = {
+        "open": ngettext("{n} open", "{n} open", n),
+        "remediation in progress": ngettext("{n} remediation in progress", "{n} remediation in progress", n),
+        "verified": ngettext("{n} verified", "{n} verified", n),
+        "retaliation": ngettext("{n} retaliation", "{n} retaliation", n),
+    }
+    return forms[status].format(n=n) if status in forms else f"{n} {status}"
+
+
 def case_table(
     why,
     evidence: Evidence,
@@ -891,7 +902,7 @@ def why_summary(why, evidence: Evidence) -> list[str]:
         facts = case_facts(why, evidence)
         facts = facts[facts["case_id"].isin(c["case_id"])]
         statuses = facts["status"].value_counts()
-        parts = [f"{statuses[s]} {_status(s)}" for s in CASE_STATUSES if statuses.get(s, 0)]
+        parts = [_status_count(s, int(statuses[s])) for s in CASE_STATUSES if statuses.get(s, 0)]
         findings = int(facts["findings"].sum())
         lines.append(
             ngettext(
