@@ -78,9 +78,7 @@ def parse(files: list[tuple[str, bytes]], today: date, progress: Progress | None
         except Exception:  # a reader bug must never reach the user as a stack trace
             log.exception("unexpected error reading %s", name)
             sheets, notes = [], []
-            problems = [
-                Problem(name, None, None, _("the file could not be read (an unexpected error, logged)"))
-            ]
+            problems = [Problem(name, None, None, _("the file could not be read (an unexpected error, logged)"))]  # fmt: skip
         plan.errors += problems
         plan.notes += notes
         readable = readable and not problems
@@ -188,15 +186,8 @@ def _check_references(db: Db, frames: dict[str, pd.DataFrame], problems: list[Pr
             outside = values[~values.isin(imported)]
             known = db.existing(parent, parent_col, outside)
             bad = frame[column.name].notna() & frame[column.name].isin(set(outside) - known)
-            emit(
-                problems,
-                frame,
-                bad,
-                column.name,
-                _("unknown {key} {value}: it is neither in this import nor in the database ({table})"),
-                table=parent,
-                key=parent_col,
-            )
+            emit(problems, frame, bad, column.name,
+                 _("unknown {key} {value}: it is neither in this import nor in the database ({table})"), table=parent, key=parent_col)  # fmt: skip
 
 
 DATE_AFTER_PARENT = {
@@ -217,15 +208,8 @@ def _check_dates_after_parent(db: Db, frames: dict[str, pd.DataFrame], problems:
         frame = frames[child]
         start = parent_value(db, frames, parent, key, parent_date, frame[key])
         before = frame[child_date].notna() & start.notna() & (frame[child_date] < start.reindex(frame.index))
-        emit(
-            problems,
-            frame,
-            before.fillna(False),
-            child_date,
-            _(DATE_AFTER_PARENT[noun]),
-            extra=start.reindex(frame.index),
-            parent_date=parent_date,
-        )
+        emit(problems, frame, before.fillna(False), child_date, _(DATE_AFTER_PARENT[noun]),
+             extra=start.reindex(frame.index), parent_date=parent_date)  # fmt: skip
 
 
 def _check_event_findings(db: Db, frames: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
@@ -394,9 +378,7 @@ def _check_children_in_db(db: Db, frames: dict[str, pd.DataFrame], problems: lis
         found = frame[key].map(pd.Series(df["x"].to_numpy(), index=df["k"].to_numpy()))
         bad = found.notna() & frame[column].notna()
         bad &= (frame[column] > found) if test == "min" else (frame[column] != found)
-        emit(
-            problems, frame, bad.fillna(False), column, _(message), extra=found.map(repr, na_action="ignore")
-        )
+        emit(problems, frame, bad.fillna(False), column, _(message), extra=found.map(repr, na_action="ignore"))  # fmt: skip
 
 
 def staged_sql(table: Table, view: str) -> str:
