@@ -117,7 +117,7 @@ def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: st
     show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
-    d1, d2, _ = st.columns([1, 1, 2])
+    d1, d2, _rest = st.columns([1, 1, 2])
     # Built on click (every deadline, not only the page shown).
     d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip

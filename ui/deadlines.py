@@ -78,7 +78,7 @@ def subscription(username: str) -> None:
             st.code(f"{_origin()}{ROUTE}{token}", language=None)
         elif has:
             st.text("You have a calendar link. It is shown only when it is made: make a new one to see it.")
-        c1, c2, _ = st.columns([3, 2, 3])
+        c1, c2, _rest = st.columns([3, 2, 3])
         c1.button("Revoke and make a new link" if has else "Make a calendar link", key="calendar_link_new",
                   on_click=_make, args=(username,))  # fmt: skip
         if has:
