@@ -113,7 +113,7 @@ def request_levels(levels: pd.DataFrame, on_time: pd.DataFrame | None = None) ->
                 marker={"size": 5},
                 customdata=on_time[["on_time_requests", "due_requests"]].to_numpy(),
                 hovertemplate="%{x|%Y-%m-%d}: "
-                + _("{share} % on time ({n} of {due})").format(
+                + _("On time: {share} % ({n} of {due})").format(
                     share="%{y:.1f}", n="%{customdata[0]}", due="%{customdata[1]}"
                 )
                 + "<extra></extra>",

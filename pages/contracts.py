@@ -9,6 +9,7 @@ import streamlit as st
 from ui import auth, cache, factory_views, nav
 from ui import contract_cache as cc
 from ui import contract_views as views
+from wording.i18n import _
 
 nav.through_app("contracts")
 
@@ -16,24 +17,24 @@ version = cache.db_version()
 today = date.today()
 user = auth.user()
 
-st.title("My contracts")
+st.title(_("My contracts"))
 contracts = cc.contracts(version, today)
 chosen = None  # staff: the affiliate whose contracts are shown (None: all)
 if user.role == "admin":
-    st.caption("Staff see every contract. Choose an affiliate to see its contracts as it does.")
+    st.caption(_("Staff see every contract. Choose an affiliate to see its contracts as it does."))
     chosen = views.choose_affiliate(contracts)
     if chosen is not None:
         contracts = cc.contracts(version, today, chosen)
 elif user.role == "company":
     st.caption(
-        "Your company's contracts with affiliates, and the requests about the product models they cover."
+        _("Your company's contracts with affiliates, and the requests about the product models they cover.")
     )
 else:
-    st.caption("Your organisation's contracts, the disclosure requests about the product models you buy, "
-               "the factories behind them and the open monitoring cases there.")  # fmt: skip
+    st.caption(_("Your organisation's contracts, the disclosure requests about the product models you buy, "
+                 "the factories behind them and the open monitoring cases there."))  # fmt: skip
 
 if contracts.empty:
-    st.info("No contract is recorded for your account.")
+    st.info(_("No contract is recorded for your account."))
     st.stop()
 
 # Each query is narrowed in SQL to the contracts in view (all of the viewer's, or the chosen
@@ -41,18 +42,18 @@ if contracts.empty:
 deadlines = cc.deadlines(version, today, chosen)
 views.figures(version, today, chosen, contracts, deadlines)
 
-st.header("Contracts")
+st.header(_("Contracts"))
 views.contracts_table(contracts, user.role)
 
-st.header("Where your products are made")
+st.header(_("Where your products are made"))
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
 views.deadlines_section(version, deadlines, today, chosen, user)
 views.expectations_section(version, today, user, chosen)
 views.expectation_form(version, today, user, chosen, contracts)
 
-st.header("Contract details")
+st.header(_("Contract details"))
 if user.role == "admin" and chosen is None:  # thousands of contracts: one affiliate's at a time
-    st.info("Choose an affiliate above to see the details of one of its contracts.")
+    st.info(_("Choose an affiliate above to see the details of one of its contracts."))
     st.stop()
 views.contract_details(version, today, contracts, user.role)

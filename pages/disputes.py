@@ -4,14 +4,17 @@ upheld (then correct the evidence on the Data page) or rejected with a reason (i
 import streamlit as st
 
 from ui import auth, cache, disputes_view, nav
+from wording.i18n import _
 
 nav.through_app("disputes")
 
 version = cache.db_version()
-st.title("Disputes")
+st.title(_("Disputes"))
 st.caption(
-    "A company disputes a data point it sees on its Company page. The point shows as disputed to staff and "
-    "affiliates, and the score counts the evidence as recorded until you decide. The company reads the "
-    "outcome and your reason on its page; affiliates see resolved disputes under What changed."
+    _(
+        "A company disputes a data point it sees on its Company page. The point shows as disputed to staff and "
+        "affiliates, and the score counts the evidence as recorded until you decide. The company reads the "
+        "outcome and your reason on its page; affiliates see resolved disputes under What changed."
+    )
 )
 disputes_view.staff_queue(version, auth.user().username)

@@ -10,6 +10,7 @@ import streamlit as st
 from ui import auth, cache, factory_views, links, nav
 from ui import contract_cache as cc
 from ui import factory_page as view
+from wording.i18n import _
 
 nav.through_app("factory")
 
@@ -17,16 +18,18 @@ version = cache.db_version()
 today = date.today()
 user = auth.user()
 
-st.title("Factory")
+st.title(_("Factory"))
 factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
-    st.caption("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
+    st.caption(
+        _("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
+    )
     factory_views.factory_index(version, today)
     st.stop()
 
 found = cc.factory(version, factory_id)
 if found.empty:
-    st.error("This factory does not exist or is not available to your account.")
+    st.error(_("This factory does not exist or is not available to your account."))
     st.stop()
 view.header(found.iloc[0])
 

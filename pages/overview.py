@@ -11,17 +11,20 @@ from data.store.tables import CATEGORIES, ROLES
 from scoring import params
 from ui import auth, cache, contract_cache, controls, downloads, figures, nav, present
 from ui.text import md
-from wording import labels, summary
+from wording import i18n, labels, summary
+from wording.i18n import _
 
 nav.through_app("overview")
 
 BOARD_PER_PAGE = 100  # companies per page of the leaderboard
 
 version = cache.db_version()
-st.title("Company leaderboard")
+st.title(_("Company leaderboard"))
 st.caption(
-    "Supply Chain Transparency (SCT), Factory Improvement (FI) and the overall score, 0–100, "
-    "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
+    _(
+        "Supply Chain Transparency (SCT), Factory Improvement (FI) and the overall score, 0–100, "
+        "as of a quarter end. n/a: no evidence scored yet (never counted as 0)."
+    )
 )
 
 top = st.columns([1, 3])  # the date and the methodology on one row: the leaderboard stays near the top
@@ -30,7 +33,7 @@ series_all = cache.series(version, methodology)
 as_of = controls.as_of(sorted(series_all["as_of"].unique()), container=top[0])
 if as_of is None:
     st.info(
-        "n/a: no evidence in the database yet. An admin can import evidence with `python -m data import`."
+        _("n/a: no evidence in the database yet. An admin can import evidence with `python -m data import`.")
     )
     st.stop()
 
@@ -40,15 +43,17 @@ aff_names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True
 # contracts a company holds would say which company it is).
 mine = None if present.is_on() else auth.user().affiliate_id
 options = [None, *([mine] if mine in aff_names else []), *(a for a in aff_names if a != mine)]
-with st.expander("Filters", expanded=False):
+with st.expander(_("Filters"), expanded=False):
     f1, f2, f3, f4 = st.columns(4)
     affiliate = f1.selectbox(
-        "Affiliate's contracted companies", options, key="affiliate",
-        format_func=lambda a: "All affiliates" if a is None else f"{aff_names[a]}{' (you)' if a == mine else ''}",
+        _("Affiliate's contracted companies"), options, key="affiliate",
+        format_func=lambda a: _("All affiliates") if a is None else (_("{} (you)").format(aff_names[a]) if a == mine else aff_names[a]),
     )  # fmt: skip
-    categories = f2.multiselect("Product category", CATEGORIES, key="category")
-    roles = f3.multiselect("Company role", ROLES, key="role")
-    bands = f4.multiselect("Band", [b.name for b in params.BANDS] + ["n/a"], key="band")
+    categories = f2.multiselect(_("Product category"), CATEGORIES, key="category")
+    roles = f3.multiselect(
+        _("Company role"), ROLES, key="role", format_func=lambda r: _(labels.ROLE_LABELS.get(r, r))
+    )
+    bands = f4.multiselect(_("Band"), [b.name for b in params.BANDS] + ["n/a"], key="band", format_func=_)
 
 board = cache.leaderboard(version, methodology, as_of)
 filters = cache.company_filters(version)
@@ -60,24 +65,26 @@ board.insert(1, "company", board["company_id"].map(names))
 
 kpi = summary.kpis(board)
 k = st.columns(5)
-k[0].metric("Companies scored", f"{kpi['scored']} of {kpi['companies']}")
-k[1].metric("Median SCT", controls.fmt_score(kpi["median_sct"]))
-k[2].metric("Median FI", controls.fmt_score(kpi["median_fi"]))
-k[3].metric("Median overall", controls.fmt_score(kpi["median_overall"]))
-k[4].metric("Methodology applied", ", ".join(sorted(board["methodology"].dropna().unique())) or "n/a")
+k[0].metric(
+    _("Companies scored"), _("{} of {}").format(i18n.number(kpi["scored"]), i18n.number(kpi["companies"]))
+)
+k[1].metric(_("Median SCT"), controls.fmt_score(kpi["median_sct"]))
+k[2].metric(_("Median FI"), controls.fmt_score(kpi["median_fi"]))
+k[3].metric(_("Median overall"), controls.fmt_score(kpi["median_overall"]))
+k[4].metric(_("Methodology applied"), ", ".join(sorted(board["methodology"].dropna().unique())) or _("n/a"))
 # On a projector the leaderboard comes first (the first screen is 720 px high).
 shares_below = present.is_on()
 if kpi["scored"] and not shares_below:
     figures.chart(trajectory.band_shares(kpi["band_shares"]), key="band_shares")
 
 if board.empty:
-    st.info("No company matches these filters.")
+    st.info(_("No company matches these filters."))
     st.stop()
 
 table = summary.board_table(board)
 # A page of the board at a time: the styling and the rows sent are for what is shown (KPIs and
 # downloads cover every row that matches the filters).
-offset = controls.pager(len(table), BOARD_PER_PAGE, key="board_page", label="Companies shown")
+offset = controls.pager(len(table), BOARD_PER_PAGE, key="board_page", label=_("Companies shown"))
 page = table.iloc[offset : offset + BOARD_PER_PAGE]
 styled = summary.board_shown(page).style.map(
     lambda b: f"background-color: {theme.BAND_COLOURS.get(b, theme.NA_COLOUR)}33", subset=["Band"]
@@ -91,18 +98,27 @@ event = st.dataframe(
     width="stretch",
     column_order=[c for c in table.columns if c != "company_id"],
     column_config={
-        "Rank": st.column_config.TextColumn(help="By overall score at this date; n/a: not scored"),
-        "SCT": st.column_config.TextColumn(help="Supply Chain Transparency, 0–100; n/a: no request due yet"),
-        "FI": st.column_config.TextColumn(help="Factory Improvement, 0–100; n/a: no monitoring report yet"),
-        "Overall": st.column_config.TextColumn(
-            help="0–100: v2 0.4 × SCT + 0.6 × FI, v1 half each; the one that applies when only one does"
+        "Rank": st.column_config.TextColumn(
+            _("Rank"), help=_("By overall score at this date; n/a: not scored")
         ),
-        "Trend": st.column_config.LineChartColumn("Overall per quarter", y_min=0, y_max=100),
+        "Company": st.column_config.TextColumn(_("Company")),
+        "SCT": st.column_config.TextColumn(
+            help=_("Supply Chain Transparency, 0–100; n/a: no request due yet")
+        ),
+        "FI": st.column_config.TextColumn(
+            help=_("Factory Improvement, 0–100; n/a: no monitoring report yet")
+        ),
+        "Overall": st.column_config.TextColumn(
+            _("Overall"),
+            help=_("0–100: v2 0.4 × SCT + 0.6 × FI, v1 half each; the one that applies when only one does"),
+        ),
+        "Band": st.column_config.TextColumn(_("Band")),
+        "Trend": st.column_config.LineChartColumn(_("Overall per quarter"), y_min=0, y_max=100),
         # never while presenting: no own-organisation marker (mine is None then)
         **(
             {
                 "Your contract": st.column_config.CheckboxColumn(
-                    help="Your organisation has a contract with this company"
+                    _("Your contract"), help=_("Your organisation has a contract with this company")
                 )
             }
             if mine
@@ -110,14 +126,16 @@ event = st.dataframe(
         ),
     },
 )
-st.caption("Select a row to open the company. n/a: no scorable evidence at that date (never counted as 0).")
+st.caption(
+    _("Select a row to open the company. n/a: no scorable evidence at that date (never counted as 0).")
+)
 export = present.export_frame(summary.board_export(table))
 header = spreadsheet.header_line("leaderboard", as_of, board["methodology"].iloc[0])
-d1, d2, _ = st.columns([1, 1, 3])
+d1, d2, _rest = st.columns([1, 1, 3])
 # Built on click (the Excel file was a third of a warm run): the callables hold this run's table.
-d1.download_button("Download leaderboard (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
+d1.download_button(_("Download leaderboard (CSV)"), downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Download leaderboard (Excel)", downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Leaderboard"), "xlsx"),
+d2.download_button(_("Download leaderboard (Excel)"), downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Leaderboard"), "xlsx"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:
@@ -128,15 +146,15 @@ if mine:  # an affiliate: what changed for its contracted companies and factorie
     if since is not None:
         since = since.date()
         changed = contract_cache.what_changed(version, mine, since, last, date.today())
-        st.header(md("What changed for your contracts since {}", f"{since:%Y-%m-%d}"))
+        st.header(md(_("What changed for your contracts since {}"), i18n.day(since)))
         if changed.empty:
-            st.info("Nothing changed for your contracted companies and their factories.")
+            st.info(_("Nothing changed for your contracted companies and their factories."))
         else:
             st.dataframe(labels.in_words(changed.head(5)[["date", "kind", "company", "factory", "product_model", "change"]]),
                          key="changes_short", hide_index=True, width="stretch",
-                         column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
-                                        "factory": "Factory", "product_model": "Product model", "change": "What changed"})  # fmt: skip
-        st.page_link("pages/changes.py", label=f"All {len(changed)} changes, by quarter (CSV)",
+                         column_config={"date": st.column_config.DateColumn(_("Date"), format="YYYY-MM-DD"), "kind": _("Kind"), "company": _("Company"),
+                                        "factory": _("Factory"), "product_model": _("Product model"), "change": _("What changed")})  # fmt: skip
+        st.page_link("pages/changes.py", label=_("All {} changes, by quarter (CSV)").format(len(changed)),
                      query_params=present.link_params())  # fmt: skip
 rows = event.selection.rows if event else []
 if rows:

@@ -31,11 +31,13 @@ def names(version: object, company_id: str) -> narrative.Names:
     return narrative.Names.from_frame(cache.company_names(version, company_id))
 
 
-WIDE_TEXT = {"Why": st.column_config.TextColumn("Why", width="large"),
-             "Evidence": st.column_config.TextColumn("Evidence", width="large"),
-             "Source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY,
-                                                   help="The document this row rests on (downloads it)"),
-             "Disputed": st.column_config.TextColumn("Disputed", width="large")}  # fmt: skip
+def wide_text() -> dict[str, object]:
+    """The Why tables' wide columns (the help in the run's language)."""
+    return {"Why": st.column_config.TextColumn("Why", width="large"),
+            "Evidence": st.column_config.TextColumn("Evidence", width="large"),
+            "Source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY,
+                                                  help=_("The document this row rests on (downloads it)")),
+            "Disputed": st.column_config.TextColumn("Disputed", width="large")}  # fmt: skip
 
 
 def source_documents(version: object, company_id: str) -> pd.DataFrame:
@@ -74,11 +76,11 @@ def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, n
     if scored.empty:
         st.info(empty)
     else:
-        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT)
+        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=wide_text())
     if not left_out.empty:
         with st.expander(_("Left out of the score ({} {}) and why").format(len(left_out), noun)):
             st.dataframe(
-                left_out, key=f"left_{key}", hide_index=True, width="stretch", column_config=WIDE_TEXT
+                left_out, key=f"left_{key}", hide_index=True, width="stretch", column_config=wide_text()
             )
 
 

@@ -21,6 +21,8 @@ from ui import deadlines as calendar
 from ui import expectation_form as expectation_form_ui
 from ui.tables import DATE, shown, table
 from ui.text import md
+from wording import i18n
+from wording.i18n import _
 
 ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
 DEADLINE_COLUMNS = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"]  # fmt: skip
@@ -32,22 +34,26 @@ def labels() -> dict[str, object]:
     """Column labels; presenting, a contract's period as years and spend as a coarse band
     (data/presentation/pseudonyms.py)."""
     out = {
-        "contract_id": "Contract", "affiliate": "Affiliate", "company": "Company", "start_date": st.column_config.DateColumn("Start", **DATE),
-        "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"),
-        "current": st.column_config.CheckboxColumn("Current"), "products": "Product models", "due_on": st.column_config.DateColumn("Due on", **DATE),
-        "deadline": "Deadline", "state": "State", "product_model": "Product model", "scope": "Scope", "request_id": "Request",
-        "contracts": "Contracts", "days_to_due": st.column_config.NumberColumn("Days to deadline", help="Negative: days overdue"),
-        "requested_on": st.column_config.DateColumn("Requested on", **DATE), "legal_name": "Legal name", "address": "Address",
-        "city": "City", "country": "Country", "tier": "Tier", "since": st.column_config.DateColumn("Disclosed since", **DATE),
-        "factory": "Factory", "opened_on": st.column_config.DateColumn("Opened on", **DATE), "status": "Status",
-        "age_days": st.column_config.NumberColumn("Age (days)"), "open_findings": "Open findings", "findings": "Findings",
-        "retaliation": st.column_config.CheckboxColumn("Retaliation"), "case_id": "Case", "factories_disclosed": "Factories disclosed",
-        "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
-        "what": "Expectation", "target": "Target", "value": "Value at the date judged", "note": "Note",
-        "set_by": "Set by", "set_on": st.column_config.DateColumn("Set on", **DATE),
+        "contract_id": _("Contract"), "affiliate": _("Affiliate"), "company": _("Company"), "start_date": st.column_config.DateColumn(_("Start"), **DATE),
+        "end_date": st.column_config.DateColumn(_("End"), **DATE), "annual_spend_eur": st.column_config.NumberColumn(_("Annual spend (EUR)"), format="€ %d"),
+        "current": st.column_config.CheckboxColumn(_("Current")), "products": _("Product models"), "due_on": st.column_config.DateColumn(_("Due on"), **DATE),
+        "deadline": _("Deadline"), "state": _("State"), "product_model": _("Product model"), "scope": _("Scope"), "request_id": _("Request"),
+        "contracts": _("Contracts"), "days_to_due": st.column_config.NumberColumn(_("Days to deadline"), help=_("Negative: days overdue")),
+        "requested_on": st.column_config.DateColumn(_("Requested on"), **DATE), "legal_name": _("Legal name"), "address": _("Address"),
+        "city": _("City"), "country": _("Country"), "tier": _("Tier"), "since": st.column_config.DateColumn(_("Disclosed since"), **DATE),
+        "factory": _("Factory"), "opened_on": st.column_config.DateColumn(_("Opened on"), **DATE), "status": _("Status"),
+        "age_days": st.column_config.NumberColumn(_("Age (days)")), "open_findings": _("Open findings"), "findings": _("Findings"),
+        "retaliation": st.column_config.CheckboxColumn(_("Retaliation")), "case_id": _("Case"), "factories_disclosed": _("Factories disclosed"),
+        "factory_page": st.column_config.LinkColumn(_("Factory page"), display_text=_("Open factory page")),
+        "what": _("Expectation"), "target": _("Target"), "value": _("Value at the date judged"), "note": _("Note"),
+        "set_by": _("Set by"), "set_on": st.column_config.DateColumn(_("Set on"), **DATE),
     }  # fmt: skip
     if present.is_on():
-        out |= {"start_date": "Start (year)", "end_date": "End (year)", "annual_spend_eur": "Annual spend"}
+        out |= {
+            "start_date": _("Start (year)"),
+            "end_date": _("End (year)"),
+            "annual_spend_eur": _("Annual spend"),
+        }
     return out
 
 
@@ -59,14 +65,18 @@ def money(value: float | str | None) -> str:
     """Euros; presentation mode's coarse band ("€1–2 m") as it is."""
     if isinstance(value, str):
         return value
-    return "n/a" if value is None or value != value else f"€ {value:,.0f}"
+    return _("n/a") if value is None or value != value else i18n.euros(value)
 
 
 def period_end(value: object, fmt: str = "%Y-%m-%d") -> str:
     """A contract's start or end as shown: the date, or the year in presentation mode."""
     if value is None or value != value or value is pd.NaT:
-        return "open"
-    return str(value) if isinstance(value, (int, np.integer)) else format(value, fmt)
+        return _("open")
+    return (
+        str(value)
+        if isinstance(value, (int, np.integer))
+        else (i18n.day(value) if fmt == "%Y-%m-%d" else format(value, fmt))
+    )
 
 
 def choose_affiliate(contracts: pd.DataFrame) -> str | None:
@@ -75,21 +85,24 @@ def choose_affiliate(contracts: pd.DataFrame) -> str | None:
         set(zip(contracts["affiliate_id"], contracts["affiliate"], strict=True)), key=lambda a: a[1]
     )
     names = dict(affiliates)
-    return st.selectbox("Affiliate", [None, *names], key="contracts_affiliate",
-                        format_func=lambda a: "All affiliates" if a is None else names[a])  # fmt: skip
+    return st.selectbox(_("Affiliate"), [None, *names], key="contracts_affiliate",
+                        format_func=lambda a: _("All affiliates") if a is None else names[a])  # fmt: skip
 
 
 def figures(version: object, today: date, chosen: str | None, contracts: pd.DataFrame, deadlines: pd.DataFrame) -> None:  # fmt: skip
     current = contracts[contracts["current"]]
     m = st.columns(5)
-    m[0].metric("Current contracts", f"{len(current)} of {len(contracts)}")
-    m[1].metric("Annual spend, current", money(cc.current_spend(version, today, chosen)))
-    m[2].metric("Overdue requests", int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
-    m[3].metric(
-        f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] == DEADLINE_STATES[1]).sum())
+    m[0].metric(
+        _("Current contracts"), _("{} of {}").format(i18n.number(len(current)), i18n.number(len(contracts)))
     )
-    m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
-                help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
+    m[1].metric(_("Annual spend, current"), money(cc.current_spend(version, today, chosen)))
+    m[2].metric(_("Overdue requests"), int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
+    m[3].metric(
+        _("Due in the next {} days").format(HORIZON_DAYS),
+        int((deadlines["deadline"] == DEADLINE_STATES[1]).sum()),
+    )
+    m[4].metric(_("Open cases at your factories"), cc.open_case_count(version, today, chosen),
+                help=_("Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts."))  # fmt: skip
 
 
 def contracts_table(contracts: pd.DataFrame, role: str) -> None:
@@ -108,41 +121,48 @@ def deadlines_section(
 
 
 def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: str | None) -> None:
-    st.header(md("Deadlines: overdue and due in the next {} days", HORIZON_DAYS))
+    st.header(md(_("Deadlines: overdue and due in the next {} days"), HORIZON_DAYS))
     if deadlines.empty:
         st.info(
-            md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS)
+            md(
+                _("No request about these product models is overdue or due in the next {} days."),
+                HORIZON_DAYS,
+            )
         )
         return
     show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
-    d1, d2, _ = st.columns([1, 1, 2])
+    d1, d2, _rest = st.columns([1, 1, 2])
     # Built on click (every deadline, not only the page shown).
-    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
+    d1.download_button(_("Download deadlines (CSV)"), downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
+    d2.download_button(_("Add to calendar (.ics)"), downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
-                       help="An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it.")  # fmt: skip
+                       help=_("An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it."))  # fmt: skip
 
 
 def expectations_section(version: object, today: date, user, chosen: str | None) -> None:
-    st.header("Expectations")
+    st.header(_("Expectations"))
     as_of = scoring.last_quarter_end()
     expected = cc.expectations(version, None, today)  # every expectation the account may see
     if user.role == "admin" and chosen is not None:
         expected = expected[expected["affiliate_id"] == chosen]
     if expected.empty:
-        st.info("No expectation recorded yet.")
+        st.info(_("No expectation recorded yet."))
         return
     assessed = expectations.assess(expected, cache.series(version, "in-force"), as_of, today)
     if present.is_on():  # an action's target names a finding or request by its id
-        assessed["target"] = assessed["target"].mask(assessed["what"] == "action", "(an improvement action)")
+        assessed["target"] = assessed["target"].mask(
+            assessed["what"] == "action", _("(an improvement action)")
+        )
     show(assessed, ["affiliate" if user.role != "affiliate" else "", "company", "what", "target", "due_on", "status", "value", "note", "set_by", "set_on"], "expectations_table")  # fmt: skip
     st.caption(
-        f"Scores and bands as of {as_of:%Y-%m-%d}: met (target reached by the due date), missed (due date passed, "
-        "not reached), on track (not due yet, risen since it was set), behind (not due yet, not risen). "
-        "Actions: met (done by the due date), open (not yet due), missed."
+        _(
+            "Scores and bands as of {}: met (target reached by the due date), missed (due date passed, "
+            "not reached), on track (not due yet, risen since it was set), behind (not due yet, not risen). "
+            "Actions: met (done by the due date), open (not yet due), missed."
+        ).format(i18n.day(as_of))
     )
 
 
@@ -158,15 +178,21 @@ def expectation_form(version: object, today: date, user, chosen: str | None, con
 def contract_details(version: object, today: date, contracts: pd.DataFrame, role: str) -> None:
     """One contract (chosen here): its product models, their requests, factories and open cases."""
     options = {
-        row.contract_id: f"{row.company} · {period_end(row.start_date)} to {period_end(row.end_date)}"
+        row.contract_id: _("{company} · {start} to {end}").format(company=row.company, start=period_end(row.start_date), end=period_end(row.end_date))
         + ("" if role == "affiliate" else f" · {row.affiliate}")
         for row in contracts.itertuples()
     }  # fmt: skip
-    contract_id = st.selectbox("Contract", list(options), key="contracts_contract", format_func=options.get)
+    contract_id = st.selectbox(
+        _("Contract"), list(options), key="contracts_contract", format_func=options.get
+    )
     row = contracts[contracts["contract_id"] == contract_id].iloc[0]
     products = row["products"] if isinstance(row["products"], (list, tuple, np.ndarray)) else []
     st.text(
-        f"{row['company']}: annual spend {money(row['annual_spend_eur'])}; product models: {', '.join(map(str, products)) or 'none'}"
+        _("{company}: annual spend {spend}; product models: {models}").format(
+            company=row["company"],
+            spend=money(row["annual_spend_eur"]),
+            models=", ".join(map(str, products)) or _("none"),
+        )
     )
     models = cc.contract_models(version, contract_id=contract_id)
     requests = cc.model_requests(version, today, contract_id)
@@ -174,20 +200,20 @@ def contract_details(version: object, today: date, contracts: pd.DataFrame, role
     cases = cc.model_open_cases(version, today, contract_id)
     for i, model in enumerate(models.itertuples()):
         with st.container(border=True):
-            st.text(f"Product model: {model.product_model} ({model.category})")
+            st.text(_("Product model: {} ({})").format(model.product_model, model.category))
             mine = requests[requests["product_model_id"] == model.product_model_id]
             if mine.empty:
-                st.text("No disclosure request about this product model yet.")
+                st.text(_("No disclosure request about this product model yet."))
             else:
                 show(mine, ["request_id", "scope", "requested_on", "due_on", "state", "factories_disclosed"], f"requests_{i}")  # fmt: skip
             made = factories[factories["product_model_id"] == model.product_model_id]
             if made.empty:
-                st.text("No factory disclosed for this product model yet.")
+                st.text(_("No factory disclosed for this product model yet."))
                 continue
             made = links.with_factory_links(made)
             show(made, ["legal_name", "address", "city", "country", "tier", "since", "factory_page"], f"factories_{i}")  # fmt: skip
             open_here = cases[cases["factory_id"].isin(set(made["factory_id"]))]
             if open_here.empty:
-                st.text("No open monitoring case at these factories.")
+                st.text(_("No open monitoring case at these factories."))
             else:
                 show(open_here, ["case_id", "factory", "company", "opened_on", "status", "age_days", "open_findings", "retaliation"], f"cases_{i}")  # fmt: skip

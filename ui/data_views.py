@@ -18,52 +18,53 @@ from data.queries import companies as company_queries
 from data.store.tables import TABLES
 from ui import cache, downloads
 from ui.text import md_escape
+from wording.i18n import _
 
 log = logging.getLogger("cpt.data_page")
 
 
 def audit_log() -> None:
     """The applied imports, readable, with a CSV download and the raw records on request."""
-    st.header("Audit log")
+    st.header(_("Audit log"))
     audit = company_queries.audit_log(cache.reader().cursor())
     if audit.empty:
-        st.info("No import has been applied to this database yet.")
+        st.info(_("No import has been applied to this database yet."))
     else:
         try:
             readable = audit_table(audit)
         except Exception:  # a record the reader does not understand: the raw records are still there
             log.exception("audit log could not be summarised")
-            st.error("The audit log could not be summarised (logged); the raw records are below.")
+            st.error(_("The audit log could not be summarised (logged); the raw records are below."))
             readable = None
         if readable is not None:
             st.dataframe(readable, key="audit_log", hide_index=True, width="stretch")
             st.download_button(
-                "Download the audit log (CSV)",
+                _("Download the audit log (CSV)"),
                 downloads.deferred(lambda: audit_csv(readable), "csv"),
                 "cpt-audit-log.csv",
                 key="audit_csv",
                 on_click="ignore",
             )
-        if st.toggle("Show the raw records (JSON)", key="audit_raw", value=readable is None):
+        if st.toggle(_("Show the raw records (JSON)"), key="audit_raw", value=readable is None):
             st.json(json.loads(audit.astype(str).to_json(orient="records")), expanded=False)
 
 
 def templates_and_export() -> None:
     """The empty import templates (zip) and, on request, every table as CSV (zip)."""
-    st.header("Templates and export")
+    st.header(_("Templates and export"))
     bundle = io.BytesIO()
     with zipfile.ZipFile(bundle, "w") as archive:
         for name in TABLES:
             archive.writestr(f"{name}.csv", templates.csv_template(name))
         archive.writestr("cpt-import-template.xlsx", templates.xlsx_template())
     st.download_button(
-        "Download import templates (zip)",
+        _("Download import templates (zip)"),
         downloads.deferred(bundle.getvalue, "zip"),
         "cpt-import-templates.zip",
         key="templates",
         on_click="ignore",
     )
-    if st.button("Prepare a full export", key="prepare_export"):
+    if st.button(_("Prepare a full export"), key="prepare_export"):
         with tempfile.TemporaryDirectory() as tmp:
             export_tables(cache.reader().cursor(), Path(tmp))
             missing = None
@@ -80,9 +81,9 @@ def templates_and_export() -> None:
                         archive.write(extra, extra.relative_to(tmp).as_posix())
                 archive.writestr("README.txt", spreadsheet.export_readme())
         if missing:
-            st.error(md_escape(f"The export is incomplete: {missing}."))
+            st.error(md_escape(_("The export is incomplete: {}.").format(missing)))
         st.download_button(
-            "Download export (zip)",
+            _("Download export (zip)"),
             downloads.deferred(out.getvalue, "zip"),
             "cpt-export.zip",
             key="export",

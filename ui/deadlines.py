@@ -21,6 +21,7 @@ from data.exports import ical
 from data.queries import deadlines as dq
 from data.queries.contracts import Viewer, viewer_of
 from ui import auth, cache, present
+from wording.i18n import _
 
 ROUTE = "/cpt/calendar/"  # serve.py
 SHOWN = "calendar_link_shown"  # session state: the link just made (shown once)
@@ -65,21 +66,25 @@ def _revoke(username: str) -> None:
 
 def subscription(username: str) -> None:
     """Make, show (once) and revoke the account's calendar subscription link."""
-    with st.expander("Subscribe in your calendar", expanded=SHOWN in st.session_state):
+    with st.expander(_("Subscribe in your calendar"), expanded=SHOWN in st.session_state):
         st.caption(
-            "A secret link your calendar program subscribes to: it shows the deadlines of every contract "
-            "your account sees and updates itself (answered ones are removed). Anyone with the link sees "
-            "them: keep it to yourself, and revoke it if it was shared."
+            _(
+                "A secret link your calendar program subscribes to: it shows the deadlines of every contract "
+                "your account sees and updates itself (answered ones are removed). Anyone with the link sees "
+                "them: keep it to yourself, and revoke it if it was shared."
+            )
         )
         token = st.session_state.get(SHOWN)
         has = token is not None or calendar_links.has_link(cache.reader().cursor(), username)
         if token is not None:
-            st.text("Your calendar link (shown only now: copy it into your calendar program):")
+            st.text(_("Your calendar link (shown only now: copy it into your calendar program):"))
             st.code(f"{_origin()}{ROUTE}{token}", language=None)
         elif has:
-            st.text("You have a calendar link. It is shown only when it is made: make a new one to see it.")
-        c1, c2, _ = st.columns([3, 2, 3])
-        c1.button("Revoke and make a new link" if has else "Make a calendar link", key="calendar_link_new",
+            st.text(
+                _("You have a calendar link. It is shown only when it is made: make a new one to see it.")
+            )
+        c1, c2, _rest = st.columns([3, 2, 3])
+        c1.button(_("Revoke and make a new link") if has else _("Make a calendar link"), key="calendar_link_new",
                   on_click=_make, args=(username,))  # fmt: skip
         if has:
-            c2.button("Revoke the link", key="calendar_link_revoke", on_click=_revoke, args=(username,))
+            c2.button(_("Revoke the link"), key="calendar_link_revoke", on_click=_revoke, args=(username,))

@@ -18,10 +18,16 @@ from data.queries.contracts import Viewer
 from ui import cache, present
 from ui.text import md, md_escape
 from wording import disputes as words
+from wording import i18n
+from wording.i18n import N_, _
 
 FORM_KEYS = ("dispute_point", "dispute_reason")
 RESOLVE_KEYS = ("resolve_reason",)
 DISPUTED = st.column_config.TextColumn("Disputed", width="large")
+OUTCOME_WORDS = {
+    "upheld": N_("Upheld: the company is right"),
+    "rejected": N_("Rejected: the evidence stands"),
+}
 
 
 def _none_when_presenting(found: pd.DataFrame) -> pd.DataFrame:
@@ -68,10 +74,16 @@ def note_for_readers(version: object, company_id: str) -> None:
     if len(open_):
         st.warning(
             md(
-                "The company disputes {} data point{} shown below (see the Disputed column of the Why "
-                "tables). Until staff decide, the score counts the evidence as recorded.",
+                _(
+                    "The company disputes {} data point shown below (see the Disputed column of the Why "
+                    "tables). Until staff decide, the score counts the evidence as recorded."
+                )
+                if len(open_) == 1
+                else _(
+                    "The company disputes {} data points shown below (see the Disputed column of the Why "
+                    "tables). Until staff decide, the score counts the evidence as recorded."
+                ),
                 len(open_),
-                "s" if len(open_) != 1 else "",
             )
         )
 
@@ -91,14 +103,16 @@ def _options(points: pd.DataFrame) -> dict[str, tuple[str, str]]:
 
 def company_section(version: object, company_id: str, username: str) -> None:
     """For a company account: its disputes with their outcome, and the form to dispute a point."""
-    st.header("Right of reply", anchor="right-of-reply")
+    st.header(_("Right of reply"), anchor="right-of-reply")
     if st.session_state.pop("dispute_sent", False):
         for key in FORM_KEYS:
             st.session_state.pop(key, None)
-        st.success("Your dispute was sent. Staff review it; the point shows as disputed meanwhile.")
+        st.success(_("Your dispute was sent. Staff review it; the point shows as disputed meanwhile."))
     st.caption(
-        "If a data point on this page is wrong, say so here: staff and the affiliates see that you "
-        "dispute it. The score counts the evidence as recorded until staff decide; you see the outcome here."
+        _(
+            "If a data point on this page is wrong, say so here: staff and the affiliates see that you "
+            "dispute it. The score counts the evidence as recorded until staff decide; you see the outcome here."
+        )
     )
     mine = company_disputes(version, company_id)
     if not mine.empty:
@@ -106,25 +120,25 @@ def company_section(version: object, company_id: str, username: str) -> None:
     options = _options(dispute_points(version, company_id))
     with st.form("dispute_form", clear_on_submit=False):
         chosen = st.selectbox(
-            "The data point you dispute", list(options), index=None, key="dispute_point",
-            placeholder="Choose a request, disclosure, case, finding or case event",
+            _("The data point you dispute"), list(options), index=None, key="dispute_point",
+            placeholder=_("Choose a request, disclosure, case, finding or case event"),
         )  # fmt: skip
         reason = st.text_area(
-            f"Why it is wrong (required, at most {q.MAX_REASON:,} characters)", key="dispute_reason",
+            _("Why it is wrong (required, at most {} characters)").format(i18n.number(q.MAX_REASON)), key="dispute_reason",
             max_chars=q.MAX_REASON, height=100,
         )  # fmt: skip
-        submitted = st.form_submit_button("Send the dispute", key="dispute_submit")
+        submitted = st.form_submit_button(_("Send the dispute"), key="dispute_submit")
     if not submitted:
         return
     try:
         if chosen is None:
-            raise q.DisputeError("choose the data point you dispute")
+            raise q.DisputeError(_("choose the data point you dispute"))
         kind, key = options[chosen]
         q.open_dispute(
             store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username
         )
     except q.DisputeError as problem:
-        st.error(md("Not sent: {}.", str(problem)))
+        st.error(md(_("Not sent: {}."), str(problem)))
     else:
         cache.clear()
         st.session_state["dispute_sent"] = True
@@ -138,18 +152,18 @@ def staff_queue(version: object, username: str) -> None:
             st.session_state.pop(key, None)
         st.success(done)
     waiting = disputes(version, "open")
-    st.header(md("Open disputes ({})", len(waiting)), anchor=False)
+    st.header(md(_("Open disputes ({})"), len(waiting)), anchor=False)
     if waiting.empty:
-        st.info("No dispute is waiting: every dispute a company sent has been resolved.")
+        st.info(_("No dispute is waiting: every dispute a company sent has been resolved."))
     else:
         st.dataframe(words.queue_table(waiting), key="dispute_queue", hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(c, width="large") for c in ("Data point", "Reason")})  # fmt: skip
+                     column_config={c: st.column_config.TextColumn(_(c), width="large") for c in (N_("Data point"), N_("Reason"))})  # fmt: skip
         _resolve_form(waiting, username)
     resolved = disputes(version)
     resolved = resolved[resolved["status"] != "open"] if not resolved.empty else resolved
-    with st.expander(f"Resolved disputes ({len(resolved)})"):
+    with st.expander(_("Resolved disputes ({})").format(len(resolved))):
         if resolved.empty:
-            st.write("None yet.")
+            st.write(_("None yet."))
         else:
             table = words.queue_table(resolved).assign(
                 Outcome=[words.outcome(r) for r in resolved.to_dict("records")]
@@ -163,30 +177,34 @@ def _resolve_form(waiting: pd.DataFrame, username: str) -> None:
         for r in waiting.to_dict("records")
     }
     with st.form("resolve_form", clear_on_submit=False):
-        chosen = st.selectbox("Dispute", list(labels), format_func=labels.get, key="resolve_dispute")
+        chosen = st.selectbox(_("Dispute"), list(labels), format_func=labels.get, key="resolve_dispute")
         outcome = st.radio(
-            "Outcome", list(q.OUTCOMES), key="resolve_outcome", horizontal=True,
-            format_func={"upheld": "Upheld: the company is right", "rejected": "Rejected: the evidence stands"}.get,
+            _("Outcome"), list(q.OUTCOMES), key="resolve_outcome", horizontal=True,
+            format_func=lambda o: _(OUTCOME_WORDS[o]) if o in OUTCOME_WORDS else o,
         )  # fmt: skip
         reason = st.text_area(
-            f"Note for an upheld dispute, or the reason the company reads for a rejected one (required, at "
-            f"most {q.MAX_REASON:,} characters)", key="resolve_reason", max_chars=q.MAX_REASON, height=100,
+            _("Note for an upheld dispute, or the reason the company reads for a rejected one (required, at "
+              "most {} characters)").format(i18n.number(q.MAX_REASON)), key="resolve_reason", max_chars=q.MAX_REASON, height=100,
         )  # fmt: skip
-        submitted = st.form_submit_button("Resolve the dispute", key="resolve_submit")
+        submitted = st.form_submit_button(_("Resolve the dispute"), key="resolve_submit")
     st.caption(
-        "Upheld: correct the evidence through an import on the Data page (a corrected row, or "
-        "corrections.csv for a wrong owner; README, 'Right of reply'). The score changes when that import is applied."
+        _(
+            "Upheld: correct the evidence through an import on the Data page (a corrected row, or "
+            "corrections.csv for a wrong owner; README, 'Right of reply'). The score changes when that import is applied."
+        )
     )
-    st.page_link("pages/data.py", label="Open the Data page to correct the evidence")
+    st.page_link("pages/data.py", label=_("Open the Data page to correct the evidence"))
     if not submitted:
         return
     try:
         q.resolve(store.db_path(), chosen, outcome=outcome, reason=reason, who=username)
     except q.DisputeError as problem:
-        st.error(md("Not resolved: {}.", str(problem)))
+        st.error(md(_("Not resolved: {}."), str(problem)))
     else:
         cache.clear()
         st.session_state["dispute_resolved"] = (
-            f"Dispute {chosen} {outcome}. The company sees the outcome on its page."
-        )
+            _("Dispute {} upheld. The company sees the outcome on its page.")
+            if outcome == "upheld"
+            else _("Dispute {} rejected. The company sees the outcome on its page.")
+        ).format(chosen)
         st.rerun()

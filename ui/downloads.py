@@ -36,16 +36,18 @@ import streamlit as st
 from data import settings
 from data.access.accounts import User
 from ui import auth, db
+from wording import i18n
+from wording.i18n import N_, _
 
-ENDED = (
+ENDED = N_(
     "Download refused: your session has ended (signed out, expired, or the account was changed or "
     "removed). Sign in again and download anew."
 )
-ALREADY = (
+ALREADY = N_(
     "A report is already being prepared for you: wait until that download has finished, then "
     "download this one again."
 )
-BUSY = "The server is preparing other reports at the moment: please try again in a minute."
+BUSY = N_("The server is preparing other reports at the moment: please try again in a minute.")
 
 
 class SessionEnded(Exception):
@@ -66,7 +68,7 @@ def check(token: str | None) -> User:
     SessionEnded. Runs outside a script run: reads only the session store and the live file."""
     if not token:
         raise SessionEnded
-    found, _ = auth._valid(token, db.reader().cursor())  # the check every script run makes
+    found, _why = auth._valid(token, db.reader().cursor())  # the check every script run makes
     if found is None:
         raise SessionEnded
     return found
@@ -145,6 +147,7 @@ def deferred(build: Callable[[], object], kind: str) -> Callable[[], object]:
     """`build` as the data of a download button: run on click only while this tab's session is
     still valid (else a file saying so); a PDF (`kind` "pdf") under `LIMITER`."""
     token = session_token()
+    lang = i18n.current()  # the notice in the language of the page that drew the button
 
     def run() -> object:
         try:
@@ -155,8 +158,10 @@ def deferred(build: Callable[[], object], kind: str) -> Callable[[], object]:
                 check(token)  # again after waiting in the queue
                 return build()
         except SessionEnded:
-            return notice(kind, ENDED)
+            with i18n.use(lang):
+                return notice(kind, _(ENDED))
         except Busy as busy:
-            return notice(kind, str(busy))
+            with i18n.use(lang):
+                return notice(kind, _(str(busy)))
 
     return run

@@ -20,7 +20,16 @@ from data.store.tables import BANDS, MAX_TEXT_LENGTH
 from ui import cache, company_view
 from ui.text import md
 from wording import narrative
+from wording.i18n import N_, _
 
+WHAT_WORDS = {
+    "overall": N_("Overall score"),
+    "sct": N_("SCT score"),
+    "fi": N_("FI score"),
+    "band": N_("Band"),
+    "action": N_("Improvement action"),
+}
+"""The kinds of expectation in words (as wording.labels.EXPECTATION_LABELS), translated where shown."""
 KEYS = ("expectation_band", "expectation_score", "expectation_action", "expectation_due", "expectation_note")
 
 
@@ -44,44 +53,49 @@ def record(version: object, setter: str, company_names: dict[str, str], username
     if st.session_state.pop("expectation_recorded", False):
         for key in KEYS:
             st.session_state.pop(key, None)
-        st.success("Expectation recorded.")
-    with st.expander("Record an expectation", expanded=False):
+        st.success(_("Expectation recorded."))
+    with st.expander(_("Record an expectation"), expanded=False):
         e1, e2 = st.columns(2)
         company = e1.selectbox(
-            "Company", list(company_names), format_func=company_names.get, key="expectation_company"
+            _("Company"), list(company_names), format_func=company_names.get, key="expectation_company"
         )
         labels = expectations.WHAT_LABELS
-        what = e2.selectbox("What", list(labels), format_func=labels.get, key="expectation_what")
+        what = e2.selectbox(
+            _("What"),
+            list(labels),
+            format_func=lambda w: _(WHAT_WORDS.get(w, labels[w])),
+            key="expectation_what",
+        )
         with st.form("expectation_form", clear_on_submit=False):
             if what == "band":
-                target = st.selectbox("Target band", BANDS, key="expectation_band")
+                target = st.selectbox(_("Target band"), BANDS, key="expectation_band", format_func=_)
             elif what == "action":
                 options = _actions(version, company)
-                chosen = st.selectbox("Improvement action", list(options), index=None,
-                                      placeholder="Choose one of the company's open actions" if options
-                                      else "No open action for this company", key="expectation_action")  # fmt: skip
+                chosen = st.selectbox(_("Improvement action"), list(options), index=None,
+                                      placeholder=_("Choose one of the company's open actions") if options
+                                      else _("No open action for this company"), key="expectation_action")  # fmt: skip
                 target = options.get(chosen) if chosen is not None else None
             else:
-                target = st.number_input("Target score (0 to 100)", min_value=0.0, max_value=100.0, value=None,
+                target = st.number_input(_("Target score (0 to 100)"), min_value=0.0, max_value=100.0, value=None,
                                          step=1.0, key="expectation_score")  # fmt: skip
-            due = st.date_input("Due by", value=today + timedelta(days=180), key="expectation_due")
+            due = st.date_input(_("Due by"), value=today + timedelta(days=180), key="expectation_due")
             note = st.text_area(
-                "Note (optional)", key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80
+                _("Note (optional)"), key="expectation_note", max_chars=MAX_TEXT_LENGTH, height=80
             )
-            submitted = st.form_submit_button("Record expectation", key="expectation_submit")
+            submitted = st.form_submit_button(_("Record expectation"), key="expectation_submit")
         if not submitted:
             return
         try:
             if target is None:
                 raise expectations.ExpectationError(
-                    "choose an action"
+                    _("choose an action")
                     if what == "action"
-                    else "the target score must be a number from 0 to 100"
+                    else _("the target score must be a number from 0 to 100")
                 )
             expectations.add(store.db_path(), affiliate_id=setter, company_id=company, what=what,
                              target=str(target), due_on=due, note=note, who=username)  # fmt: skip
         except expectations.ExpectationError as problem:
-            st.error(md("Not recorded: {}.", str(problem)))
+            st.error(md(_("Not recorded: {}."), str(problem)))
         else:
             cache.clear()
             st.session_state["expectation_recorded"] = True

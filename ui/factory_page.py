@@ -17,22 +17,23 @@ from ui import contract_cache as cc
 from ui import document_cache, figures, present
 from ui.tables import DATE, table
 from wording import labels as words
+from wording.i18n import _
 
 
 def labels() -> dict[str, object]:
     return {
-        "legal_name": "Legal name", "city": "City", "country": "Country", "tier": "Tier", "companies": "Disclosed by",
-        "affiliates": st.column_config.NumberColumn("Affiliates buying", help="Affiliates with a current contract for a product model made here"),
-        "combined_spend": st.column_config.TextColumn("Combined annual spend", help=f"An affiliate: other affiliates' total over at least {MIN_AFFILIATES_FOR_TOTAL} others, as a band"),
-        "open_findings": "Open findings", "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
-        "company": "Company", "product_model": "Product model", "scope": "Scope", "since": st.column_config.DateColumn("Disclosed since", **DATE),
-        "latest": st.column_config.DateColumn("Latest disclosure", **DATE), "complete": st.column_config.CheckboxColumn("Latest complete"),
-        "requests": "Requests", "affiliate": "Affiliate", "you": st.column_config.CheckboxColumn("You"), "contracts": "Your contracts",
-        "annual_spend_eur": st.column_config.TextColumn("Annual spend") if present.is_on() else st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"), "case_id": "Case",
-        "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
-        "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
-        "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
-        "source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY, help="The document behind the case (downloads it)"),
+        "legal_name": _("Legal name"), "city": _("City"), "country": _("Country"), "tier": _("Tier"), "companies": _("Disclosed by"),
+        "affiliates": st.column_config.NumberColumn(_("Affiliates buying"), help=_("Affiliates with a current contract for a product model made here")),
+        "combined_spend": st.column_config.TextColumn(_("Combined annual spend"), help=_("An affiliate: other affiliates' total over at least {} others, as a band").format(MIN_AFFILIATES_FOR_TOTAL)),
+        "open_findings": _("Open findings"), "factory_page": st.column_config.LinkColumn(_("Factory page"), display_text=_("Open factory page")),
+        "company": _("Company"), "product_model": _("Product model"), "scope": _("Scope"), "since": st.column_config.DateColumn(_("Disclosed since"), **DATE),
+        "latest": st.column_config.DateColumn(_("Latest disclosure"), **DATE), "complete": st.column_config.CheckboxColumn(_("Latest complete")),
+        "requests": _("Requests"), "affiliate": _("Affiliate"), "you": st.column_config.CheckboxColumn(_("You")), "contracts": _("Your contracts"),
+        "annual_spend_eur": st.column_config.TextColumn(_("Annual spend")) if present.is_on() else st.column_config.NumberColumn(_("Annual spend (EUR)"), format="€ %d"), "case_id": _("Case"),
+        "opened_on": st.column_config.DateColumn(_("Opened on"), **DATE), "title": _("Title"), "status": _("Status"),
+        "age_days": _("Age (days)"), "findings": _("Findings"), "retaliation": st.column_config.CheckboxColumn(_("Retaliation")),
+        "code_area": _("Code area"), "severity": _("Severity"), "verified": _("Verified"), "open": _("Open"),
+        "source": st.column_config.LinkColumn(_("Source"), display_text=document_queries.DISPLAY, help=_("The document behind the case (downloads it)")),
     }  # fmt: skip
 
 
@@ -42,12 +43,12 @@ def show(frame: pd.DataFrame, columns: list[str], key: str) -> None:
 
 def header(fa: pd.Series) -> None:
     """Name, then where (presenting: the tier and region only, no address or city)."""
-    tier = words.TIER_LABELS.get(fa["tier"], str(fa["tier"])).lower()
+    tier = _(words.TIER_LABELS.get(fa["tier"], str(fa["tier"]))).lower()
     st.text(str(fa["legal_name"]))
     if present.is_on():
         st.text(f"{tier} · {fa['country']}")
         return
-    where = words.place(fa["address"], fa["city"]) or "address not on record"
+    where = words.place(fa["address"], fa["city"]) or _("address not on record")
     st.text(f"{where} · {words.country_name(fa['country'])} · {tier}")
 
 
@@ -60,28 +61,30 @@ def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame,
         else None
     )
     m = st.columns(4)
-    m[0].metric("Companies disclosing it", int(disclosed["company_id"].nunique()))
+    m[0].metric(_("Companies disclosing it"), int(disclosed["company_id"].nunique()))
     m[1].metric(
-        "Affiliates buying from it",
+        _("Affiliates buying from it"),
         n_affiliates,
-        help="Affiliates with a current contract for a product model made here.",
+        help=_("Affiliates with a current contract for a product model made here."),
     )
     m[2].metric(
-        "Combined annual spend of others" if others else "Combined annual spend",
-        spend or "not shown",
-        help=f"Other affiliates' current contracts, shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy "
-        "here, as a band of €0.1 m (your own contracts are in the table below)."
+        _("Combined annual spend of others") if others else _("Combined annual spend"),
+        spend or _("not shown"),
+        help=_(
+            "Other affiliates' current contracts, shown only where at least {} others (and {} in all) buy "
+            "here, as a band of €0.1 m (your own contracts are in the table below)."
+        ).format(MIN_AFFILIATES_FOR_TOTAL, MIN_AFFILIATES_FOR_TOTAL + 1)
         if others
-        else "The total of the current contracts.",
+        else _("The total of the current contracts."),
     )
-    m[3].metric("Open cases", int((cases["open_findings"] > 0).sum()) if not cases.empty else 0)
+    m[3].metric(_("Open cases"), int((cases["open_findings"] > 0).sum()) if not cases.empty else 0)
     return n_affiliates, spend
 
 
 def disclosed_by(disclosed: pd.DataFrame) -> None:
-    st.header("Disclosed by")
+    st.header(_("Disclosed by"))
     if disclosed.empty:
-        st.info("No company has disclosed this factory.")
+        st.info(_("No company has disclosed this factory."))
         return
     show(
         disclosed,
@@ -91,14 +94,16 @@ def disclosed_by(disclosed: pd.DataFrame) -> None:
 
 
 def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, others: bool) -> None:
-    st.header("Collective leverage: affiliates buying products made here")
+    st.header(_("Collective leverage: affiliates buying products made here"))
     if buyers.empty:
-        st.info("No affiliate has a current contract for a product model made here.")
+        st.info(_("No affiliate has a current contract for a product model made here."))
         return
-    st.text(f"{n_affiliates} affiliate(s): " + ", ".join(str(n) for n in buyers["affiliate"]))
+    st.text(_("{} affiliate(s): {}").format(n_affiliates, ", ".join(str(n) for n in buyers["affiliate"])))
     if others and spend is None:
         st.caption(
-            f"Other affiliates' combined spend is shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy here."
+            _(
+                "Other affiliates' combined spend is shown only where at least {} others (and {} in all) buy here."
+            ).format(MIN_AFFILIATES_FOR_TOTAL, MIN_AFFILIATES_FOR_TOTAL + 1)
         )
     # Presenting: no "You" and no row with figures only the presenter's own contracts have.
     presenting = present.is_on()
@@ -106,7 +111,7 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
     shown_labels = labels()
     if others:  # another affiliate's contracts, companies and spend are hidden: say so
         buyers = words.confidential(buyers, own, ~buyers["you"])
-        shown_labels["annual_spend_eur"] = st.column_config.TextColumn("Annual spend")
+        shown_labels["annual_spend_eur"] = st.column_config.TextColumn(_("Annual spend"))
     table(
         buyers, ["affiliate", "country", *([] if presenting else ["you"]), *own], "buyers_table", shown_labels
     )
@@ -127,9 +132,9 @@ def with_sources(version: object, factory_id: str, cases: pd.DataFrame) -> tuple
 
 
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:
-    st.header("Monitoring cases")
+    st.header(_("Monitoring cases"))
     if cases.empty:
-        st.info("No monitoring case at this factory.")
+        st.info(_("No monitoring case at this factory."))
         return
     cases, source = with_sources(version, factory_id, cases)
     show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source], "cases_table")  # fmt: skip

@@ -16,6 +16,7 @@ import streamlit as st
 from charts import data_table
 from charts import trajectory as trajectory_charts
 from ui.text import md, md_escape
+from wording.i18n import _
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -52,10 +53,10 @@ def chart(fig: go.Figure, key: str, where: object = None, **plotly_kw: object) -
     event = where.plotly_chart(fig, key=key, **plotly_kw)
     table = data_table.figure_table(fig).astype(str)  # numbers and "n/a" in one column: shown as text
     title = data_table.readable(fig.layout.title.text if fig.layout.title else None)
-    label = md("Data of the chart “{}” as a table", title) if title else "Data of the chart as a table"
+    label = md(_("Data of the chart “{}” as a table"), title) if title else _("Data of the chart as a table")
     with where.expander(label):
         if table.empty:
-            st.caption("The chart shows no data.")
+            st.caption(_("The chart shows no data."))
         elif len(table) <= TABLE_ROWS:
             st.table(as_markdown_text(table), hide_index=True)
         else:

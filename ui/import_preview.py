@@ -8,16 +8,20 @@ import pandas as pd
 import streamlit as st
 
 from data.importing.audit import later_evidence_message, preview_frames
-from data.importing.plan import MAX_CHANGED_CELLS, ImportPlan, plural
+from data.importing.plan import MAX_CHANGED_CELLS, ImportPlan
 from ui.text import md
+from wording import i18n
+from wording.i18n import _
 
 MAX_PROBLEMS_SHOWN = 200
 
 
 def problems_heading(n: int, *, refused: bool = False) -> str:
     if refused:
-        return f"The import was refused ({plural(n, 'problem')}); nothing was written:"
-    return f"{plural(n, 'problem')} found: nothing will be written. Fix the files and upload them again."
+        return (_("The import was refused ({} problem); nothing was written:") if n == 1
+                else _("The import was refused ({} problems); nothing was written:")).format(i18n.number(n))  # fmt: skip
+    return (_("{} problem found: nothing will be written. Fix the files and upload them again.") if n == 1
+            else _("{} problems found: nothing will be written. Fix the files and upload them again.")).format(i18n.number(n))  # fmt: skip
 
 
 def show_problems(plan: ImportPlan, *, refused: bool = False) -> None:
@@ -28,7 +32,11 @@ def show_problems(plan: ImportPlan, *, refused: bool = False) -> None:
             st.text(str(problem))
         hidden = len(plan.errors) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
-            st.text(f"… and {plural(hidden, 'more problem')}")
+            st.text(
+                (_("… and {} more problem") if hidden == 1 else _("… and {} more problems")).format(
+                    i18n.number(hidden)
+                )
+            )
 
 
 def _band_style(row: pd.Series) -> list[str]:
@@ -38,26 +46,39 @@ def _band_style(row: pd.Series) -> list[str]:
 
 def show_preview(plan: ImportPlan) -> None:
     frames = preview_frames(plan)
-    st.header("What Apply will do")
+    st.header(_("What Apply will do"))
     if not frames["counts"].empty:
         st.dataframe(frames["counts"], key="import_preview", hide_index=True)
     if not frames["corrections"].empty:
-        st.caption(md("Owner corrections ({}):", plural(len(frames["corrections"]), "row")))
+        n = len(frames["corrections"])
+        st.caption(
+            md(
+                _("Owner corrections ({} row):") if n == 1 else _("Owner corrections ({} rows):"),
+                i18n.number(n),
+            )
+        )
         st.dataframe(frames["corrections"], key="import_corrections", hide_index=True, width="stretch")
     if not frames["changes"].empty:
-        st.caption("Changed cells of the replaced rows (old → new):")
+        st.caption(_("Changed cells of the replaced rows (old → new):"))
         st.dataframe(frames["changes"], key="import_changes", hide_index=True, width="stretch")
         if (frames["changes"].groupby("table").size() >= MAX_CHANGED_CELLS).any():
-            st.caption(md("Only the first {:,} changed cells of a table are listed.", MAX_CHANGED_CELLS))
-    when = plan.as_of.isoformat() if plan.as_of else "the last quarter end"
+            st.caption(
+                md(
+                    _("Only the first {} changed cells of a table are listed."),
+                    i18n.number(MAX_CHANGED_CELLS),
+                )
+            )
+    when = i18n.day(plan.as_of) if plan.as_of else _("the last quarter end")
     if frames["scores"].empty:
-        st.info(md("No company's score at the last quarter end ({}) changes.", when))
+        st.info(md(_("No company's score at the last quarter end ({}) changes."), when))
     else:
-        st.caption(md("Scores at the last quarter end ({}) that change (band changes highlighted):", when))
+        st.caption(md(_("Scores at the last quarter end ({}) that change (band changes highlighted):"), when))
         for change in plan.score_changes:
             if change.band_changed:
                 st.text(
-                    f"Band change: {change.label}: {change.band_before or 'n/a'} → {change.band_after or 'n/a'}"
+                    _("Band change: {}: {} → {}").format(
+                        change.label, _(change.band_before or "n/a"), _(change.band_after or "n/a")
+                    )
                 )
         st.dataframe(
             frames["scores"].style.apply(_band_style, axis=1),

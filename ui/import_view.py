@@ -10,36 +10,43 @@ from data.importing import importer
 from data.importing.audit import summary_lines
 from ui import auth, cache, import_preview
 from ui.import_preview import show_preview as show_preview
+from wording.i18n import _
 
 log = logging.getLogger("cpt.data_page")
 
 
 def apply(files: list[tuple[str, bytes]], round_: int) -> None:
     """Apply the import; `round_` is the uploader's round (the next one starts empty)."""
-    with st.spinner("Importing…"):
+    with st.spinner(_("Importing…")):
         try:
             applied = importer.apply_import(store.db_path(), files, who=f"dashboard:{auth.user().username}")
         except Exception:  # never a stack trace for users: logged on the server
             log.exception("import failed unexpectedly")
             st.error(
-                "The import failed because of an unexpected error (it has been logged). Nothing was written."
+                _(
+                    "The import failed because of an unexpected error (it has been logged). Nothing was written."
+                )
             )
             return
     if not applied.applied:
         import_preview.show_problems(applied, refused=True)
         return
     cache.clear()
-    with st.spinner("Checking that every page shows the new scores…"):
+    with st.spinner(_("Checking that every page shows the new scores…")):
         try:
             difference = cache.check_series()
             check = (
-                "Consistency check passed: the scores every page reads equal a fresh scoring of the new evidence."
+                _(
+                    "Consistency check passed: the scores every page reads equal a fresh scoring of the new evidence."
+                )
                 if difference is None
-                else f"Consistency check FAILED: {difference}. Run `python -m data check --repair`."
+                else _("Consistency check FAILED: {}. Run `python -m data check --repair`.").format(
+                    difference
+                )
             )
         except Exception:  # the import itself is done; the check is logged
             log.exception("the consistency check failed unexpectedly")
-            check = "Consistency check could not run (logged); run `python -m data check`."
+            check = _("Consistency check could not run (logged); run `python -m data check`.")
     summary = summary_lines(applied)
     if applied.as_of is not None:
         summary.append(importer.effective_date_message(applied.as_of))

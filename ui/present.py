@@ -48,6 +48,7 @@ import streamlit as st
 import scoring
 from data.presentation.pseudonyms import ID_COLUMNS, LIST_ID_COLUMNS, Pseudonyms
 from ui import auth
+from wording.i18n import _
 
 PARAM = "present"
 KEY = "present_toggle"
@@ -106,12 +107,14 @@ def switch() -> None:
         return
     st.session_state[KEY] = is_on()
     st.toggle(
-        "Presentation mode",
+        _("Presentation mode"),
         key=KEY,
         on_change=_to_url,
-        help="For webinars: pseudonyms instead of company, factory, affiliate and product names and "
-        "ids; regions instead of countries; no notes, titles, addresses or cities; no staff pages; a "
-        "projector layout. Links keep it on (present=1).",
+        help=_(
+            "For webinars: pseudonyms instead of company, factory, affiliate and product names and "
+            "ids; regions instead of countries; no notes, titles, addresses or cities; no staff pages; a "
+            "projector layout. Links keep it on (present=1)."
+        ),
     )
 
 

@@ -11,7 +11,9 @@ from ui import controls, downloads, present
 from ui import evidence_cache as ev
 from ui import links as factory_links
 from ui.text import md
+from wording import i18n
 from wording import labels as words
+from wording.i18n import _
 
 LINKS_PER_PAGE = 200  # rows per page of the product model → factory links
 
@@ -20,14 +22,14 @@ def missing_addresses(
     version: tuple[object, ...], scope: tuple[str, ...] | None, choice: str | None, until: date, summary: dict
 ) -> None:
     """Completeness of names and addresses: the disclosed factories with no address on record."""
-    st.header("Completeness of names and addresses")
+    st.header(_("Completeness of names and addresses"))
     missing = ev.factories_missing_address(version, scope)
     if summary["disclosure_rows"] == 0:
-        st.info("n/a: no factory disclosed yet.")
+        st.info(_("n/a: no factory disclosed yet."))
     elif missing.empty:
         st.success(
             md(
-                "Every disclosed factory has an address on record ({} of {} disclosure rows complete).",
+                _("Every disclosed factory has an address on record ({} of {} disclosure rows complete)."),
                 summary["complete_rows"],
                 summary["disclosure_rows"],
             )  # fmt: skip
@@ -35,7 +37,9 @@ def missing_addresses(
     else:
         st.warning(
             md(
-                "{} of {} disclosed factories have no address on record; {} of {} disclosure rows are complete.",
+                _(
+                    "{} of {} disclosed factories have no address on record; {} of {} disclosure rows are complete."
+                ),
                 summary["factories_missing_address"],
                 summary["factories"],
                 summary["complete_rows"],
@@ -43,16 +47,16 @@ def missing_addresses(
             )  # fmt: skip
         )
         # A page at a time (20,823 factories at scale 1000); the CSV, built on click, has them all.
-        offset = controls.pager(len(missing), LINKS_PER_PAGE, key="missing_page", label="Factories shown")
+        offset = controls.pager(len(missing), LINKS_PER_PAGE, key="missing_page", label=_("Factories shown"))
         st.dataframe(words.in_words(missing.iloc[offset : offset + LINKS_PER_PAGE]), hide_index=True, key="missing_table", column_config={
-            "factory_id": "Factory id", "legal_name": "Legal name", "city": "City", "country": "Country",
-            "tier": st.column_config.TextColumn("Tier"), "first_disclosed_on": st.column_config.DateColumn("First disclosed", format="YYYY-MM-DD"), "companies": st.column_config.ListColumn("Disclosed by"),
+            "factory_id": _("Factory id"), "legal_name": _("Legal name"), "city": _("City"), "country": _("Country"),
+            "tier": st.column_config.TextColumn(_("Tier")), "first_disclosed_on": st.column_config.DateColumn(_("First disclosed"), format="YYYY-MM-DD"), "companies": st.column_config.ListColumn(_("Disclosed by")),
             "company_ids": None,
         })  # fmt: skip
         if len(missing) > LINKS_PER_PAGE:
             missing_columns = present.export_frame(missing.head(0).drop(columns=["company_ids"])).columns
             st.download_button(
-                f"Download all {len(missing):,} factories without an address (CSV)",
+                _("Download all {} factories without an address (CSV)").format(i18n.number(len(missing))),
                 downloads.deferred(
                     lambda missing=missing, columns=missing_columns: spreadsheet.to_csv(
                         missing[columns], spreadsheet.header_line("factories without an address", until, None)
@@ -70,27 +74,27 @@ def product_links(
     version: tuple[object, ...], scope: tuple[str, ...] | None, choice: str | None, until: date, who: str
 ) -> None:
     """Product models and their factories: every link a company disclosed."""
-    st.header("Product models and their factories")
+    st.header(_("Product models and their factories"))
     # A page of links at a time (2 million at scale 1000); the CSV, built on click, has them all.
     total_links = ev.product_factory_link_count(version, scope)
     if total_links == 0:
-        st.info(md("n/a: {} has not linked any product model to a factory yet.", who))
+        st.info(md(_("n/a: {} has not linked any product model to a factory yet."), who))
     else:
-        offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label="Links shown")
+        offset = controls.pager(total_links, LINKS_PER_PAGE, key="links_page", label=_("Links shown"))
         links = ev.product_factory_links(version, scope, LINKS_PER_PAGE, offset)
         st.dataframe(words.in_words(factory_links.with_factory_links(links)), hide_index=True, key="links_table", column_config={
-            "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
-            "company": "Company", "product_model": "Product model", "category": "Category",
+            "factory_page": st.column_config.LinkColumn(_("Factory page"), display_text=_("Open factory page")),
+            "company": _("Company"), "product_model": _("Product model"), "category": _("Category"),
             "company_id": None, "product_model_id": None,
-            "scope": "Scope", "request_id": "Request", "factory_id": None, "legal_name": "Factory legal name",
-            "country": "Country", "tier": "Tier", "disclosed_on": st.column_config.DateColumn("Disclosed on", format="YYYY-MM-DD"),
-            "complete": st.column_config.CheckboxColumn("Complete"),
+            "scope": _("Scope"), "request_id": _("Request"), "factory_id": None, "legal_name": _("Factory legal name"),
+            "country": _("Country"), "tier": _("Tier"), "disclosed_on": st.column_config.DateColumn(_("Disclosed on"), format="YYYY-MM-DD"),
+            "complete": st.column_config.CheckboxColumn(_("Complete")),
         })  # fmt: skip
         all_links = ev.product_factory_links.later(version, scope)  # built on click: every link
         columns = present.export_frame(links.head(0)).columns  # the columns a download may show
         header = spreadsheet.header_line("product model to factory links", until, None)
         st.download_button(
-            f"Download all {total_links:,} product model → factory links (CSV)",
+            _("Download all {} product model → factory links (CSV)").format(i18n.number(total_links)),
             downloads.deferred(lambda: spreadsheet.to_csv(all_links()[columns], header), "csv"),
             file_name=f"transparency_links_{'all' if choice is None else present.file_part(choice)}_{until:%Y-%m-%d}.csv",
             mime="text/csv",
