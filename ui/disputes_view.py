@@ -13,15 +13,23 @@ import pandas as pd
 import streamlit as st
 
 from data import store
+from data.documents import sniff, uploads
+from data.documents import store as documents
 from data.queries import disputes as q
+from data.queries import documents as document_queries
 from data.queries.contracts import Viewer
 from ui import cache, present
 from ui.text import md, md_escape
 from wording import disputes as words
 
-FORM_KEYS = ("dispute_point", "dispute_reason")
+FORM_KEYS = ("dispute_point", "dispute_reason", "dispute_file", "dispute_visibility")
 RESOLVE_KEYS = ("resolve_reason",)
 DISPUTED = st.column_config.TextColumn("Disputed", width="large")
+UPLOAD_TYPES = ["pdf", "png", "jpg", "jpeg", "xlsx", "txt", "csv"]  # a first filter; the content decides
+DOCUMENT_SHARING = {
+    "affiliates_and_company": "Staff, affiliates and your company",
+    "staff": "Staff only (kept from affiliates)",
+}
 
 
 def _none_when_presenting(found: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +121,15 @@ def company_section(version: object, company_id: str, username: str) -> None:
             f"Why it is wrong (required, at most {q.MAX_REASON:,} characters)", key="dispute_reason",
             max_chars=q.MAX_REASON, height=100,
         )  # fmt: skip
+        upload = st.file_uploader(
+            f"A document that supports your reason (optional: {sniff.ACCEPTED}; at most "
+            f"{sniff.MAX_FILE_BYTES // (1024 * 1024)} MB; its content is checked, not its name)",
+            type=UPLOAD_TYPES, key="dispute_file",
+        )  # fmt: skip
+        visibility = st.radio(
+            "Who may open the document", list(uploads.DISPUTE_VISIBILITY), key="dispute_visibility",
+            format_func=DOCUMENT_SHARING.get, horizontal=True,
+        )  # fmt: skip
         submitted = st.form_submit_button("Send the dispute", key="dispute_submit")
     if not submitted:
         return
@@ -121,14 +138,39 @@ def company_section(version: object, company_id: str, username: str) -> None:
             raise q.DisputeError("choose the data point you dispute")
         kind, key = options[chosen]
         q.open_dispute(
-            store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username
-        )
-    except q.DisputeError as problem:
+            store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username,
+            document=None if upload is None else (upload.name, upload.getvalue()), visibility=visibility,
+        )  # fmt: skip
+    except q.DisputeError as problem:  # what the company typed and chose stays in the form
         st.error(md("Not sent: {}.", str(problem)))
     else:
         cache.clear()
         st.session_state["dispute_sent"] = True
         st.rerun()
+
+
+QUEUE_COLUMNS = {
+    "Data point": st.column_config.TextColumn("Data point", width="large"),
+    "Reason": st.column_config.TextColumn("Reason", width="large"),
+    "Document": st.column_config.LinkColumn(
+        "Document", display_text=document_queries.DISPLAY, help="The document the company sent (downloads it)"
+    ),
+}
+
+
+def with_documents(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The queue with a Document column: the link to the document the company sent with the
+    dispute (who it is shared with after the link's words), empty when it sent none."""
+    links = []
+    for row in found.to_dict("records"):
+        has = isinstance(row.get("document_id"), str) and isinstance(row.get("document_kind"), str)
+        links.append(
+            f"{document_queries.url(row['document_id'], row['document_kind'], row['document_date'])} "
+            f"({documents.VISIBILITY.get(row['document_visibility'], '').lower()})"
+            if has
+            else ""
+        )
+    return table.assign(Document=links) if any(links) else table
 
 
 def staff_queue(version: object, username: str) -> None:
@@ -142,8 +184,8 @@ def staff_queue(version: object, username: str) -> None:
     if waiting.empty:
         st.info("No dispute is waiting: every dispute a company sent has been resolved.")
     else:
-        st.dataframe(words.queue_table(waiting), key="dispute_queue", hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(c, width="large") for c in ("Data point", "Reason")})  # fmt: skip
+        st.dataframe(with_documents(words.queue_table(waiting), waiting), key="dispute_queue", hide_index=True,
+                     width="stretch", column_config=QUEUE_COLUMNS)  # fmt: skip
         _resolve_form(waiting, username)
     resolved = disputes(version)
     resolved = resolved[resolved["status"] != "open"] if not resolved.empty else resolved
@@ -154,7 +196,8 @@ def staff_queue(version: object, username: str) -> None:
             table = words.queue_table(resolved).assign(
                 Outcome=[words.outcome(r) for r in resolved.to_dict("records")]
             )
-            st.dataframe(table.iloc[::-1], key="disputes_resolved", hide_index=True, width="stretch")
+            st.dataframe(with_documents(table, resolved).iloc[::-1], key="disputes_resolved", hide_index=True,
+                         width="stretch", column_config=QUEUE_COLUMNS)  # fmt: skip
 
 
 def _resolve_form(waiting: pd.DataFrame, username: str) -> None:

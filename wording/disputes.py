@@ -88,11 +88,23 @@ def outcome(row: Mapping) -> str:
     return f"Rejected on {when}: {row['resolution']}"
 
 
+SHARED = {"staff": "staff only", "affiliates_and_company": "staff and affiliates"}
+
+
+def sent_document(row: Mapping) -> str:
+    """ "; with your document (shared with staff only)", or nothing when none was sent."""
+    if is_na(row.get("document_id")):
+        return ""
+    shared = SHARED.get(_text(row, "document_visibility") or "", "staff")
+    return f"; with your document (shared with {shared})"
+
+
 def company_lines(disputes: pd.DataFrame) -> list[str]:
     """A company's disputes as its page lists them, newest first: the point, its reason, the
-    state or outcome (with staff's reason)."""
+    document it sent, the state or outcome (with staff's reason)."""
     return [
-        f"{point_words(r)}. Disputed on {since(r['opened_at'])}; your reason: “{r['reason']}”. {outcome(r)}"
+        f"{point_words(r)}. Disputed on {since(r['opened_at'])}; your reason: “{r['reason']}”{sent_document(r)}. "
+        f"{outcome(r)}"
         for r in disputes.iloc[::-1].to_dict("records")
     ]
 
