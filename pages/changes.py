@@ -9,7 +9,8 @@ import streamlit as st
 import scoring
 from data.exports import spreadsheet
 from data.queries.changes import DISPUTE_KIND, KINDS, SCORE_STEP
-from ui import auth, cache, downloads, links, nav, present
+from data.queries.documents import DISPLAY
+from ui import auth, cache, document_cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
 from wording import labels
@@ -59,8 +60,11 @@ shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
 )
 table = found.copy()
 table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
-st.dataframe(labels.in_words(table[[*shown, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
+table["source"] = document_cache.change_sources(version, table)  # none when presenting
+sourced = ["source"] if table["source"].any() else []
+st.dataframe(labels.in_words(table[[*shown, *sourced, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
+    "source": st.column_config.LinkColumn("Source", display_text=DISPLAY, help="The document the change rests on (downloads it)"),
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
     "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
 })  # fmt: skip

@@ -164,6 +164,14 @@ def test_resolved_between_lists_the_companies_disputes_resolved_in_the_period(db
         assert len(disputes.resolved_between(cur, [COMPANY], date(2026, 11, 30), date(2026, 12, 5))) == 1
         assert disputes.resolved_between(cur, ["CO0001"], date(2026, 11, 30), date(2026, 12, 5)).empty
         assert disputes.resolved_between(cur, [COMPANY], date(2026, 12, 2), date(2026, 12, 5)).empty
+        assert len(disputes.resolved_between(cur, [COMPANY], date(2026, 12, 1), date(2026, 12, 2))) == 1
+
+
+def test_resolved_between_with_every_dispute_still_open_is_empty(db: Path) -> None:
+    """Only open disputes: no resolution date at all (What changed must still open)."""
+    disputes.open_dispute(db, company_id=COMPANY, kind="case", key=_point(db, "case"), reason="r", who="c")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert disputes.resolved_between(con.cursor(), [COMPANY], date(2026, 1, 1), date(2026, 12, 5)).empty
 
 
 @pytest.mark.parametrize(

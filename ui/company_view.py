@@ -261,6 +261,7 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
         peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
         expectations=expected(version, company_id, why.as_of),
         sources=document_queries.report_lines(source_documents(version, company_id)),
+        disputed=disputes_view.report_lines(version, company_id),
     )  # fmt: skip
 
 
@@ -286,4 +287,6 @@ def briefing_company(version: object, company_id: str, name: str, why, methodolo
         why=narrative.why_summary(cache.plain_explanation(version, company_id, why.as_of, methodology),
                                   cache.plain_evidence(version, company_id)),
         points=points, expectations=expectations.briefing_lines(expected(version, company_id, why.as_of)),
+        sources=document_queries.report_lines(source_documents(version, company_id)),
+        disputed=disputes_view.report_lines(version, company_id),
     )  # fmt: skip

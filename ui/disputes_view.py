@@ -69,6 +69,17 @@ def why_marks(version: object, company_id: str) -> tuple[dict[str, str], dict[st
     return words.why_marks(company_disputes.plain(version, company_id))
 
 
+def case_marks(version: object) -> dict[str, str]:
+    """The marks of open disputes by case id (a case, its findings, its events), of the disputes
+    the account may see (a company its own); none when presenting (the factory page)."""
+    return words.case_marks(disputes(version, "open"))
+
+
+def report_lines(version: object, company_id: str) -> list[str]:
+    """The company's points under open dispute, for its scoring report; none when presenting."""
+    return words.report_lines(company_disputes(version, company_id))
+
+
 def note_for_readers(version: object, company_id: str) -> None:
     """For staff and affiliates: how many points the company disputes (marked in the Why rows)."""
     found = company_disputes(version, company_id)

@@ -14,7 +14,7 @@ from charts import improvement as improvement_charts
 from data.queries import documents as document_queries
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
-from ui import document_cache, figures, present
+from ui import disputes_view, document_cache, figures, present
 from ui.tables import DATE, table
 from wording import labels as words
 
@@ -32,6 +32,7 @@ def labels() -> dict[str, object]:
         "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
         "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
         "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
+        "disputed": st.column_config.TextColumn("Disputed", help="A point of the case the company disputes (right of reply); the score counts it as recorded until staff decide"),
         "source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY, help="The document behind the case (downloads it)"),
     }  # fmt: skip
 
@@ -126,13 +127,24 @@ def with_sources(version: object, factory_id: str, cases: pd.DataFrame) -> tuple
     return out, ["source"]
 
 
+def with_disputes(version: object, cases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The cases with a `disputed` column when a case, one of its findings or events is under
+    open dispute ("Finding disputed by the company since 2026-12-01"): disputes the account may
+    see (a company only its own); none in presentation mode."""
+    marks = {} if present.is_on() else disputes_view.case_marks(version)
+    if not any(str(c) in marks for c in cases["case_id"]):
+        return cases, []
+    return cases.assign(disputed=[marks.get(str(c), "") for c in cases["case_id"]]), ["disputed"]
+
+
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:
     st.header("Monitoring cases")
     if cases.empty:
         st.info("No monitoring case at this factory.")
         return
     cases, source = with_sources(version, factory_id, cases)
-    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source], "cases_table")  # fmt: skip
+    cases, disputed = with_disputes(version, cases)
+    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source, *disputed], "cases_table")  # fmt: skip
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:

@@ -131,3 +131,34 @@ def change_sentence(row: Mapping) -> str:
     """What changed, for an affiliate: "Dispute rejected: Finding: ... Reason: ..."."""
     verb = "upheld (the evidence is corrected)" if row["status"] == "upheld" else "rejected"
     return f"The company's dispute was {verb}: {point_words(row)}. {row['resolution']}"
+
+
+def disputed_since(opened_at: object) -> str:
+    """How a point under open dispute is marked outside the Company page (factory page, report)."""
+    return f"disputed by the company since {since(opened_at)}"
+
+
+def case_marks(disputes: pd.DataFrame) -> dict[str, str]:
+    """Open disputes of a case or of its findings and events, by case id: "Finding disputed by
+    the company since 2026-12-01"; several on one case are joined by "; " (oldest first)."""
+    out: dict[str, list[str]] = {}
+    if disputes is None or disputes.empty:
+        return {}
+    for row in disputes[disputes["status"] == "open"].to_dict("records"):
+        if is_na(row.get("case_id")):
+            continue
+        what = KIND_LABELS.get(row["point_kind"], "Data point")
+        out.setdefault(str(row["case_id"]), []).append(f"{what} {disputed_since(row['opened_at'])}")
+    return {k: "; ".join(v) for k, v in out.items()}
+
+
+def report_lines(disputes: pd.DataFrame) -> list[str]:
+    """The points under open dispute, for a report: "<the point in words>: disputed by the
+    company since 2026-12-01." (oldest first; a point no longer in the evidence is left out)."""
+    if disputes is None or disputes.empty:
+        return []
+    return [
+        f"{point_words(r)}: {disputed_since(r['opened_at'])}."
+        for r in disputes[disputes["status"] == "open"].to_dict("records")
+        if not is_na(r.get("day"))
+    ]

@@ -283,6 +283,9 @@ def resolved_between(
     if not has_table(cur) or not company_ids:
         return pd.DataFrame(columns=COLUMNS)
     frame = visible(cur, Viewer("admin"))
-    resolved = pd.to_datetime(frame["resolved_at"]).dt.date
-    keep = frame["company_id"].isin(company_ids) & resolved.notna() & (resolved > since) & (resolved <= until)
+    # The day each was resolved, as timestamps (`.dt.date` of a column of only NaT, every dispute
+    # still open, stays datetime64 and would not compare with a date).
+    resolved = pd.to_datetime(frame["resolved_at"]).dt.normalize()
+    after, upto = pd.Timestamp(since), pd.Timestamp(until)
+    keep = frame["company_id"].isin(company_ids) & resolved.notna() & (resolved > after) & (resolved <= upto)
     return frame[keep].reset_index(drop=True)
