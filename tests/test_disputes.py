@@ -346,7 +346,12 @@ def _answer(db: Path, document_id: str, user) -> int:
     [("affiliates_and_company", 200, 200, 404), ("staff", 404, 404, 404)],
 )
 def test_a_dispute_keeps_its_document_in_the_store_shared_as_the_company_chose(
-    db: Path, visibility: str, affiliate: int, company: int, other_company: int
+    db: Path,
+    visibility: str,
+    affiliate: int,
+    company: int,
+    other_company: int,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from data.documents import store
 
@@ -371,6 +376,10 @@ def test_a_dispute_keeps_its_document_in_the_store_shared_as_the_company_chose(
     # the queue names it; the company's list says it was sent and with whom it is shared
     (row,) = _visible(db, Viewer("admin")).to_dict("records")
     assert (row["document_id"], row["document_kind"], row["document_visibility"]) == (document_id, "other", visibility)  # fmt: skip
+    from data import cli
+
+    assert cli.main(["disputes", "show", str(dispute_id), "--db", str(db)]) == 0  # staff at the command line
+    assert f"document: {document_id} ({visibility}), /cpt/document/{document_id}\n" in capsys.readouterr().out
     shared = "staff only" if visibility == "staff" else "staff and affiliates"
     assert f"“Our records differ.”; with your document (shared with {shared}). Under review" in words.company_lines(
         _visible(db, Viewer("company", company_id=COMPANY))
