@@ -25,7 +25,7 @@ from tests import apptest
 
 COMPANY = demo.DEMO_COMPANY
 REASON = "The finding concerns a line closed before the audit."
-MARK = re.compile(r"Finding disputed by the company since \d{4}-\d\d-\d\d")
+MARK = re.compile(r"disputed by the company since \d{4}-\d\d-\d\d \(finding\)")
 PDF = b"%PDF-1.4\n% fictional monitoring report\n%%EOF\n"
 SINCE = date(2024, 12, 31)  # What changed since: a window with new cases for AF039's companies
 

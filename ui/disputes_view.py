@@ -160,13 +160,21 @@ def company_section(version: object, company_id: str, username: str) -> None:
         st.rerun()
 
 
+# Widths (px) that fit a 1280 px window (about 800 px beside the sidebar), long text wrapped
+# over four lines (Streamlit wraps only in rows taller than 4rem).
 QUEUE_COLUMNS = {
-    "Data point": st.column_config.TextColumn("Data point", width="large"),
-    "Reason": st.column_config.TextColumn("Reason", width="large"),
+    "Dispute": st.column_config.TextColumn("Dispute", width=64),
+    "Opened": st.column_config.TextColumn("Opened", width=86),
+    "Company": st.column_config.TextColumn("Company", width=100),
+    "Data point": st.column_config.TextColumn("Data point", width=200),
+    "Reason": st.column_config.TextColumn("Reason", width=160),
     "Document": st.column_config.LinkColumn(
-        "Document", display_text=document_queries.DISPLAY, help="The document the company sent (downloads it)"
+        "Document", display_text=document_queries.DISPLAY, width=190,
+        help="The document the company sent (downloads it)",
     ),
-}
+    "Outcome": st.column_config.TextColumn("Outcome", width=170),
+}  # fmt: skip
+QUEUE_ROW = 86
 
 
 def with_documents(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +204,7 @@ def staff_queue(version: object, username: str) -> None:
         st.info("No dispute is waiting: every dispute a company sent has been resolved.")
     else:
         st.dataframe(with_documents(words.queue_table(waiting), waiting), key="dispute_queue", hide_index=True,
-                     width="stretch", column_config=QUEUE_COLUMNS)  # fmt: skip
+                     width="stretch", column_config=QUEUE_COLUMNS, row_height=QUEUE_ROW)  # fmt: skip
         _resolve_form(waiting, username)
     resolved = disputes(version)
     resolved = resolved[resolved["status"] != "open"] if not resolved.empty else resolved
@@ -208,7 +216,7 @@ def staff_queue(version: object, username: str) -> None:
                 Outcome=[words.outcome(r) for r in resolved.to_dict("records")]
             )
             st.dataframe(with_documents(table, resolved).iloc[::-1], key="disputes_resolved", hide_index=True,
-                         width="stretch", column_config=QUEUE_COLUMNS)  # fmt: skip
+                         width="stretch", column_config=QUEUE_COLUMNS, row_height=QUEUE_ROW)  # fmt: skip
 
 
 def _resolve_form(waiting: pd.DataFrame, username: str) -> None:

@@ -32,7 +32,7 @@ def labels() -> dict[str, object]:
         "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
         "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
         "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
-        "disputed": st.column_config.TextColumn("Disputed", help="A point of the case the company disputes (right of reply); the score counts it as recorded until staff decide"),
+        "disputed": st.column_config.TextColumn("Disputed", width=275, help="A point of the case the company disputes (right of reply); the score counts it as recorded until staff decide"),
         "source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY, help="The document behind the case (downloads it)"),
     }  # fmt: skip
 
@@ -129,7 +129,7 @@ def with_sources(version: object, factory_id: str, cases: pd.DataFrame) -> tuple
 
 def with_disputes(version: object, cases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The cases with a `disputed` column when a case, one of its findings or events is under
-    open dispute ("Finding disputed by the company since 2026-12-01"): disputes the account may
+    open dispute ("disputed by the company since 2026-12-01 (finding)"): disputes the account may
     see (a company only its own); none in presentation mode."""
     marks = {} if present.is_on() else disputes_view.case_marks(version)
     if not any(str(c) in marks for c in cases["case_id"]):
@@ -144,7 +144,8 @@ def cases_section(version: object, factory_id: str, today: date, cases: pd.DataF
         return
     cases, source = with_sources(version, factory_id, cases)
     cases, disputed = with_disputes(version, cases)
-    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source, *disputed], "cases_table")  # fmt: skip
+    # the document and the dispute mark beside the status, in sight at 1280 px
+    show(cases, ["case_id", "company", "opened_on", "status", *disputed, *source, "title", "age_days", "findings", "open_findings", "retaliation"], "cases_table")  # fmt: skip
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:

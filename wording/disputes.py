@@ -139,17 +139,20 @@ def disputed_since(opened_at: object) -> str:
 
 
 def case_marks(disputes: pd.DataFrame) -> dict[str, str]:
-    """Open disputes of a case or of its findings and events, by case id: "Finding disputed by
-    the company since 2026-12-01"; several on one case are joined by "; " (oldest first)."""
-    out: dict[str, list[str]] = {}
+    """Open disputes of a case or of its findings and events, by case id: "disputed by the
+    company since 2026-12-01 (finding, case event)": the oldest open dispute's date, then what
+    is disputed."""
+    out: dict[str, tuple[str, list[str]]] = {}
     if disputes is None or disputes.empty:
         return {}
-    for row in disputes[disputes["status"] == "open"].to_dict("records"):
+    for row in disputes[disputes["status"] == "open"].sort_values("opened_at").to_dict("records"):
         if is_na(row.get("case_id")):
             continue
-        what = KIND_LABELS.get(row["point_kind"], "Data point")
-        out.setdefault(str(row["case_id"]), []).append(f"{what} {disputed_since(row['opened_at'])}")
-    return {k: "; ".join(v) for k, v in out.items()}
+        what = KIND_LABELS.get(row["point_kind"], "Data point").lower()
+        first, kinds = out.setdefault(str(row["case_id"]), (disputed_since(row["opened_at"]), []))
+        if what not in kinds:
+            kinds.append(what)
+    return {case: f"{first} ({', '.join(kinds)})" for case, (first, kinds) in out.items()}
 
 
 def report_lines(disputes: pd.DataFrame) -> list[str]:
