@@ -310,6 +310,10 @@ def cmd_disputes(args: argparse.Namespace) -> int:
         print(f"point: {words.point_words(r)} [{r['point_kind']} {r['point_key']}]")
         print(f"opened: {r['opened_at']:%Y-%m-%d %H:%M} by {r['opened_by']}")
         print(f"reason: {r['reason']}")
+        if isinstance(r.get("document_id"), str):  # the document the company sent with it
+            print(
+                f"document: {r['document_id']} ({r['document_visibility']}), /cpt/document/{r['document_id']}"
+            )
         print(f"status: {r['status']}")
         if r["status"] != "open":
             print(f"resolved: {r['resolved_at']:%Y-%m-%d %H:%M} by {r['resolved_by']}")

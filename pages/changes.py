@@ -9,7 +9,8 @@ import streamlit as st
 import scoring
 from data.exports import spreadsheet
 from data.queries.changes import DISPUTE_KIND, KINDS, SCORE_STEP
-from ui import auth, cache, downloads, links, nav, present
+from data.queries.documents import DISPLAY
+from ui import auth, cache, document_cache, downloads, links, nav, present
 from ui import contract_cache as cc
 from ui.text import md
 from wording import i18n, labels
@@ -80,8 +81,11 @@ shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
 )
 table = found.copy()
 table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
-st.dataframe(labels.in_words(table[[*shown, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
+table["source"] = document_cache.change_sources(version, table)  # none when presenting
+sourced = ["source"] if table["source"].any() else []
+st.dataframe(labels.in_words(table[[*shown, *sourced, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn(_("Factory page"), display_text=_("Open factory page")),
+    "source": st.column_config.LinkColumn(_("Source"), display_text=DISPLAY, help=_("The document the change rests on (downloads it)")),
     "date": st.column_config.DateColumn(_("Date"), format="YYYY-MM-DD"), "kind": _("Kind"), "company": _("Company"),
     "factory": _("Factory"), "product_model": _("Product model"), "change": _("What changed"), "item_id": _("Evidence id"),
 })  # fmt: skip

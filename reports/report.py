@@ -125,7 +125,18 @@ class CompanyReport:
     # data.queries.documents.report_lines: the source documents behind the evidence that this
     # account may open, "Monitoring report, 2025-03-14: <title>" (none in presentation mode)
     sources: list[str] = field(default_factory=list)
+    # wording.disputes.report_lines: the points the company disputes, under review (right of
+    # reply; those this account may see, none in presentation mode)
+    disputed: list[str] = field(default_factory=list)
     language: str = field(default_factory=i18n.current)  # the language it was built in and is drawn in
+
+
+def disputed_note() -> str:
+    """What the report says above the disputed points (in the report's language)."""
+    return _(
+        "The company disputes these points (right of reply). Staff are reviewing them; until they decide, "
+        "the score counts the evidence as recorded."
+    )
 
 
 def build_company_report(company: str, company_id: str, why, series: pd.DataFrame, open_findings: pd.DataFrame,
@@ -133,7 +144,8 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
                          names: narrative.Names | None = None, changes: list[str] | None = None,
                          actions: pd.DataFrame | None = None, plan=None,
                          expectations: pd.DataFrame | None = None,
-                         sources: list[str] | None = None) -> CompanyReport:  # fmt: skip
+                         sources: list[str] | None = None,
+                         disputed: list[str] | None = None) -> CompanyReport:  # fmt: skip
     """A CompanyReport from the scoring explanation (`scoring.explain`), the company's evidence
     and series, and optionally the change sentences and the improvement actions and plan
     (`scoring.actions`, `scoring.next_band`)."""
@@ -154,7 +166,7 @@ def build_company_report(company: str, company_id: str, why, series: pd.DataFram
         open_findings=narrative.open_findings_table(open_findings),
         overdue_requests=narrative.overdue_table(why, names), fictional=fictional, peer=peer,
         why=narrative.why_summary(why, evidence), changes=list(changes or []), improve=improve,
-        expectations=expectations, sources=list(sources or []),
+        expectations=expectations, sources=list(sources or []), disputed=list(disputed or []),
     )  # fmt: skip
 
 
@@ -327,6 +339,11 @@ def _company_report_pdf(report: CompanyReport, fig: go.Figure) -> bytes:
     pdf.frame(
         report.cases[[c for c in case_columns if c in report.cases]], widths=(50, 20, 28, 16, 22, 14, 14, 20)
     )
+    if report.disputed:
+        pdf.heading(_("Disputed by the company"))
+        pdf.para(disputed_note())
+        for line in report.disputed:
+            pdf.para(f"- {line}")
     if report.sources:
         pdf.heading(_("Source documents"))
         pdf.para(_("The documents the evidence above rests on (in the dashboard: a link on each row)."))
@@ -396,6 +413,7 @@ def _company_report_html(report: CompanyReport, fig: go.Figure, tables: dict[str
     for heading, lines in (
         (_("Why this score"), report.why + report.changes),
         (_("How to improve"), report.improve),
+        (_("Disputed by the company"), [disputed_note()] + report.disputed if report.disputed else []),
         (_("Source documents"), report.sources),
     ):
         if lines:
@@ -431,6 +449,8 @@ class BriefingCompany:
     why: list[str] = field(default_factory=list)  # narrative.why_summary
     points: pd.DataFrame | None = None  # wording.talking.talking_points: Topic, Point
     expectations: list[str] = field(default_factory=list)  # data.queries.expectations.briefing_lines
+    sources: list[str] = field(default_factory=list)  # as CompanyReport.sources (none when presenting)
+    disputed: list[str] = field(default_factory=list)  # as CompanyReport.disputed (none when presenting)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -495,6 +515,14 @@ def _company_page(pdf: FPDF, company: BriefingCompany, colour: str | None) -> No
         for line in company.why:
             pdf.para(line)
         pdf.ln(2)
+    for heading, note, lines in ((_("Disputed by the company"), disputed_note(), company.disputed),
+                                 (_("Source documents"), _("The documents the evidence above rests on (in the dashboard: a link on each row)."), company.sources)):  # fmt: skip
+        if lines:
+            pdf.heading(heading, 12)
+            pdf.para(note)
+            for line in lines:
+                pdf.para(f"- {line}")
+            pdf.ln(2)
     if company.expectations:
         pdf.heading(_("What affiliates expect, by when"), 12)
         for line in company.expectations:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -163,6 +164,14 @@ def test_resolved_between_lists_the_companies_disputes_resolved_in_the_period(db
         assert len(disputes.resolved_between(cur, [COMPANY], date(2026, 11, 30), date(2026, 12, 5))) == 1
         assert disputes.resolved_between(cur, ["CO0001"], date(2026, 11, 30), date(2026, 12, 5)).empty
         assert disputes.resolved_between(cur, [COMPANY], date(2026, 12, 2), date(2026, 12, 5)).empty
+        assert len(disputes.resolved_between(cur, [COMPANY], date(2026, 12, 1), date(2026, 12, 2))) == 1
+
+
+def test_resolved_between_with_every_dispute_still_open_is_empty(db: Path) -> None:
+    """Only open disputes: no resolution date at all (What changed must still open)."""
+    disputes.open_dispute(db, company_id=COMPANY, kind="case", key=_point(db, "case"), reason="r", who="c")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert disputes.resolved_between(con.cursor(), [COMPANY], date(2026, 1, 1), date(2026, 12, 5)).empty
 
 
 @pytest.mark.parametrize(
@@ -312,3 +321,103 @@ def test_an_upheld_dispute_is_corrected_by_an_import_and_then_the_score_changes(
         "dispute opened",
         "dispute upheld",
     )
+
+
+# ---------------------------------------------------------------- a dispute's document
+
+PDF = b"%PDF-1.4\n% fictional delivery records of the company\n%%EOF\n"
+
+
+def _as(role: str, company: str | None = None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(role=role, company_id=company, username=f"{role}-user")
+
+
+def _answer(db: Path, document_id: str, user) -> int:
+    from data.documents import serving
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return serving.answer(con.cursor(), db, document_id, user, presenting=False).status
+
+
+@pytest.mark.parametrize(
+    ("visibility", "affiliate", "company", "other_company"),
+    [("affiliates_and_company", 200, 200, 404), ("staff", 404, 404, 404)],
+)
+def test_a_dispute_keeps_its_document_in_the_store_shared_as_the_company_chose(
+    db: Path,
+    visibility: str,
+    affiliate: int,
+    company: int,
+    other_company: int,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from data.documents import store
+
+    dispute_id = disputes.open_dispute(
+        db, company_id=COMPANY, kind="finding", key=_point(db, "finding"), reason="Our records differ.",
+        who="demo-company", document=("delivery records.pdf", PDF), visibility=visibility,
+        now=datetime(2026, 12, 1, 9),
+    )  # fmt: skip
+    ((document_id,),) = _read(db, "SELECT document_id FROM disputes WHERE dispute_id = ?", [dispute_id])
+    (doc,) = _read(db, "SELECT sha256, kind, document_date, media_type, visibility, company_id, uploaded_by, title "
+                       "FROM documents WHERE document_id = ?", [document_id])  # fmt: skip
+    assert doc[1:] == ("other", date(2026, 12, 1), "application/pdf", visibility, COMPANY, "demo-company",
+                       f"Sent with dispute {dispute_id}: delivery records.pdf")  # fmt: skip
+    assert store.read(db, doc[0]) == PDF  # kept by its hash beside the database
+    assert not _read(db, "SELECT * FROM document_links WHERE document_id = ?", [document_id])  # not evidence
+    (audit,) = _read(db, "SELECT detail FROM audit_log WHERE action = 'dispute opened'")
+    assert f"with document {document_id}" in audit[0]
+    assert _answer(db, document_id, _as("admin")) == 200
+    assert _answer(db, document_id, _as("affiliate")) == affiliate
+    assert _answer(db, document_id, _as("company", COMPANY)) == company
+    assert _answer(db, document_id, _as("company", "CO0001")) == other_company
+    # the queue names it; the company's list says it was sent and with whom it is shared
+    (row,) = _visible(db, Viewer("admin")).to_dict("records")
+    assert (row["document_id"], row["document_kind"], row["document_visibility"]) == (document_id, "other", visibility)  # fmt: skip
+    from data import cli
+
+    assert cli.main(["disputes", "show", str(dispute_id), "--db", str(db)]) == 0  # staff at the command line
+    assert f"document: {document_id} ({visibility}), /cpt/document/{document_id}\n" in capsys.readouterr().out
+    shared = "staff only" if visibility == "staff" else "staff and affiliates"
+    assert f"“Our records differ.”; with your document (shared with {shared}). Under review" in words.company_lines(
+        _visible(db, Viewer("company", company_id=COMPANY))
+    )[0]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("invoice.pdf", b"MZ\x90\x00" + b"\x00" * 64, "a Windows program, whatever its name says"),
+        ("empty.pdf", b"", "the file is empty"),
+        ("huge.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "more than the limit of 10.0 MB"),
+    ],
+)
+def test_a_refused_document_refuses_the_dispute_and_stores_nothing(
+    db: Path, name: str, data: bytes, message: str
+) -> None:
+    from data.documents import store
+
+    before = _read(db, "SELECT count(*) FROM audit_log")
+    files = sorted(store.folder(db).iterdir()) if store.folder(db).exists() else []
+    with pytest.raises(
+        disputes.DisputeError, match=f"the document '{re.escape(name)}' was refused: .*{re.escape(message)}"
+    ):
+        disputes.open_dispute(db, company_id=COMPANY, kind="finding", key=_point(db, "finding"),
+                              reason="Our records differ.", who="demo-company", document=(name, data))  # fmt: skip
+    assert _read(db, "SELECT count(*) FROM disputes") == [(0,)]
+    assert _read(db, "SELECT count(*) FROM audit_log") == before
+    assert (sorted(store.folder(db).iterdir()) if store.folder(db).exists() else []) == files
+
+
+def test_a_dispute_refused_in_the_write_removes_the_file_it_had_kept(db: Path) -> None:
+    from data.documents import store
+
+    key = _point(db, "finding")
+    disputes.open_dispute(db, company_id=COMPANY, kind="finding", key=key, reason="First.", who="c")
+    with pytest.raises(disputes.DisputeError, match="already disputed"):
+        disputes.open_dispute(db, company_id=COMPANY, kind="finding", key=key, reason="Again.", who="c",
+                              document=("again.pdf", PDF + b"% second\n"))  # fmt: skip
+    assert not store.path_of(db, store.digest(PDF + b"% second\n")).exists()
+    assert _read(db, "SELECT count(*) FROM disputes") == [(1,)]

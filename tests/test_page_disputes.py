@@ -235,3 +235,50 @@ def test_a_hostile_reason_and_hostile_names_are_shown_as_text(
                 assert live_markup(body) == [], body[:300]
         shown = "\n".join([d.value.to_csv() for d in at.dataframe] + [_read(b) for b in bodies(at)])
         assert MD_LINK in shown  # the reason (staff, the company) or the marks, quoted as they are
+
+
+EXE_AS_PDF = b"MZ\x90\x00" + b"\x00" * 64  # a Windows program renamed .pdf
+LETTER = b"%PDF-1.4\n% fictional letter of the company: the line closed in 2024\n%%EOF\n"
+
+
+def test_a_dispute_with_a_document_a_refused_file_keeps_the_form_and_staff_get_the_link(
+    writable_demo_app: Path,
+) -> None:
+    db = writable_demo_app
+    point = _a_finding(db)
+    at = _ok(apptest.open_page("company", role="company"))
+    at.selectbox(key="dispute_point").set_value(point)
+    at.text_area(key="dispute_reason").set_value(REASON)
+    at.radio(key="dispute_visibility").set_value("staff")
+    at.file_uploader(key="dispute_file").set_value([("closure letter.pdf", EXE_AS_PDF, "application/pdf")])
+    _ok(at.button(key="dispute_submit").click().run())
+    (error,) = _errors(at)
+    assert error.startswith(
+        "Not sent: the document 'closure letter.pdf' was refused: the file is a Windows program"
+    )
+    assert "accepted: PDF, PNG, JPEG, XLSX" in error
+    # what the company typed and chose is still there; nothing was written
+    assert at.text_area(key="dispute_reason").value == REASON
+    assert at.selectbox(key="dispute_point").value == point
+    assert at.radio(key="dispute_visibility").value == "staff"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM disputes").fetchone() == (0,)
+    # a real PDF goes through, shared with staff only
+    at.file_uploader(key="dispute_file").set_value([("closure letter.pdf", LETTER, "application/pdf")])
+    _ok(at.button(key="dispute_submit").click().run())
+    assert not at.error and "Your dispute was sent." in _texts(at)
+    (mine,) = _my_disputes(at)
+    assert f"your reason: “{REASON}”; with your document (shared with staff only). Under review" in mine
+    # staff see the document as a link in the queue (the app's route, never a file path)
+    at = _ok(apptest.open_page("disputes", role="admin"))
+    (queue,) = [d for d in at.dataframe if "Reason" in d.value.columns]
+    with duckdb.connect(str(db), read_only=True) as con:
+        ((document_id, kind),) = con.execute(
+            "SELECT d.document_id, doc.kind FROM disputes d JOIN documents doc USING (document_id)"
+        ).fetchall()
+    assert kind == "other"
+    (link,) = queue.value["Document"]
+    assert re.fullmatch(
+        rf"/cpt/document/{document_id}#Other document, \d{{4}}-\d\d-\d\d \(staff only\)", link
+    )
+    assert '"Document"' in queue.proto.columns and "link" in queue.proto.columns  # a LinkColumn

@@ -18,7 +18,7 @@ from scoring import params
 from ui import cache, contract_cache, disputes_view, document_cache, present
 from ui.text import md_escape
 from wording import asks, i18n, narrative, summary, talking
-from wording.i18n import _
+from wording.i18n import N_, _
 
 
 def bullets(lines: list[str]) -> None:
@@ -31,13 +31,61 @@ def names(version: object, company_id: str) -> narrative.Names:
     return narrative.Names.from_frame(cache.company_names(version, company_id))
 
 
-def wide_text() -> dict[str, object]:
-    """The Why tables' wide columns (the help in the run's language)."""
-    return {"Why": st.column_config.TextColumn("Why", width="large"),
-            "Evidence": st.column_config.TextColumn("Evidence", width="large"),
-            "Source": st.column_config.LinkColumn("Source", display_text=document_queries.DISPLAY,
-                                                  help=_("The document this row rests on (downloads it)")),
-            "Disputed": st.column_config.TextColumn("Disputed", width="large")}  # fmt: skip
+# The Why tables fit the main area of a 1280 px wide window (about 800 px beside the sidebar):
+# what the row is about in one wrapped column, then the columns a reader scans at these widths
+# (px), the long text wrapped over up to four lines. The other columns are hidden, one click
+# away under the table's "eye" (show columns), and in the table's download.
+FIT_WIDTH = 790
+IDENTITY = {  # the combined first column: its name, the columns it says, how
+    "Asked for": ("Request", ("Product model", "Asked for", "Due"), N_("{} · {} · due {}")),
+    "Factory": ("Case", ("Factory", "Opened"), N_("{}, opened {}")),
+}
+SHORT_COLUMNS = {"Request": 124, "Case": 150, "Now": 92, "Status": 96, "Most severe finding": 124,
+                 "Points": 56, "Score": 56, "Source": 184}  # fmt: skip
+# Hidden first when the long columns would be narrower than MIN_LONG:
+OPTIONAL = ("Most severe finding", "Now")
+LONG_COLUMNS = {"Why": 3, "Evidence": 2, "Disputed": 2}  # shares of the width left
+MIN_LONG = 120
+# The Why tables' column names, as headers in the reader's language (the frames keep English keys).
+HEADERS = (N_("Request"), N_("Case"), N_("Now"), N_("Status"), N_("Most severe finding"), N_("Points"),
+           N_("Score"), N_("Source"), N_("Why"), N_("Evidence"), N_("Disputed"))  # fmt: skip
+WRAPPED_ROW = 86  # px: four lines of text (Streamlit wraps cells only in rows taller than 4rem)
+
+
+def fitted(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A Why table as shown, and its column config, fitting FIT_WIDTH: the combined first
+    column, short columns at fixed widths, the long text columns sharing what is left, every
+    other column hidden (the table's toolbar shows it again on request)."""
+    for marker, (name, parts, pattern) in IDENTITY.items():
+        if marker in table.columns and name not in table.columns:
+            said = zip(*(table[c].astype(str) for c in parts), strict=True)
+            table = table.assign(**{name: [_(pattern).format(*v) for v in said]})
+            table = table[[name, *(c for c in table.columns if c != name)]]
+    columns = list(table.columns)
+    short = [c for c in columns if c in SHORT_COLUMNS]
+    long = [c for c in columns if c in LONG_COLUMNS]
+    for optional in OPTIONAL:
+        if optional in short and FIT_WIDTH - sum(SHORT_COLUMNS[c] for c in short) < MIN_LONG * len(long):
+            short.remove(optional)
+    left = FIT_WIDTH - sum(SHORT_COLUMNS[c] for c in short)
+    shares = sum(LONG_COLUMNS[c] for c in long) or 1
+    config: dict[str, object] = {}
+    for column in columns:
+        if column in short:
+            width = SHORT_COLUMNS[column]
+        elif column in long:
+            width = left * LONG_COLUMNS[column] // shares
+        else:
+            config[column] = {"hidden": True}
+            continue
+        if column == "Source":
+            config[column] = st.column_config.LinkColumn(
+                _("Source"), display_text=document_queries.DISPLAY, width=width,
+                help=_("The document this row rests on (downloads it)"),
+            )  # fmt: skip
+        else:
+            config[column] = st.column_config.TextColumn(_(column), width=width)
+    return table, config
 
 
 def source_documents(version: object, company_id: str) -> pd.DataFrame:
@@ -76,12 +124,14 @@ def _table(scored: pd.DataFrame, left_out: pd.DataFrame, key: str, empty: str, n
     if scored.empty:
         st.info(empty)
     else:
-        st.dataframe(scored, key=f"why_{key}", hide_index=True, width="stretch", column_config=wide_text())
+        shown, config = fitted(scored)
+        st.dataframe(shown, key=f"why_{key}", hide_index=True, width="stretch", row_height=WRAPPED_ROW,
+                     column_config=config)  # fmt: skip
     if not left_out.empty:
         with st.expander(_("Left out of the score ({} {}) and why").format(len(left_out), noun)):
-            st.dataframe(
-                left_out, key=f"left_{key}", hide_index=True, width="stretch", column_config=wide_text()
-            )
+            shown, config = fitted(left_out)
+            st.dataframe(shown, key=f"left_{key}", hide_index=True, width="stretch", row_height=WRAPPED_ROW,
+                         column_config=config)  # fmt: skip
 
 
 def why_tabs(version: object, company_id: str, why, methodology: str, previous: date | None) -> list[str]:
@@ -111,6 +161,7 @@ def why_tabs(version: object, company_id: str, why, methodology: str, previous: 
         )
         _table(scored, left, "cases", _("n/a: no monitoring report with findings yet."),
                _("cases"))  # fmt: skip
+    st.caption(_("Each table shows the columns that explain the score; the eye icon above a table shows the others (credit, weight, the points of each step)."))  # fmt: skip
     document_list(docs)
     with tab_change:
         if previous is None:
@@ -212,6 +263,7 @@ def scoring_report(version: object, company_id: str, name: str, why, upto: pd.Da
         peer=peer, evidence=evidence, names=shown, changes=changes, actions=actions, plan=plan,
         expectations=expected(version, company_id, why.as_of),
         sources=document_queries.report_lines(source_documents(version, company_id)),
+        disputed=disputes_view.report_lines(version, company_id),
     )  # fmt: skip
 
 
@@ -237,4 +289,6 @@ def briefing_company(version: object, company_id: str, name: str, why, methodolo
         why=narrative.why_summary(cache.plain_explanation(version, company_id, why.as_of, methodology),
                                   cache.plain_evidence(version, company_id)),
         points=points, expectations=expectations.briefing_lines(expected(version, company_id, why.as_of)),
+        sources=document_queries.report_lines(source_documents(version, company_id)),
+        disputed=disputes_view.report_lines(version, company_id),
     )  # fmt: skip

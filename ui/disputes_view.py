@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from data import store
+from data.documents import sniff, uploads
 from data.queries import disputes as q
+from data.queries import documents as document_queries
 from data.queries.contracts import Viewer
 from ui import cache, present
 from ui.text import md, md_escape
@@ -21,12 +23,21 @@ from wording import disputes as words
 from wording import i18n
 from wording.i18n import N_, _
 
-FORM_KEYS = ("dispute_point", "dispute_reason")
+FORM_KEYS = ("dispute_point", "dispute_reason", "dispute_file", "dispute_visibility")
 RESOLVE_KEYS = ("resolve_reason",)
-DISPUTED = st.column_config.TextColumn("Disputed", width="large")
 OUTCOME_WORDS = {
     "upheld": N_("Upheld: the company is right"),
     "rejected": N_("Rejected: the evidence stands"),
+}
+UPLOAD_TYPES = ["pdf", "png", "jpg", "jpeg", "xlsx", "txt", "csv"]  # a first filter; the content decides
+DOCUMENT_SHARING = {
+    "affiliates_and_company": N_("Staff, affiliates and your company"),
+    "staff": N_("Staff only (kept from affiliates)"),
+}
+SHARED_WITH = {  # who may open a document, as the queue says it after the link
+    "staff": N_("staff only"),
+    "affiliates": N_("staff and affiliates"),
+    "affiliates_and_company": N_("staff, affiliates and the company concerned"),
 }
 
 
@@ -65,6 +76,17 @@ def disputes(
 def why_marks(version: object, company_id: str) -> tuple[dict[str, str], dict[str, str]]:
     """The open disputes' marks for the Why rows (by request id, by case id); none when presenting."""
     return words.why_marks(company_disputes.plain(version, company_id))
+
+
+def case_marks(version: object) -> dict[str, str]:
+    """The marks of open disputes by case id (a case, its findings, its events), of the disputes
+    the account may see (a company its own); none when presenting (the factory page)."""
+    return words.case_marks(disputes(version, "open"))
+
+
+def report_lines(version: object, company_id: str) -> list[str]:
+    """The company's points under open dispute, for its scoring report; none when presenting."""
+    return words.report_lines(company_disputes(version, company_id))
 
 
 def note_for_readers(version: object, company_id: str) -> None:
@@ -127,6 +149,15 @@ def company_section(version: object, company_id: str, username: str) -> None:
             _("Why it is wrong (required, at most {} characters)").format(i18n.number(q.MAX_REASON)), key="dispute_reason",
             max_chars=q.MAX_REASON, height=100,
         )  # fmt: skip
+        upload = st.file_uploader(
+            _("A document that supports your reason (optional: {accepted}; at most {mb} MB; its content is checked, not its name)").format(
+                accepted=sniff.ACCEPTED, mb=sniff.MAX_FILE_BYTES // (1024 * 1024)),
+            type=UPLOAD_TYPES, key="dispute_file",
+        )  # fmt: skip
+        visibility = st.radio(
+            _("Who may open the document"), list(uploads.DISPUTE_VISIBILITY), key="dispute_visibility",
+            format_func=lambda v: _(DOCUMENT_SHARING[v]), horizontal=True,
+        )  # fmt: skip
         submitted = st.form_submit_button(_("Send the dispute"), key="dispute_submit")
     if not submitted:
         return
@@ -135,14 +166,51 @@ def company_section(version: object, company_id: str, username: str) -> None:
             raise q.DisputeError(_("choose the data point you dispute"))
         kind, key = options[chosen]
         q.open_dispute(
-            store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username
-        )
-    except q.DisputeError as problem:
+            store.db_path(), company_id=company_id, kind=kind, key=key, reason=reason, who=username,
+            document=None if upload is None else (upload.name, upload.getvalue()), visibility=visibility,
+        )  # fmt: skip
+    except q.DisputeError as problem:  # what the company typed and chose stays in the form
         st.error(md(_("Not sent: {}."), str(problem)))
     else:
         cache.clear()
         st.session_state["dispute_sent"] = True
         st.rerun()
+
+
+# Widths (px) that fit a 1280 px window (about 800 px beside the sidebar), long text wrapped
+# over four lines (Streamlit wraps only in rows taller than 4rem).
+def queue_columns() -> dict[str, object]:
+    """The queue's column headers in the reader's language, at widths that fit 1280 px."""
+    return {
+        "Dispute": st.column_config.TextColumn(_("Dispute"), width=64),
+        "Opened": st.column_config.TextColumn(_("Opened"), width=86),
+        "Company": st.column_config.TextColumn(_("Company"), width=100),
+        "Data point": st.column_config.TextColumn(_("Data point"), width=200),
+        "Reason": st.column_config.TextColumn(_("Reason"), width=160),
+        "Document": st.column_config.LinkColumn(
+            _("Document"), display_text=document_queries.DISPLAY, width=190,
+            help=_("The document the company sent (downloads it)"),
+        ),
+        "Outcome": st.column_config.TextColumn(_("Outcome"), width=170),
+    }  # fmt: skip
+
+
+QUEUE_ROW = 86
+
+
+def with_documents(table: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """The queue with a Document column: the link to the document the company sent with the
+    dispute (who it is shared with after the link's words), empty when it sent none."""
+    links = []
+    for row in found.to_dict("records"):
+        has = isinstance(row.get("document_id"), str) and isinstance(row.get("document_kind"), str)
+        links.append(
+            f"{document_queries.url(row['document_id'], row['document_kind'], row['document_date'])} "
+            f"({_(SHARED_WITH.get(row['document_visibility'], N_('staff only')))})"
+            if has
+            else ""
+        )
+    return table.assign(Document=links) if any(links) else table
 
 
 def staff_queue(version: object, username: str) -> None:
@@ -156,8 +224,8 @@ def staff_queue(version: object, username: str) -> None:
     if waiting.empty:
         st.info(_("No dispute is waiting: every dispute a company sent has been resolved."))
     else:
-        st.dataframe(words.queue_table(waiting), key="dispute_queue", hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(_(c), width="large") for c in (N_("Data point"), N_("Reason"))})  # fmt: skip
+        st.dataframe(with_documents(words.queue_table(waiting), waiting), key="dispute_queue", hide_index=True,
+                     width="stretch", column_config=queue_columns(), row_height=QUEUE_ROW)  # fmt: skip
         _resolve_form(waiting, username)
     resolved = disputes(version)
     resolved = resolved[resolved["status"] != "open"] if not resolved.empty else resolved
@@ -168,7 +236,8 @@ def staff_queue(version: object, username: str) -> None:
             table = words.queue_table(resolved).assign(
                 Outcome=[words.outcome(r) for r in resolved.to_dict("records")]
             )
-            st.dataframe(table.iloc[::-1], key="disputes_resolved", hide_index=True, width="stretch")
+            st.dataframe(with_documents(table, resolved).iloc[::-1], key="disputes_resolved", hide_index=True,
+                         width="stretch", column_config=queue_columns(), row_height=QUEUE_ROW)  # fmt: skip
 
 
 def _resolve_form(waiting: pd.DataFrame, username: str) -> None:

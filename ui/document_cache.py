@@ -34,3 +34,15 @@ def linked(frame_of) -> pd.DataFrame:
     if present.is_on():
         return pd.DataFrame(columns=q.COLUMNS)
     return frame_of()
+
+
+def change_sources(version: object, changes: pd.DataFrame) -> list[str]:
+    """What changed: per row, the link to the document the change rests on ("" when none, and
+    always in presentation mode), of the documents the account may open about each company."""
+    if present.is_on() or changes.empty:
+        return [""] * len(changes)
+    companies = [c for c in changes["company_id"].dropna().unique()]
+    docs = [company_documents(version, c) for c in companies]
+    docs = [d for d in docs if not d.empty]
+    frame = pd.concat(docs, ignore_index=True) if docs else pd.DataFrame(columns=q.COLUMNS)
+    return q.change_links(frame, changes)

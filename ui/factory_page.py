@@ -14,7 +14,7 @@ from charts import improvement as improvement_charts
 from data.queries import documents as document_queries
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
-from ui import document_cache, figures, present
+from ui import disputes_view, document_cache, figures, present
 from ui.tables import DATE, table
 from wording import labels as words
 from wording.i18n import _
@@ -33,6 +33,7 @@ def labels() -> dict[str, object]:
         "opened_on": st.column_config.DateColumn(_("Opened on"), **DATE), "title": _("Title"), "status": _("Status"),
         "age_days": _("Age (days)"), "findings": _("Findings"), "retaliation": st.column_config.CheckboxColumn(_("Retaliation")),
         "code_area": _("Code area"), "severity": _("Severity"), "verified": _("Verified"), "open": _("Open"),
+        "disputed": st.column_config.TextColumn(_("Disputed"), width=275, help=_("A point of the case the company disputes (right of reply); the score counts it as recorded until staff decide")),
         "source": st.column_config.LinkColumn(_("Source"), display_text=document_queries.DISPLAY, help=_("The document behind the case (downloads it)")),
     }  # fmt: skip
 
@@ -131,13 +132,25 @@ def with_sources(version: object, factory_id: str, cases: pd.DataFrame) -> tuple
     return out, ["source"]
 
 
+def with_disputes(version: object, cases: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The cases with a `disputed` column when a case, one of its findings or events is under
+    open dispute ("disputed by the company since 2026-12-01 (finding)"): disputes the account may
+    see (a company only its own); none in presentation mode."""
+    marks = {} if present.is_on() else disputes_view.case_marks(version)
+    if not any(str(c) in marks for c in cases["case_id"]):
+        return cases, []
+    return cases.assign(disputed=[marks.get(str(c), "") for c in cases["case_id"]]), ["disputed"]
+
+
 def cases_section(version: object, factory_id: str, today: date, cases: pd.DataFrame) -> None:
     st.header(_("Monitoring cases"))
     if cases.empty:
         st.info(_("No monitoring case at this factory."))
         return
     cases, source = with_sources(version, factory_id, cases)
-    show(cases, ["case_id", "company", "opened_on", "title", "status", "age_days", "findings", "open_findings", "retaliation", *source], "cases_table")  # fmt: skip
+    cases, disputed = with_disputes(version, cases)
+    # the document and the dispute mark beside the status, in sight at 1280 px
+    show(cases, ["case_id", "company", "opened_on", "status", *disputed, *source, "title", "age_days", "findings", "open_findings", "retaliation"], "cases_table")  # fmt: skip
     findings = cc.factory_findings(version, factory_id, today)
     left, right = st.columns(2)
     if not findings.empty:

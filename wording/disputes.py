@@ -112,12 +112,27 @@ def outcome(row: Mapping) -> str:
     return _("Rejected on {date}: {resolution}").format(date=when, resolution=row["resolution"])
 
 
+SHARED = {"staff": N_("staff only"), "affiliates_and_company": N_("staff and affiliates")}
+
+
+def sent_document(row: Mapping) -> str:
+    """ "; with your document (shared with staff only)", or nothing when none was sent."""
+    if is_na(row.get("document_id")):
+        return ""
+    shared = SHARED.get(_text(row, "document_visibility") or "", SHARED["staff"])
+    return _("; with your document (shared with {who})").format(who=_(shared))
+
+
 def company_lines(disputes: pd.DataFrame) -> list[str]:
     """A company's disputes as its page lists them, newest first: the point, its reason, the
-    state or outcome (with staff's reason)."""
+    document it sent, the state or outcome (with staff's reason)."""
     return [
-        _("{point}. Disputed on {date}; your reason: “{reason}”. {outcome}").format(
-            point=point_words(r), date=since(r["opened_at"]), reason=r["reason"], outcome=outcome(r)
+        _("{point}. Disputed on {date}; your reason: “{reason}”{document}. {outcome}").format(
+            point=point_words(r),
+            date=since(r["opened_at"]),
+            reason=r["reason"],
+            document=sent_document(r),
+            outcome=outcome(r),
         )
         for r in disputes.iloc[::-1].to_dict("records")
     ]
@@ -149,3 +164,37 @@ def change_sentence(row: Mapping) -> str:
         else _("The company's dispute was rejected: {point}. {resolution}")
     )
     return text.format(point=point_words(row), resolution=row["resolution"])
+
+
+def disputed_since(opened_at: object) -> str:
+    """How a point under open dispute is marked outside the Company page (factory page, report)."""
+    return _("disputed by the company since {date}").format(date=since(opened_at))
+
+
+def case_marks(disputes: pd.DataFrame) -> dict[str, str]:
+    """Open disputes of a case or of its findings and events, by case id: "disputed by the
+    company since 2026-12-01 (finding, case event)": the oldest open dispute's date, then what
+    is disputed."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    if disputes is None or disputes.empty:
+        return {}
+    for row in disputes[disputes["status"] == "open"].sort_values("opened_at").to_dict("records"):
+        if is_na(row.get("case_id")):
+            continue
+        what = _(KIND_LABELS.get(row["point_kind"], N_("Data point"))).lower()
+        first, kinds = out.setdefault(str(row["case_id"]), (disputed_since(row["opened_at"]), []))
+        if what not in kinds:
+            kinds.append(what)
+    return {case: f"{first} ({', '.join(kinds)})" for case, (first, kinds) in out.items()}
+
+
+def report_lines(disputes: pd.DataFrame) -> list[str]:
+    """The points under open dispute, for a report: "<the point in words>: disputed by the
+    company since 2026-12-01." (oldest first; a point no longer in the evidence is left out)."""
+    if disputes is None or disputes.empty:
+        return []
+    return [
+        _("{point}: {disputed}.").format(point=point_words(r), disputed=disputed_since(r["opened_at"]))
+        for r in disputes[disputes["status"] == "open"].to_dict("records")
+        if not is_na(r.get("day"))
+    ]

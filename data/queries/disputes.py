@@ -24,6 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data.documents import sniff, uploads
+from data.documents import store as documents
 from data.queries.contracts import Viewer
 from data.store import SCHEMA_FILE, writes
 
@@ -123,15 +125,37 @@ def _owner(con: duckdb.DuckDBPyConnection, kind: str, key: str) -> str | None:
 
 
 def open_dispute(
-    path: Path, *, company_id: str, kind: str, key: str, reason: str, who: str, now: datetime | None = None
+    path: Path,
+    *,
+    company_id: str,
+    kind: str,
+    key: str,
+    reason: str,
+    who: str,
+    now: datetime | None = None,
+    document: tuple[str, bytes] | None = None,
+    visibility: str = "affiliates_and_company",
 ) -> int:
     """Record a company's dispute of one of its data points (published, audited); its id.
     Refused (DisputeError): an unknown kind, a point that is not the company's, a point already
-    under an open dispute, a missing or too long reason."""
+    under an open dispute, a missing or too long reason, a document (file name, bytes) of a
+    type or size the document store refuses. The document, if any, is kept in the document
+    store (data/documents/uploads.py), concerns the company, may be opened by staff and, as the
+    company chooses (`visibility`), by affiliates and the company too; nothing is stored when
+    the dispute is refused."""
     if kind not in KINDS:
         raise DisputeError(f"the kind of point must be one of: {', '.join(KINDS)}")
     text = check_reason(reason)
     opened_at = now or datetime.now()
+    upload = None
+    if document is not None:
+        if visibility not in uploads.DISPUTE_VISIBILITY:
+            raise DisputeError("the document may be shared with staff only, or with staff, affiliates and the company")  # fmt: skip
+        try:
+            upload = uploads.check(*document)
+        except sniff.Refused as refused:
+            raise DisputeError(f"the document {document[0]!r} was refused: {refused.reason}") from None
+    written: list[str] = []
 
     def change(con: duckdb.DuckDBPyConnection) -> int:
         if not has_table(con):
@@ -151,13 +175,25 @@ def open_dispute(
             "VALUES (?, ?, ?, ?, ?, ?) RETURNING dispute_id",
             [company_id, kind, key, text, opened_at, who],
         ).fetchone()
+        detail = f"dispute {dispute_id}: {company_id} disputes {kind} {key}: {text}"
+        if upload is not None:
+            document_id = f"dispute-{dispute_id}-{upload.sha256[:12]}"
+            if uploads.keep(con, path, upload, document_id=document_id, kind="other", visibility=visibility,
+                            title=f"Sent with dispute {dispute_id}: {upload.name}", company_id=company_id,
+                            who=who, day=opened_at.date()):  # fmt: skip
+                written.append(upload.sha256)
+            con.execute("UPDATE disputes SET document_id = ? WHERE dispute_id = ?", [document_id, dispute_id])
+            detail += f" (with document {document_id}, {documents.VISIBILITY[visibility].lower()})"
         con.execute(
-            "INSERT INTO audit_log (who, action, detail) VALUES (?, 'dispute opened', ?)",
-            [who, f"dispute {dispute_id}: {company_id} disputes {kind} {key}: {text}"],
+            "INSERT INTO audit_log (who, action, detail) VALUES (?, 'dispute opened', ?)", [who, detail]
         )
         return int(dispute_id)
 
-    return writes.publish(path, change)
+    try:
+        return writes.publish(path, change)
+    except BaseException:
+        documents.discard(path, written)
+        raise
 
 
 def resolve(
@@ -197,6 +233,7 @@ def resolve(
 
 COLUMNS = ["dispute_id", "company_id", "company", "point_kind", "point_key", "reason", "opened_at",
            "opened_by", "status", "resolved_at", "resolved_by", "resolution", "document_id",
+           "document_kind", "document_date", "document_visibility",
            "request_id", "case_id", "day", "scope", "product_model", "factory_id", "factory", "complete",
            "code_area", "severity", "event_type"]  # fmt: skip
 
@@ -213,15 +250,25 @@ def visible(
     if not has_table(cur):
         return pd.DataFrame(columns=COLUMNS)
     who = viewer.params()
+    if documents.has_tables(cur):  # the dispute's document, if any (a file made before documents has none)
+        documents_columns = (
+            "doc.kind AS document_kind, doc.document_date, doc.visibility AS document_visibility"
+        )
+        documents_join = "LEFT JOIN documents doc ON doc.document_id = d.document_id"
+    else:
+        documents_columns = "NULL AS document_kind, NULL::DATE AS document_date, NULL AS document_visibility"
+        documents_join = ""
     params = {"role": who["role"], "comp": who["comp"], "company": company_id, "status": status}
     sql = f"""
         WITH pts AS ({_POINTS.replace("$company", "NULL::VARCHAR")})
         SELECT d.dispute_id, d.company_id, co.name AS company, d.point_kind, d.point_key, d.reason,
                d.opened_at, d.opened_by, d.status, d.resolved_at, d.resolved_by, d.resolution, d.document_id,
+               {documents_columns},
                p.request_id, p.case_id, p.day, p.scope, p.product_model, p.factory_id, p.factory, p.complete,
                p.code_area, p.severity, p.event_type
         FROM disputes d JOIN companies co USING (company_id)
              LEFT JOIN pts p ON p.kind = d.point_kind AND p.point_key = d.point_key
+             {documents_join}
         WHERE ($company IS NULL OR d.company_id = $company) AND ($status IS NULL OR d.status = $status)
           AND ($role IN ('admin', 'affiliate') OR ($role = 'company' AND d.company_id = $comp))
         ORDER BY d.opened_at, d.dispute_id
@@ -236,6 +283,9 @@ def resolved_between(
     if not has_table(cur) or not company_ids:
         return pd.DataFrame(columns=COLUMNS)
     frame = visible(cur, Viewer("admin"))
-    resolved = pd.to_datetime(frame["resolved_at"]).dt.date
-    keep = frame["company_id"].isin(company_ids) & resolved.notna() & (resolved > since) & (resolved <= until)
+    # The day each was resolved, as timestamps (`.dt.date` of a column of only NaT, every dispute
+    # still open, stays datetime64 and would not compare with a date).
+    resolved = pd.to_datetime(frame["resolved_at"]).dt.normalize()
+    after, upto = pd.Timestamp(since), pd.Timestamp(until)
+    keep = frame["company_id"].isin(company_ids) & resolved.notna() & (resolved > after) & (resolved <= upto)
     return frame[keep].reset_index(drop=True)

@@ -16,14 +16,16 @@ import pandas as pd
 from data.documents import store
 from data.queries.contracts import Viewer
 
-COLUMNS = ["document_id", "kind", "document_date", "title", "company_id", "evidence", "request_id", "case_id", "factory_id"]  # fmt: skip
+COLUMNS = ["document_id", "kind", "document_date", "title", "company_id", "evidence", "request_id", "case_id", "factory_id",
+           "event_id"]  # fmt: skip
 ROUTE = "/cpt/document/"
 
 _LINKED = """
 SELECT d.document_id, d.kind, d.document_date, d.title, d.company_id, l.evidence,
        l.request_id,
        coalesce(l.case_id, f.case_id, e.case_id) AS case_id,
-       coalesce(l.factory_id, c.factory_id) AS factory_id
+       coalesce(l.factory_id, c.factory_id) AS factory_id,
+       l.event_id
 FROM documents d
 JOIN document_links l USING (document_id)
 LEFT JOIN findings f ON f.finding_id = l.finding_id
@@ -84,6 +86,30 @@ def links_by(frame: pd.DataFrame, column: str) -> dict[str, str]:
         first = group.iloc[0]
         link = url(first["document_id"], first["kind"], first["document_date"])
         out[str(value)] = link + (f" (+{len(group) - 1} more below)" if len(group) > 1 else "")
+    return out
+
+
+# What a change of What changed rests on (data/queries/changes.py `item_id`): a new case on
+# the monitoring report behind the case or its findings; a verified remediation or a confirmed
+# retaliation on the document behind that event. Score, band, overdue and dispute rows on none.
+CHANGE_EVIDENCE = {"new case": ("case_id", ("cases", "findings")),
+                   "remediation verified": ("event_id", ("events",)),
+                   "retaliation confirmed": ("event_id", ("events",))}  # fmt: skip
+
+
+def change_links(frame: pd.DataFrame, changes: pd.DataFrame) -> list[str]:
+    """Per row of What changed (`kind`, `item_id`): the link to the newest document it rests on
+    (from `frame`, documents the viewer may open), "" when none."""
+    out = []
+    for kind, item in zip(changes["kind"], changes["item_id"], strict=True):
+        column, evidence = CHANGE_EVIDENCE.get(kind, (None, ()))
+        found = frame[(frame[column] == item) & frame["evidence"].isin(evidence)] if column and not frame.empty else frame.iloc[0:0]  # fmt: skip
+        if len(found):  # the nearest evidence first (a case's own report before a finding's), then the newest
+            found = found.assign(_near=found["evidence"].map(evidence.index)).sort_values(
+                ["_near", "document_date"], ascending=[True, False], kind="stable"
+            )
+        first = found.iloc[0] if len(found) else None
+        out.append("" if first is None else url(first["document_id"], first["kind"], first["document_date"]))
     return out
 
 
