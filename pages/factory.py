@@ -17,6 +17,7 @@ version = cache.db_version()
 today = date.today()
 user = auth.user()
 
+nav.scroll_to_top_if_asked()  # opened by a click on a map point far down a page
 st.title("Factory")
 factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
