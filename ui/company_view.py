@@ -139,11 +139,9 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
     m = params.VERSIONS[why.methodology]
-    # Who asked: an affiliate's expectation for the very action (not in presentation mode: its
-    # targets are hidden there, and no affiliate is named), else Electronics Watch.
-    wished = (
-        {} if present.is_on() else asks.expected_by_target(contract_cache.expectations(version, company_id))
-    )
+    # Who asked: an affiliate's expectation for the very action (in presentation mode "An
+    # affiliate", unnamed), else Electronics Watch.
+    wished = asks.expected_by_target(contract_cache.action_askers(version, company_id))
     if listed.empty:
         st.info(_("No open action would raise the score at this date."))
         return
