@@ -154,7 +154,8 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     if plan is not None:
         bullets_plain = narrative.next_band_sentences(plan, why.overall, shown)
         st.markdown(md_escape(bullets_plain[0]))
-        st.markdown("\n".join(f"{i}. {md_escape(line)}\n   - {md_escape(asks.ask_line(row, m, wished))}"
+        # The sub-item is indented as far as its item's text ("10. " is 4 characters): less ends the list.
+        st.markdown("\n".join(f"{i}. {md_escape(line)}\n{' ' * len(f'{i}. ')}- {md_escape(asks.ask_line(row, m, wished))}"
                                for i, (line, row) in enumerate(zip(bullets_plain[1:], plan.actions.to_dict("records"),
                                                                    strict=True), start=1)))  # fmt: skip
     elif why.band == "Leading":

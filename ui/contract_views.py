@@ -21,11 +21,18 @@ from ui import deadlines as calendar
 from ui import expectation_form as expectation_form_ui
 from ui.tables import DATE, shown, table
 from ui.text import md
+from wording import narrative
 
 ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
 DEADLINE_COLUMNS = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"]  # fmt: skip
 HIDE = ("contracts",)  # in presentation mode: a deadline's contracts (their ids)
 EXPECTATION_LABELS = expectations.WHAT_LABELS
+# A deadline's request not answered at all says so (its "Deadline" already says overdue or due soon).
+ANSWER_SO_FAR = {
+    "overdue": "nothing yet",
+    "due in the next 90 days": "nothing yet",
+    "not yet due": "nothing yet",
+}
 
 
 def labels() -> dict[str, object]:
@@ -35,7 +42,7 @@ def labels() -> dict[str, object]:
         "contract_id": "Contract", "affiliate": "Affiliate", "company": "Company", "start_date": st.column_config.DateColumn("Start", **DATE),
         "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"),
         "current": st.column_config.CheckboxColumn("Current"), "products": "Product models", "due_on": st.column_config.DateColumn("Due on", **DATE),
-        "deadline": "Deadline", "state": "State", "product_model": "Product model", "scope": "Scope", "request_id": "Request",
+        "deadline": "Deadline", "state": "Answered so far", "product_model": "Product model", "scope": "Scope", "request_id": "Request",
         "contracts": "Contracts", "days_to_due": st.column_config.NumberColumn("Days to deadline", help="Negative: days overdue"),
         "requested_on": st.column_config.DateColumn("Requested on", **DATE), "legal_name": "Legal name", "address": "Address",
         "city": "City", "country": "Country", "tier": "Tier", "since": st.column_config.DateColumn("Disclosed since", **DATE),
@@ -62,6 +69,13 @@ def money(value: float | str | None) -> str:
     return "n/a" if value is None or value != value else f"€ {value:,.0f}"
 
 
+def money_short(value: float | str | None) -> str:
+    """Euros in millions for a figure ("€ 2.68 m"): the full amount did not fit its column at 1280 px."""
+    if isinstance(value, str) or value is None or value != value:
+        return money(value)
+    return f"€ {value / 1e6:,.2f} m" if abs(value) >= 1e6 else money(value)
+
+
 def period_end(value: object, fmt: str = "%Y-%m-%d") -> str:
     """A contract's start or end as shown: the date, or the year in presentation mode."""
     if value is None or value != value or value is pd.NaT:
@@ -83,12 +97,17 @@ def figures(version: object, today: date, chosen: str | None, contracts: pd.Data
     current = contracts[contracts["current"]]
     m = st.columns(5)
     m[0].metric("Current contracts", f"{len(current)} of {len(contracts)}")
-    m[1].metric("Annual spend, current", money(cc.current_spend(version, today, chosen)))
+    spend = cc.current_spend(version, today, chosen)
+    m[1].metric(
+        "Annual spend, current",
+        money_short(spend),
+        help=f"The current contracts' annual spend: {money(spend)}.",
+    )
     m[2].metric("Overdue requests", int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
     m[3].metric(
         f"Due in the next {HORIZON_DAYS} days", int((deadlines["deadline"] == DEADLINE_STATES[1]).sum())
     )
-    m[4].metric("Open cases at your factories", cc.open_case_count(version, today, chosen),
+    m[4].metric("Open cases", cc.open_case_count(version, today, chosen),
                 help="Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts.")  # fmt: skip
 
 
@@ -114,7 +133,8 @@ def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: st
             md("No request about these product models is overdue or due in the next {} days.", HORIZON_DAYS)
         )
         return
-    show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
+    answered = deadlines["state"].map(lambda s: ANSWER_SO_FAR.get(s, s))
+    show(deadlines.assign(state=answered), DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
     d1, d2, _ = st.columns([1, 1, 2])
@@ -138,12 +158,33 @@ def expectations_section(version: object, today: date, user, chosen: str | None)
     assessed = expectations.assess(expected, cache.series(version, "in-force"), as_of, today)
     if present.is_on():  # an action's target names a finding or request by its id
         assessed["target"] = assessed["target"].mask(assessed["what"] == "action", "(an improvement action)")
+    else:  # an action in words, as How to improve says it ("verify:FN000123" is no sentence)
+        assessed["target"] = action_targets_in_words(version, assessed)
     show(assessed, ["affiliate" if user.role != "affiliate" else "", "company", "what", "target", "due_on", "status", "value", "note", "set_by", "set_on"], "expectations_table")  # fmt: skip
     st.caption(
         f"Scores and bands as of {as_of:%Y-%m-%d}: met (target reached by the due date), missed (due date passed, "
         "not reached), on track (not due yet, risen since it was set), behind (not due yet, not risen). "
         "Actions: met (done by the due date), open (not yet due), missed."
     )
+
+
+def action_targets_in_words(version: object, assessed: pd.DataFrame) -> list[str]:
+    """Each expectation's target, an action's in words (wording.narrative.expected_action_text)
+    from its company's evidence and names."""
+    words: dict[str, object] = {}
+    out = []
+    for what, target, company_id in zip(
+        assessed["what"], assessed["target"], assessed["company_id"], strict=True
+    ):
+        if what != "action":
+            out.append(target)
+            continue
+        if company_id not in words:
+            words[company_id] = (cache.plain_evidence(version, company_id),
+                                 narrative.Names.from_frame(cache.company_names(version, company_id)))  # fmt: skip
+        evidence, names = words[company_id]
+        out.append(narrative.expected_action_text(target, evidence, names))
+    return out
 
 
 def expectation_form(version: object, today: date, user, chosen: str | None, contracts: pd.DataFrame) -> None:
