@@ -59,10 +59,17 @@ shown = ["date", "kind", "company", "factory", "product_model", "change"] + (
 )
 table = found.copy()
 table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
-st.dataframe(labels.in_words(table[[*shown, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
+in_view = [
+    "date",
+    "kind",
+    "company",
+    "change",
+    *(c for c in shown if c not in ("date", "kind", "company", "change")),
+]
+st.dataframe(labels.in_words(table[[*in_view, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn("Factory page", display_text="Open factory page"),
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"), "kind": "Kind", "company": "Company",
-    "factory": "Factory", "product_model": "Product model", "change": "What changed", "item_id": "Evidence id",
+    "factory": "Factory", "product_model": "Product model", "change": st.column_config.TextColumn("What changed", width="large"), "item_id": "Evidence id",
 })  # fmt: skip
 header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
 st.download_button("Download changes (CSV)", downloads.deferred(lambda: spreadsheet.to_csv(found[shown], header), "csv"), key="changes_csv", on_click="ignore",

@@ -18,15 +18,16 @@ today = date.today()
 user = auth.user()
 
 nav.scroll_to_top_if_asked()  # opened by a click on a map point far down a page
-st.title("Factory")
 factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
+    st.title("Factory")
     st.caption("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
     factory_views.factory_index(version, today)
     st.stop()
 
 found = cc.factory(version, factory_id)
 if found.empty:
+    st.title("Factory")
     st.error("This factory does not exist or is not available to your account.")
     st.stop()
 view.header(found.iloc[0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -251,7 +252,7 @@ def test_factory_page_leverage_equals_sql_with_the_three_affiliate_rule(demo_app
                 )
             low = lev["combined_spend_eur"].iloc[0]
             expected = "not shown" if pd.isna(low) else q.spend_range(low, q.SPEND_STEP_EUR)
-            assert shown["Combined annual spend of others"] == expected
+            assert shown["Others' annual spend"] == expected
             assert "€ " not in expected
         buyers = frame_of(at, "buyers_table")
         assert len(buyers) == n
@@ -325,6 +326,7 @@ def test_presentation_mode_shows_no_ids_addresses_or_cities(demo_app: Path) -> N
     assert not at.exception and not at.error
     text = "\n".join(t.value for t in at.text)
     assert text.startswith("Factory ")
+    assert re.fullmatch(r"Factory \d+", at.title[0].value)  # the page's title: the factory's pseudonym
     for legal_name, city, address in factories:
         assert legal_name not in text and city not in text and (address is None or address not in text)
 

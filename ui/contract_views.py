@@ -40,7 +40,7 @@ def labels() -> dict[str, object]:
     (data/presentation/pseudonyms.py)."""
     out = {
         "contract_id": "Contract", "affiliate": "Affiliate", "company": "Company", "start_date": st.column_config.DateColumn("Start", **DATE),
-        "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"),
+        "end_date": st.column_config.DateColumn("End", **DATE), "annual_spend_eur": st.column_config.NumberColumn("Annual spend (EUR)", format="localized"),
         "current": st.column_config.CheckboxColumn("Current"), "products": "Product models", "due_on": st.column_config.DateColumn("Due on", **DATE),
         "deadline": "Deadline", "state": "Answered so far", "product_model": "Product model", "scope": "Scope", "request_id": "Request",
         "contracts": "Contracts", "days_to_due": st.column_config.NumberColumn("Days to deadline", help="Negative: days overdue"),

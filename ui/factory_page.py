@@ -11,11 +11,13 @@ import streamlit as st
 
 import scoring
 from charts import improvement as improvement_charts
+from data.importing.plan import plural
 from data.queries import documents as document_queries
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
 from ui import document_cache, figures, present
 from ui.tables import DATE, table
+from ui.text import md_escape
 from wording import labels as words
 
 
@@ -28,7 +30,7 @@ def labels() -> dict[str, object]:
         "company": "Company", "product_model": "Product model", "scope": "Scope", "since": st.column_config.DateColumn("Disclosed since", **DATE),
         "latest": st.column_config.DateColumn("Latest disclosure", **DATE), "complete": st.column_config.CheckboxColumn("Latest complete"),
         "requests": "Requests", "affiliate": "Affiliate", "you": st.column_config.CheckboxColumn("You"), "contracts": "Your contracts",
-        "annual_spend_eur": st.column_config.TextColumn("Annual spend") if present.is_on() else st.column_config.NumberColumn("Annual spend (EUR)", format="€ %d"), "case_id": "Case",
+        "annual_spend_eur": st.column_config.TextColumn("Annual spend") if present.is_on() else st.column_config.NumberColumn("Annual spend (EUR)", format="localized"), "case_id": "Case",
         "opened_on": st.column_config.DateColumn("Opened on", **DATE), "title": "Title", "status": "Status",
         "age_days": "Age (days)", "findings": "Findings", "retaliation": st.column_config.CheckboxColumn("Retaliation"),
         "code_area": "Code area", "severity": "Severity", "verified": "Verified", "open": "Open",
@@ -41,14 +43,15 @@ def show(frame: pd.DataFrame, columns: list[str], key: str) -> None:
 
 
 def header(fa: pd.Series) -> None:
-    """Name, then where (presenting: the tier and region only, no address or city)."""
+    """The factory's name as the page's title, then where (presenting: the tier and region only,
+    no address or city)."""
     tier = words.TIER_LABELS.get(fa["tier"], str(fa["tier"])).lower()
-    st.text(str(fa["legal_name"]))
+    st.title(md_escape(str(fa["legal_name"])), anchor=False)
     if present.is_on():
-        st.text(f"{tier} · {fa['country']}")
+        st.text(f"Factory · {tier} · {fa['country']}")
         return
     where = words.place(fa["address"], fa["city"]) or "address not on record"
-    st.text(f"{where} · {words.country_name(fa['country'])} · {tier}")
+    st.text(f"Factory · {where} · {words.country_name(fa['country'])} · {tier}")
 
 
 def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, others: bool) -> tuple[int, str | None]:  # fmt: skip
@@ -67,7 +70,7 @@ def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame,
         help="Affiliates with a current contract for a product model made here.",
     )
     m[2].metric(
-        "Combined annual spend of others" if others else "Combined annual spend",
+        "Others' annual spend" if others else "Combined annual spend",
         spend or "not shown",
         help=f"Other affiliates' current contracts, shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy "
         "here, as a band of €0.1 m (your own contracts are in the table below)."
@@ -95,7 +98,7 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
     if buyers.empty:
         st.info("No affiliate has a current contract for a product model made here.")
         return
-    st.text(f"{n_affiliates} affiliate(s): " + ", ".join(str(n) for n in buyers["affiliate"]))
+    st.text(f"{plural(n_affiliates, 'affiliate')}: " + ", ".join(str(n) for n in buyers["affiliate"]))
     if others and spend is None:
         st.caption(
             f"Other affiliates' combined spend is shown only where at least {MIN_AFFILIATES_FOR_TOTAL} others (and {MIN_AFFILIATES_FOR_TOTAL + 1} in all) buy here."

@@ -120,6 +120,9 @@ def switch() -> None:
 BASE_STYLE = """
 <style>
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
+  /* A figure's label wraps instead of ending in "…" ("Remediation v…", "Open cases at your …"). */
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>
 """
 
