@@ -46,7 +46,7 @@ st.caption(
 found = cc.what_changed(version, affiliate, since, last, today)
 counts = found["kind"].value_counts()
 kinds = [k for k in KINDS if not (presenting and k == DISPUTE_KIND)]  # never a dispute when presenting
-m = st.columns(len(kinds))
+m = st.columns(len(kinds), vertical_alignment="bottom")  # labels may wrap: the figures stay in line
 for column, kind in zip(m, kinds, strict=True):
     column.metric(kind.capitalize(), int(counts.get(kind, 0)))
 if found.empty:

@@ -24,7 +24,7 @@ chosen = controls.companies_multi(companies)  # a row of its own: six names fit 
 top = st.columns([1, 2])
 methodology = controls.methodology(container=top[1])
 series_all = cache.series(version, methodology)
-as_of = controls.as_of(series_all["as_of"].unique(), container=top[1])
+as_of = controls.as_of(series_all["as_of"].unique(), container=top[0])
 if len(chosen) < 2:
     st.info("Choose at least two companies to compare (up to six).")
     st.stop()

@@ -137,11 +137,11 @@ def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: st
     show(deadlines.assign(state=answered), DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
-    d1, d2, _ = st.columns([1, 1, 2])
+    buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     # Built on click (every deadline, not only the page shown).
-    d1.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
+    buttons.download_button("Download deadlines (CSV)", downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button("Add to calendar (.ics)", downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
+    buttons.download_button("Add to calendar (.ics)", downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
                        help="An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it.")  # fmt: skip
 
