@@ -226,7 +226,7 @@ def contract_details(version: object, today: date, contracts: pd.DataFrame, role
                 st.text("No factory disclosed for this product model yet.")
                 continue
             made = links.with_factory_links(made)
-            show(made, ["legal_name", "address", "city", "country", "tier", "since", "factory_page"], f"factories_{i}")  # fmt: skip
+            show(made, ["legal_name", "factory_page", "tier", "country", "city", "address", "since"], f"factories_{i}")  # fmt: skip
             open_here = cases[cases["factory_id"].isin(set(made["factory_id"]))]
             if open_here.empty:
                 st.text("No open monitoring case at these factories.")
