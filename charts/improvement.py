@@ -134,8 +134,15 @@ def findings_by_area(df: pd.DataFrame) -> go.Figure:
         legend_traceorder="normal",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=areas[::-1], gridcolor=None)
-    fig.update_xaxes(gridcolor="#eeeeee")
+    fig.update_xaxes(gridcolor="#eeeeee", **whole_counts(df.groupby("code_area")["findings"].sum()))
     return fig
+
+
+def whole_counts(totals: pd.Series) -> dict[str, object]:
+    """Axis settings for a count: a tick per whole number when the largest bar is small (Plotly's
+    automatic ticks said "0.5 findings"), else its own ticks, never with decimals."""
+    top = float(totals.max()) if len(totals) else 0.0
+    return {"tick0": 0, "dtick": 1, "tickformat": ",d"} if top <= 8 else {"tickformat": ",d"}
 
 
 def findings_status(df: pd.DataFrame) -> go.Figure:
@@ -157,7 +164,7 @@ def findings_status(df: pd.DataFrame) -> go.Figure:
                 + "</extra>",
             )
         )
-    return style_figure(
+    fig = style_figure(
         fig,
         _("Findings reported so far: verified vs not yet verified"),
         _("Quarter end"),
@@ -166,3 +173,4 @@ def findings_status(df: pd.DataFrame) -> go.Figure:
         barmode="stack",
         bargap=0.15,
     )
+    return fig.update_yaxes(**whole_counts(df.groupby("quarter_end")["findings"].sum()))

@@ -136,6 +136,12 @@ def factory_map(
         font={"family": theme.FONT},
         showlegend=False,
         height=420,
+        # Dark text on white (the default hover text is a grey that reads poorly on white).
+        hoverlabel={
+            "bgcolor": "white",
+            "bordercolor": "#595959",
+            "font": {"color": "#262730", "family": theme.FONT},
+        },
     )
     return theme.localise(fig)
 

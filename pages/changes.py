@@ -68,7 +68,7 @@ st.caption(
 found = cc.what_changed(version, affiliate, since, last, today)
 counts = found["kind"].value_counts()
 kinds = [k for k in KINDS if not (presenting and k == DISPUTE_KIND)]  # never a dispute when presenting
-m = st.columns(len(kinds))
+m = st.columns(len(kinds), vertical_alignment="bottom")  # labels may wrap: the figures stay in line
 for column, kind in zip(m, kinds, strict=True):
     column.metric(_(KIND_WORDS.get(kind, kind.capitalize())), int(counts.get(kind, 0)))
 if found.empty:
@@ -83,11 +83,18 @@ table = found.copy()
 table["factory_page"] = [None if pd.isna(f) else links.factory_url(f) for f in table["factory_id"]]
 table["source"] = document_cache.change_sources(version, table)  # none when presenting
 sourced = ["source"] if table["source"].any() else []
-st.dataframe(labels.in_words(table[[*shown, *sourced, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
+in_view = [
+    "date",
+    "kind",
+    "company",
+    "change",
+    *(c for c in shown if c not in ("date", "kind", "company", "change")),
+]
+st.dataframe(labels.in_words(table[[*in_view, *sourced, "factory_page"]]), key="changes_table", hide_index=True, width="stretch", column_config={
     "factory_page": st.column_config.LinkColumn(_("Factory page"), display_text=_("Open factory page")),
     "source": st.column_config.LinkColumn(_("Source"), display_text=DISPLAY, help=_("The document the change rests on (downloads it)")),
     "date": st.column_config.DateColumn(_("Date"), format="YYYY-MM-DD"), "kind": _("Kind"), "company": _("Company"),
-    "factory": _("Factory"), "product_model": _("Product model"), "change": _("What changed"), "item_id": _("Evidence id"),
+    "factory": _("Factory"), "product_model": _("Product model"), "change": st.column_config.TextColumn(_("What changed"), width="large"), "item_id": _("Evidence id"),
 })  # fmt: skip
 header = f"CPT what changed since {since:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
 st.download_button(_("Download changes (CSV)"), downloads.deferred(lambda: spreadsheet.to_csv(found[shown], header), "csv"), key="changes_csv", on_click="ignore",

@@ -28,11 +28,11 @@ st.caption(
 )
 
 companies = cache.companies(version)
-top = st.columns([3, 1, 3])
-chosen = controls.companies_multi(companies, container=top[0])
-methodology = controls.methodology(container=top[2])
+chosen = controls.companies_multi(companies)  # a row of its own: six names fit at 1280 px
+top = st.columns([1, 2])
+methodology = controls.methodology(container=top[1])
 series_all = cache.series(version, methodology)
-as_of = controls.as_of(series_all["as_of"].unique(), container=top[1])
+as_of = controls.as_of(series_all["as_of"].unique(), container=top[0])
 if len(chosen) < 2:
     st.info(_("Choose at least two companies to compare (up to six)."))
     st.stop()

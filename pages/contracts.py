@@ -45,7 +45,7 @@ views.figures(version, today, chosen, contracts, deadlines)
 st.header(_("Contracts"))
 views.contracts_table(contracts, user.role)
 
-st.header(_("Where your products are made"))
+st.header(_("Where the products are made") if user.role == "admin" else _("Where your products are made"))
 factory_views.factory_map(lambda: cc.factories_behind(version, today, chosen), "contracts_map")
 
 views.deadlines_section(version, deadlines, today, chosen, user)

@@ -18,9 +18,10 @@ version = cache.db_version()
 today = date.today()
 user = auth.user()
 
-st.title(_("Factory"))
+nav.scroll_to_top_if_asked()  # opened by a click on a map point far down a page
 factory_id = st.query_params.get(links.PARAM) or None  # an id, or a handle in presentation mode
 if factory_id is None:
+    st.title(_("Factory"))
     st.caption(
         _("Choose a factory: the disclosed factories, with the affiliates buying products made there.")
     )
@@ -29,6 +30,7 @@ if factory_id is None:
 
 found = cc.factory(version, factory_id)
 if found.empty:
+    st.title(_("Factory"))
     st.error(_("This factory does not exist or is not available to your account."))
     st.stop()
 view.header(found.iloc[0])

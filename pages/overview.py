@@ -112,7 +112,9 @@ event = st.dataframe(
             _("Overall"),
             help=_("0–100: v2 0.4 × SCT + 0.6 × FI, v1 half each; the one that applies when only one does"),
         ),
-        "Band": st.column_config.TextColumn(_("Band")),
+        "Band": st.column_config.TextColumn(
+            _("Band"), width=100
+        ),  # "Insufficient" whole (auto width cut "Developin")
         "Trend": st.column_config.LineChartColumn(_("Overall per quarter"), y_min=0, y_max=100),
         # never while presenting: no own-organisation marker (mine is None then)
         **(
@@ -131,11 +133,11 @@ st.caption(
 )
 export = present.export_frame(summary.board_export(table))
 header = spreadsheet.header_line("leaderboard", as_of, board["methodology"].iloc[0])
-d1, d2, _rest = st.columns([1, 1, 3])
+buttons = st.container(horizontal=True)  # side by side, each as wide as its label
 # Built on click (the Excel file was a third of a warm run): the callables hold this run's table.
-d1.download_button(_("Download leaderboard (CSV)"), downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
+buttons.download_button(_("Download leaderboard (CSV)"), downloads.deferred(lambda: spreadsheet.to_csv(export, header), "csv"), key="download_leaderboard", on_click="ignore",
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-d2.download_button(_("Download leaderboard (Excel)"), downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Leaderboard"), "xlsx"),
+buttons.download_button(_("Download leaderboard (Excel)"), downloads.deferred(lambda: spreadsheet.to_xlsx(export, header, "Leaderboard"), "xlsx"),
                    file_name=f"cpt-leaderboard-{as_of:%Y-%m-%d}.xlsx", key="download_leaderboard_xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 if kpi["scored"] and shares_below:

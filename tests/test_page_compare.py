@@ -19,7 +19,7 @@ import scoring
 from data.presentation import pseudonyms
 from scoring import params
 from tests import apptest
-from tests.presentation_check import payload, secrets_of
+from tests.presentation_check import leaks, payload, secrets_of
 from wording import narrative
 
 AS_OF = date(2023, 6, 30)
@@ -177,3 +177,20 @@ def test_how_to_improve_says_who_asked_by_when_and_what_counts(demo_app: Path) -
     others = table.drop(wished.index)
     assert others["Asked by"].str.startswith("Electronics Watch").all()
     assert "Asked by " in reader_text(at) and "what counts: " in reader_text(at)
+
+
+def test_how_to_improve_in_presentation_mode_says_an_affiliate_asked_without_naming_it(
+    demo_app: Path,
+) -> None:
+    # The same expectation as above, on a projector: still the affiliate's ask and its date, not
+    # "Electronics Watch" alone, and neither the affiliate's name nor its pseudonym (an affiliate
+    # sees only its own expectations: a pseudonym would mark the presenter's organisation).
+    at = apptest.open_page("company", present="1", company="CO0006")
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "Asked by" in d.value.columns)
+    wished = table[table["Asked by"].str.startswith("An affiliate, in an expectation (and Electronics Watch")]
+    assert len(wished) == 1 and wished["By when"].iloc[0].startswith("by 2027-01-28 (the expectation's date)")
+    assert table.drop(wished.index)["Asked by"].str.startswith("Electronics Watch").all()
+    shown = payload(at)
+    assert "University of Skovlund" not in shown and leaks(shown, secrets_of(demo_app)) == []
+    assert not re.search(r"Affiliate \d+, in an expectation", shown)

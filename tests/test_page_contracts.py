@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -74,6 +75,10 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def helps(at) -> dict[str, str]:
+    return {m.label: m.proto.help for m in at.metric}
+
+
 def expected_numbers(db: Path, owner: str, owner_id: str) -> dict[str, object]:
     with duckdb.connect(str(db), read_only=True) as con:
         [(total, current, spend)] = con.execute(
@@ -110,10 +115,12 @@ def test_affiliate_contracts_page_numbers_equal_sql(demo_app: Path) -> None:
     assert not at.exception
     shown = metrics(at)
     assert shown["Current contracts"] == f"{want['current']} of {want['total']}"
-    assert shown["Annual spend, current"] == f"€ {want['spend']:,.0f}"
+    # In millions (the full amount did not fit at 1280 px), the full amount in the figure's help.
+    assert shown["Annual spend, current"] == f"€ {want['spend'] / 1e6:,.2f} m"
+    assert f"€ {want['spend']:,.0f}" in helps(at)["Annual spend, current"]
     assert shown["Overdue requests"] == str(len(want["overdue"]))
     assert shown["Due in the next 90 days"] == str(len(want["soon"]))
-    assert shown["Open cases at your factories"] == str(want["cases"])
+    assert shown["Open cases"] == str(want["cases"])
     assert want["overdue"] and want["soon"] and want["cases"]  # the demo world shows each kind
 
     contracts = frame_of(at, "contracts_table")
@@ -167,7 +174,7 @@ def test_company_account_sees_its_own_contracts_only(demo_app: Path) -> None:
     assert not at.exception
     assert metrics(at)["Current contracts"] == f"{want['current']} of {want['total']}"
     assert metrics(at)["Overdue requests"] == str(len(want["overdue"]))
-    assert metrics(at)["Open cases at your factories"] == str(want["cases"])
+    assert metrics(at)["Open cases"] == str(want["cases"])
     assert set(frame_of(at, "contracts_table")["company"]) == {"Jovance Micro"}
 
 
@@ -245,7 +252,7 @@ def test_factory_page_leverage_equals_sql_with_the_three_affiliate_rule(demo_app
                 )
             low = lev["combined_spend_eur"].iloc[0]
             expected = "not shown" if pd.isna(low) else q.spend_range(low, q.SPEND_STEP_EUR)
-            assert shown["Combined annual spend of others"] == expected
+            assert shown["Others' annual spend"] == expected
             assert "€ " not in expected
         buyers = frame_of(at, "buyers_table")
         assert len(buyers) == n
@@ -319,6 +326,7 @@ def test_presentation_mode_shows_no_ids_addresses_or_cities(demo_app: Path) -> N
     assert not at.exception and not at.error
     text = "\n".join(t.value for t in at.text)
     assert text.startswith("Factory ")
+    assert re.fullmatch(r"Factory \d+", at.title[0].value)  # the page's title: the factory's pseudonym
     for legal_name, city, address in factories:
         assert legal_name not in text and city not in text and (address is None or address not in text)
 
@@ -400,3 +408,21 @@ def test_staff_see_contract_details_once_an_affiliate_is_chosen(demo_app: Path) 
     assert set(at.selectbox(key="contracts_contract").options) <= own or len(
         at.selectbox(key="contracts_contract").options
     ) == len(own)
+
+
+def test_deadlines_and_expectations_read_as_words(demo_app: Path) -> None:
+    """A deadline says what was answered so far ("nothing yet", not "overdue" twice beside the
+    Deadline column); an action expectation's target is the action in words, as How to improve
+    says it, never "disclose:RQ001341"."""
+    at = apptest.open_page("contracts", role="affiliate")
+    assert not at.exception
+    shown = frame_of(at, "deadlines_table")
+    assert "nothing yet" in set(shown["state"])
+    assert not (shown["state"] == shown["deadline"]).any()
+    expected = next(
+        d.value for d in at.dataframe if "target" in d.value.columns and "what" in d.value.columns
+    )
+    actions = expected[expected["what"] == labels.EXPECTATION_LABELS["action"]]
+    assert len(actions) >= 1  # the demo affiliate expects CO0006 to disclose one request's factories
+    assert not actions["target"].str.contains(r"^[a-z_]+:[A-Z]{2}\d+$", regex=True).any(), actions["target"]
+    assert actions["target"].str.startswith("Disclose the ").all()

@@ -44,7 +44,8 @@ def test_factory_list_and_overview_changes_show_nothing_real(demo_app: Path, def
 def test_an_action_expectation_names_no_finding_in_presentation_mode(writable_demo_app: Path) -> None:
     """An improvement action's target ("verify:FN…") is a real finding id: presenting, My
     contracts says "(an improvement action)" in its place (it said "(hidden in presentation
-    mode)": the page's `~presenting` on a bool is -2 or -1, never False); without the mode, the target."""
+    mode)": the page's `~presenting` on a bool is -2 or -1, never False); without the mode, the action
+    in words (as How to improve says it), not its code."""
     from datetime import date, timedelta
 
     from data.queries import expectations
@@ -53,9 +54,10 @@ def test_an_action_expectation_names_no_finding_in_presentation_mode(writable_de
     db = writable_demo_app
     me = apptest.demo_user(db, "affiliate")
     with duckdb.connect(str(db), read_only=True) as con:
-        company, finding = con.execute(
-            "SELECT c.company_id, f.finding_id FROM contracts c JOIN cases k USING (company_id)"
-            " JOIN findings f USING (case_id) WHERE c.affiliate_id = ? ORDER BY 1, 2 LIMIT 1",
+        company, finding, factory = con.execute(
+            "SELECT c.company_id, f.finding_id, fa.legal_name FROM contracts c JOIN cases k USING (company_id)"
+            " JOIN findings f USING (case_id) JOIN factories fa ON fa.factory_id = k.factory_id"
+            " WHERE c.affiliate_id = ? ORDER BY 1, 2 LIMIT 1",
             [me.affiliate_id],
         ).fetchone()
     expectations.add(db, affiliate_id=me.affiliate_id, company_id=company, what="action",
@@ -69,7 +71,9 @@ def test_an_action_expectation_names_no_finding_in_presentation_mode(writable_de
         (frame,) = [v for v in values if "target" in v.columns]  # the expectations table
         return [str(t) for t in frame["target"]]
 
-    assert f"verify:{finding}" in targets()
+    plain = targets()
+    assert f"verify:{finding}" not in plain
+    assert any(t.startswith("Have the remediation of the ") and f" at {factory} verified" in t for t in plain)
     presented = targets(present="1")
     assert "(an improvement action)" in presented
     assert not [t for t in presented if finding in t]

@@ -192,11 +192,9 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     listed, plan = cache.improvement_actions(version, company_id, why.as_of, methodology)
     shown = names(version, company_id)
     m = params.VERSIONS[why.methodology]
-    # Who asked: an affiliate's expectation for the very action (not in presentation mode: its
-    # targets are hidden there, and no affiliate is named), else Electronics Watch.
-    wished = (
-        {} if present.is_on() else asks.expected_by_target(contract_cache.expectations(version, company_id))
-    )
+    # Who asked: an affiliate's expectation for the very action (in presentation mode "An
+    # affiliate", unnamed), else Electronics Watch.
+    wished = asks.expected_by_target(contract_cache.action_askers(version, company_id))
     if listed.empty:
         st.info(_("No open action would raise the score at this date."))
         return
@@ -209,7 +207,8 @@ def how_to_improve(version: object, company_id: str, why, methodology: str) -> N
     if plan is not None:
         bullets_plain = narrative.next_band_sentences(plan, why.overall, shown)
         st.markdown(md_escape(bullets_plain[0]))
-        st.markdown("\n".join(f"{i}. {md_escape(line)}\n   - {md_escape(asks.ask_line(row, m, wished))}"
+        # The sub-item is indented as far as its item's text ("10. " is 4 characters): less ends the list.
+        st.markdown("\n".join(f"{i}. {md_escape(line)}\n{' ' * len(f'{i}. ')}- {md_escape(asks.ask_line(row, m, wished))}"
                                for i, (line, row) in enumerate(zip(bullets_plain[1:], plan.actions.to_dict("records"),
                                                                    strict=True), start=1)))  # fmt: skip
     elif why.band == "Leading":

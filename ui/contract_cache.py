@@ -186,6 +186,38 @@ def expectations(
     return x.visible(_cur(), viewer, about_company_id, today or date.today())
 
 
+AN_AFFILIATE = "An affiliate"
+
+
+def _askers_as_presented(frame: pd.DataFrame, names: object) -> pd.DataFrame:
+    """Action expectations as presentation mode may use them: who set each one as "An affiliate"
+    (never its name, nor its pseudonym: an affiliate sees only its own expectations, so a pseudonym
+    would mark the presenter's organisation) or "CPT staff"; no note, no ids but the target, which
+    only matches an action server-side and is never shown."""
+    actions = frame[frame["what"] == "action"]
+    staff = actions["set_by"].ne(actions["affiliate"]) & actions["set_by"].eq("CPT staff")
+    return pd.DataFrame(
+        {
+            "what": actions["what"],
+            "target": actions["target"],
+            "due_on": actions["due_on"],
+            "set_by": ["CPT staff" if s else AN_AFFILIATE for s in staff],
+        }
+    ).reset_index(drop=True)
+
+
+@cache.scoped(viewer="viewer", handles=("about_company_id",), disguise=_askers_as_presented, max_entries=32)
+def action_askers(
+    version: object,
+    about_company_id: str,
+    today: date | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """The action expectations about one company the account may see, for "How to improve"'s
+    "Asked by" (`wording.asks.expected_by_target`); in presentation mode without names."""
+    return x.visible(_cur(), viewer, about_company_id, today or date.today())
+
+
 def _no_disputes_when_presenting(found: pd.DataFrame) -> pd.DataFrame:
     """Presentation mode never shows a dispute (issue 23): its rows are dropped."""
     if not present.is_on():

@@ -21,13 +21,19 @@ from ui import deadlines as calendar
 from ui import expectation_form as expectation_form_ui
 from ui.tables import DATE, shown, table
 from ui.text import md
-from wording import i18n
+from wording import i18n, narrative
 from wording.i18n import _
 
 ROWS_PER_PAGE = 200  # staff see every affiliate's contracts: thousands of rows at scale 40
 DEADLINE_COLUMNS = ["due_on", "deadline", "state", "company", "product_model", "scope", "request_id", "contracts", "days_to_due"]  # fmt: skip
 HIDE = ("contracts",)  # in presentation mode: a deadline's contracts (their ids)
 EXPECTATION_LABELS = expectations.WHAT_LABELS
+# A deadline's request not answered at all says so (its "Deadline" already says overdue or due soon).
+ANSWER_SO_FAR = {
+    "overdue": "nothing yet",
+    "due in the next 90 days": "nothing yet",
+    "not yet due": "nothing yet",
+}
 
 
 def labels() -> dict[str, object]:
@@ -35,9 +41,9 @@ def labels() -> dict[str, object]:
     (data/presentation/pseudonyms.py)."""
     out = {
         "contract_id": _("Contract"), "affiliate": _("Affiliate"), "company": _("Company"), "start_date": st.column_config.DateColumn(_("Start"), **DATE),
-        "end_date": st.column_config.DateColumn(_("End"), **DATE), "annual_spend_eur": st.column_config.NumberColumn(_("Annual spend (EUR)"), format="€ %d"),
+        "end_date": st.column_config.DateColumn(_("End"), **DATE), "annual_spend_eur": st.column_config.NumberColumn(_("Annual spend (EUR)"), format="localized"),
         "current": st.column_config.CheckboxColumn(_("Current")), "products": _("Product models"), "due_on": st.column_config.DateColumn(_("Due on"), **DATE),
-        "deadline": _("Deadline"), "state": _("State"), "product_model": _("Product model"), "scope": _("Scope"), "request_id": _("Request"),
+        "deadline": _("Deadline"), "state": _("Answered so far"), "product_model": _("Product model"), "scope": _("Scope"), "request_id": _("Request"),
         "contracts": _("Contracts"), "days_to_due": st.column_config.NumberColumn(_("Days to deadline"), help=_("Negative: days overdue")),
         "requested_on": st.column_config.DateColumn(_("Requested on"), **DATE), "legal_name": _("Legal name"), "address": _("Address"),
         "city": _("City"), "country": _("Country"), "tier": _("Tier"), "since": st.column_config.DateColumn(_("Disclosed since"), **DATE),
@@ -68,6 +74,13 @@ def money(value: float | str | None) -> str:
     return _("n/a") if value is None or value != value else i18n.euros(value)
 
 
+def money_short(value: float | str | None) -> str:
+    """Euros in millions for a figure ("€ 2.68 m"): the full amount did not fit its column at 1280 px."""
+    if isinstance(value, str) or value is None or value != value:
+        return money(value)
+    return i18n.euros_millions(value) if abs(value) >= 1e6 else money(value)
+
+
 def period_end(value: object, fmt: str = "%Y-%m-%d") -> str:
     """A contract's start or end as shown: the date, or the year in presentation mode."""
     if value is None or value != value or value is pd.NaT:
@@ -95,13 +108,18 @@ def figures(version: object, today: date, chosen: str | None, contracts: pd.Data
     m[0].metric(
         _("Current contracts"), _("{} of {}").format(i18n.number(len(current)), i18n.number(len(contracts)))
     )
-    m[1].metric(_("Annual spend, current"), money(cc.current_spend(version, today, chosen)))
+    spend = cc.current_spend(version, today, chosen)
+    m[1].metric(
+        _("Annual spend, current"),
+        money_short(spend),
+        help=_("The current contracts' annual spend: {}.").format(money(spend)),
+    )
     m[2].metric(_("Overdue requests"), int((deadlines["deadline"] == DEADLINE_STATES[0]).sum()))
     m[3].metric(
         _("Due in the next {} days").format(HORIZON_DAYS),
         int((deadlines["deadline"] == DEADLINE_STATES[1]).sum()),
     )
-    m[4].metric(_("Open cases at your factories"), cc.open_case_count(version, today, chosen),
+    m[4].metric(_("Open cases"), cc.open_case_count(version, today, chosen),
                 help=_("Open monitoring cases (a finding not yet verified) at factories disclosed for the product models of these contracts."))  # fmt: skip
 
 
@@ -130,14 +148,15 @@ def _deadlines(version: object, deadlines: pd.DataFrame, today: date, chosen: st
             )
         )
         return
-    show(deadlines, DEADLINE_COLUMNS, "deadlines_table", paged=True)
+    answered = deadlines["state"].map(lambda s: ANSWER_SO_FAR.get(s, s))
+    show(deadlines.assign(state=answered), DEADLINE_COLUMNS, "deadlines_table", paged=True)
     header = f"CPT deadlines as of {today:%Y-%m-%d}, generated {today:%Y-%m-%d}. {spreadsheet.CONFIDENTIAL}"
     export = deadlines[shown(DEADLINE_COLUMNS, HIDE)]
-    d1, d2, _rest = st.columns([1, 1, 2])
+    buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     # Built on click (every deadline, not only the page shown).
-    d1.download_button(_("Download deadlines (CSV)"), downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
+    buttons.download_button(_("Download deadlines (CSV)"), downloads.deferred(lambda export=export, header=header: spreadsheet.to_csv(export, header), "csv"), key="deadlines_csv", on_click="ignore",
                        file_name=f"cpt-deadlines-{today:%Y-%m-%d}.csv", mime="text/csv")  # fmt: skip
-    d2.download_button(_("Add to calendar (.ics)"), downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
+    buttons.download_button(_("Add to calendar (.ics)"), downloads.deferred(calendar.calendar_file(version, deadlines, today, chosen), "ics"),
                        key="deadlines_ics", on_click="ignore", file_name=f"cpt-deadlines-{today:%Y-%m-%d}.ics", mime="text/calendar",
                        help=_("An iCalendar file: an all-day event per deadline, with a reminder 7 days before, and one for what is overdue; calendar programs import it."))  # fmt: skip
 
@@ -156,6 +175,8 @@ def expectations_section(version: object, today: date, user, chosen: str | None)
         assessed["target"] = assessed["target"].mask(
             assessed["what"] == "action", _("(an improvement action)")
         )
+    else:  # an action in words, as How to improve says it ("verify:FN000123" is no sentence)
+        assessed["target"] = action_targets_in_words(version, assessed)
     show(assessed, ["affiliate" if user.role != "affiliate" else "", "company", "what", "target", "due_on", "status", "value", "note", "set_by", "set_on"], "expectations_table")  # fmt: skip
     st.caption(
         _(
@@ -164,6 +185,25 @@ def expectations_section(version: object, today: date, user, chosen: str | None)
             "Actions: met (done by the due date), open (not yet due), missed."
         ).format(i18n.day(as_of))
     )
+
+
+def action_targets_in_words(version: object, assessed: pd.DataFrame) -> list[str]:
+    """Each expectation's target, an action's in words (wording.narrative.expected_action_text)
+    from its company's evidence and names."""
+    words: dict[str, object] = {}
+    out = []
+    for what, target, company_id in zip(
+        assessed["what"], assessed["target"], assessed["company_id"], strict=True
+    ):
+        if what != "action":
+            out.append(target)
+            continue
+        if company_id not in words:
+            words[company_id] = (cache.plain_evidence(version, company_id),
+                                 narrative.Names.from_frame(cache.company_names(version, company_id)))  # fmt: skip
+        evidence, names = words[company_id]
+        out.append(narrative.expected_action_text(target, evidence, names))
+    return out
 
 
 def expectation_form(version: object, today: date, user, chosen: str | None, contracts: pd.DataFrame) -> None:
@@ -211,7 +251,7 @@ def contract_details(version: object, today: date, contracts: pd.DataFrame, role
                 st.text(_("No factory disclosed for this product model yet."))
                 continue
             made = links.with_factory_links(made)
-            show(made, ["legal_name", "address", "city", "country", "tier", "since", "factory_page"], f"factories_{i}")  # fmt: skip
+            show(made, ["legal_name", "factory_page", "tier", "country", "city", "address", "since"], f"factories_{i}")  # fmt: skip
             open_here = cases[cases["factory_id"].isin(set(made["factory_id"]))]
             if open_here.empty:
                 st.text(_("No open monitoring case at these factories."))

@@ -16,6 +16,8 @@ from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL, spend_range
 from ui import contract_cache as cc
 from ui import disputes_view, document_cache, figures, present
 from ui.tables import DATE, table
+from ui.text import md_escape
+from wording import i18n
 from wording import labels as words
 from wording.i18n import _
 
@@ -29,7 +31,7 @@ def labels() -> dict[str, object]:
         "company": _("Company"), "product_model": _("Product model"), "scope": _("Scope"), "since": st.column_config.DateColumn(_("Disclosed since"), **DATE),
         "latest": st.column_config.DateColumn(_("Latest disclosure"), **DATE), "complete": st.column_config.CheckboxColumn(_("Latest complete")),
         "requests": _("Requests"), "affiliate": _("Affiliate"), "you": st.column_config.CheckboxColumn(_("You")), "contracts": _("Your contracts"),
-        "annual_spend_eur": st.column_config.TextColumn(_("Annual spend")) if present.is_on() else st.column_config.NumberColumn(_("Annual spend (EUR)"), format="€ %d"), "case_id": _("Case"),
+        "annual_spend_eur": st.column_config.TextColumn(_("Annual spend")) if present.is_on() else st.column_config.NumberColumn(_("Annual spend (EUR)"), format="localized"), "case_id": _("Case"),
         "opened_on": st.column_config.DateColumn(_("Opened on"), **DATE), "title": _("Title"), "status": _("Status"),
         "age_days": _("Age (days)"), "findings": _("Findings"), "retaliation": st.column_config.CheckboxColumn(_("Retaliation")),
         "code_area": _("Code area"), "severity": _("Severity"), "verified": _("Verified"), "open": _("Open"),
@@ -43,14 +45,19 @@ def show(frame: pd.DataFrame, columns: list[str], key: str) -> None:
 
 
 def header(fa: pd.Series) -> None:
-    """Name, then where (presenting: the tier and region only, no address or city)."""
+    """The factory's name as the page's title, then where (presenting: the tier and region only,
+    no address or city)."""
     tier = _(words.TIER_LABELS.get(fa["tier"], str(fa["tier"]))).lower()
-    st.text(str(fa["legal_name"]))
+    st.title(md_escape(str(fa["legal_name"])), anchor=False)
     if present.is_on():
-        st.text(f"{tier} · {fa['country']}")
+        st.text(f"Factory · {tier} · {fa['country']}")
         return
     where = words.place(fa["address"], fa["city"]) or _("address not on record")
-    st.text(f"{where} · {words.country_name(fa['country'])} · {tier}")
+    st.text(
+        _("Factory · {where} · {country} · {tier}").format(
+            where=where, country=words.country_name(fa["country"]), tier=tier
+        )
+    )
 
 
 def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame, others: bool) -> tuple[int, str | None]:  # fmt: skip
@@ -69,7 +76,7 @@ def key_figures(disclosed: pd.DataFrame, lev: pd.DataFrame, cases: pd.DataFrame,
         help=_("Affiliates with a current contract for a product model made here."),
     )
     m[2].metric(
-        _("Combined annual spend of others") if others else _("Combined annual spend"),
+        _("Others' annual spend") if others else _("Combined annual spend"),
         spend or _("not shown"),
         help=_(
             "Other affiliates' current contracts, shown only where at least {} others (and {} in all) buy "
@@ -99,7 +106,8 @@ def buyers_section(buyers: pd.DataFrame, n_affiliates: int, spend: str | None, o
     if buyers.empty:
         st.info(_("No affiliate has a current contract for a product model made here."))
         return
-    st.text(_("{} affiliate(s): {}").format(n_affiliates, ", ".join(str(n) for n in buyers["affiliate"])))
+    count = i18n.ngettext("{} affiliate", "{} affiliates", n_affiliates).format(i18n.number(n_affiliates))
+    st.text(count + ": " + ", ".join(str(n) for n in buyers["affiliate"]))
     if others and spend is None:
         st.caption(
             _(

@@ -11,7 +11,7 @@ import streamlit as st
 from charts import map as factory_map_chart
 from data.queries.contracts import MIN_AFFILIATES_FOR_TOTAL
 from ui import contract_cache as cc
-from ui import figures, links, present
+from ui import figures, links, nav, present
 from ui.text import md
 from wording import i18n, labels
 from wording.i18n import N_, _
@@ -29,7 +29,7 @@ def list_columns() -> dict[str, object]:
         "affiliates_buying": st.column_config.NumberColumn(
             _("Affiliates buying"),
             help=_("Affiliates with a current contract for a product model made here"),
-            width="small",
+            width=130,  # its whole header ("small" cut it to "Affiliates bu")
         ),
         "open_findings": st.column_config.NumberColumn(_("Open findings")),
         "combined_spend": st.column_config.TextColumn(
@@ -191,7 +191,7 @@ def factory_map(
         )
         clicked = factory_map_chart.clicked_factory(event.selection if event else None)
         if clicked is not None:  # a click on a factory point opens it, in this tab
-            st.switch_page("pages/factory.py", query_params={**present.link_params(), links.PARAM: clicked})
+            nav.switch_page_to_top("pages/factory.py", {**present.link_params(), links.PARAM: clicked})
         located = factory_map_chart.located_count(frame)
         if located > factory_map_chart.POINT_LIMIT:
             st.caption(

@@ -32,3 +32,25 @@ def through_app(url_path: str) -> None:
     """Stop a page that was run without app.py and hand its link to app.py."""
     if not st.session_state.get(_FLAG):
         st.switch_page("app.py", query_params={**st.query_params.to_dict(), TARGET_PARAM: url_path})
+
+
+_SCROLL_TOP = "_cpt_scroll_top"
+# Constant script (nothing from data or the URL in it): the main area back to its top.
+_SCROLL_SCRIPT = (
+    "<script>document.querySelectorAll('[data-testid=\"stMain\"]')"
+    ".forEach((main) => main.scrollTo(0, 0)); window.scrollTo(0, 0);</script>"
+)
+
+
+def switch_page_to_top(page: str, query_params: dict[str, str]) -> None:
+    """`st.switch_page`, landing at the top of the opened page: Streamlit keeps the main area's
+    scroll position across a switch, so a click far down a page (a map point) would otherwise
+    open the next page somewhere in its middle."""
+    st.session_state[_SCROLL_TOP] = True
+    st.switch_page(page, query_params=query_params)
+
+
+def scroll_to_top_if_asked() -> None:
+    """On the page `switch_page_to_top` opened: scroll its main area to the top, once."""
+    if st.session_state.pop(_SCROLL_TOP, False):
+        st.html(_SCROLL_SCRIPT, unsafe_allow_javascript=True)

@@ -118,7 +118,21 @@ def switch() -> None:
     )
 
 
+# Constant CSS for every page: Streamlit's wide layout keeps 5rem either side and 6rem on top,
+# which at 1280 px left tables (the leaderboard's band, the Why column) and buttons cut off.
+BASE_STYLE = """
+<style>
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
+  /* A figure's label wraps instead of ending in "…" ("Remediation v…", "Open cases at your …"). */
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>
+"""
+
+
 def apply_style() -> None:
+    """The page layout: BASE_STYLE, and on a projector STYLE over it."""
+    st.html(BASE_STYLE)
     if is_on():
         st.html(STYLE)
 

@@ -35,6 +35,8 @@ EVIDENCE = {
     "verify": N_("the monitors' verification that this finding is remedied"),
 }
 """What evidence counts for each action (translated where shown)."""
+# who set an expectation when no name may be shown (presentation mode), in the reader's language
+ASKERS = (N_("An affiliate"), N_("CPT staff"))
 
 
 def expected_by_target(expectations: pd.DataFrame) -> dict[str, dict[str, object]]:
@@ -96,8 +98,9 @@ def ask(row: Mapping, m: params.Methodology, expected: Mapping[str, Mapping] | N
             when = _("no deadline in the methodology: it counts from the day it is recorded")
         evidence = _(EVIDENCE[action]) if action in EVIDENCE else ""
     if wish is not None:
+        asker = wish.get("set_by") or wish.get("affiliate") or ASKERS[0]
         who = _("{who}, in an expectation (and {also})").format(
-            who=wish.get("set_by") or wish.get("affiliate") or _("An affiliate"), also=who
+            who=_(asker) if asker in ASKERS else asker, also=who
         )
         when = _("by {date} (the expectation's date); {when}").format(date=day(wish["due_on"]), when=when)
     return {"who": who, "when": when, "evidence": evidence}

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 from babel.support import Translations
 
 SOURCE = "en"
@@ -169,6 +169,15 @@ def euros(value: float | int, lang: str | None = None) -> str:
         return f"€ {float(value):,.0f}"
     pattern = Locale.parse(code).currency_formats["standard"].pattern.replace(".00", "")
     return format_currency(_half_up(value, 0), "EUR", format=pattern, locale=code, currency_digits=False)
+
+
+def euros_millions(value: float | int, lang: str | None = None) -> str:
+    """A large amount in millions with two decimals: "€ 2.68 m" in English (as the app wrote
+    them), else the locale's compact pattern ("2,68 M €" es, "€ 2,68 mln." nl)."""
+    code = _lang(lang)
+    if code == SOURCE:
+        return f"€ {float(value) / 1e6:,.2f} m"
+    return format_compact_currency(float(value), "EUR", locale=code, fraction_digits=2)
 
 
 def percent(value: float, lang: str | None = None) -> str:

@@ -67,7 +67,8 @@ my_cases AS (
 _EVIDENCE = """
     SELECT c.opened_on AS date, 'new case' AS kind, co.name AS company, f.legal_name AS factory,
            'Monitoring case opened with ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id)
-           || ' finding(s): ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'critical')
+           || CASE WHEN (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id) = 1 THEN ' finding: '
+                   ELSE ' findings: ' END || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'critical')
            || ' critical, ' || (SELECT count(*) FROM findings x WHERE x.case_id = c.case_id AND x.severity = 'major')
            || ' major' AS change, NULL AS product_model,
            c.company_id, c.factory_id, NULL AS product_model_id, c.case_id AS item_id
