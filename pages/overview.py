@@ -10,6 +10,7 @@ from data.exports import spreadsheet
 from data.store.tables import CATEGORIES, ROLES
 from scoring import params
 from ui import auth, cache, contract_cache, controls, downloads, figures, nav, present
+from ui.leaderboard import columns as board_columns
 from ui.text import md
 from wording import i18n, labels, summary
 from wording.i18n import _
@@ -97,36 +98,7 @@ event = st.dataframe(
     selection_mode="single-row",
     width="stretch",
     column_order=[c for c in table.columns if c != "company_id"],
-    column_config={
-        "Rank": st.column_config.TextColumn(
-            _("Rank"), help=_("By overall score at this date; n/a: not scored")
-        ),
-        "Company": st.column_config.TextColumn(_("Company")),
-        "SCT": st.column_config.TextColumn(
-            help=_("Supply Chain Transparency, 0–100; n/a: no request due yet")
-        ),
-        "FI": st.column_config.TextColumn(
-            help=_("Factory Improvement, 0–100; n/a: no monitoring report yet")
-        ),
-        "Overall": st.column_config.TextColumn(
-            _("Overall"),
-            help=_("0–100: v2 0.4 × SCT + 0.6 × FI, v1 half each; the one that applies when only one does"),
-        ),
-        "Band": st.column_config.TextColumn(
-            _("Band"), width=100
-        ),  # "Insufficient" whole (auto width cut "Developin")
-        "Trend": st.column_config.LineChartColumn(_("Overall per quarter"), y_min=0, y_max=100),
-        # never while presenting: no own-organisation marker (mine is None then)
-        **(
-            {
-                "Your contract": st.column_config.CheckboxColumn(
-                    _("Your contract"), help=_("Your organisation has a contract with this company")
-                )
-            }
-            if mine
-            else {}
-        ),
-    },
+    column_config=board_columns(bool(mine)),
 )
 st.caption(
     _("Select a row to open the company. n/a: no scorable evidence at that date (never counted as 0).")
