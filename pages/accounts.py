@@ -1,6 +1,5 @@
 """Accounts (staff): who may sign in, with which role; add, reset a password, remove."""
 
-import pandas as pd
 import streamlit as st
 
 from data import store
@@ -18,7 +17,7 @@ st.caption("Admins see everything; affiliates see every company's scores; a comp
 
 if done := st.session_state.pop("accounts_done", None):
     st.success(md_escape(done))
-users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
+users = cache.accounts(version)
 if users.empty:
     st.info("No accounts yet.")
 else:
