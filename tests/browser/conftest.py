@@ -105,6 +105,22 @@ def server(browser_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def hostile_browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile world (tests/hostile_world.py): names full of punctuation, Markdown, HTML,
+    URLs, formulas and control characters; one per session, its server shared by the hostile
+    checks and the presentation checks (both only sign in and read)."""
+    from tests.hostile_world import build_hostile_db
+
+    return build_hostile_db(tmp_path_factory.mktemp("hostile-browser") / "hostile.duckdb")
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_browser_db: Path) -> Iterator[str]:
+    with running_server(hostile_browser_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
@@ -185,12 +201,12 @@ SETTLED_JS = """
 """
 
 
-def wait_for_app(pg, timeout: float = 30_000) -> None:
+def wait_for_app(pg, timeout: float = 30_000, quiet_ms: int = 300) -> None:
     """Wait until Streamlit has drawn the page and finished running the script: the app root's
     `data-test-script-state` is "notRunning", the main area shows something, every chart is
-    drawn, and the page has been quiet (no DOM change) for 300 ms, so a rerun that starts a
+    drawn, and the page has been quiet (no DOM change) for `quiet_ms`, so a rerun that starts a
     moment later (a redirect between pages, a click) is waited for too."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     with contextlib.suppress(Exception):  # a navigation under way: the new document starts afresh
         pg.evaluate("() => { window.__cptWaitFrom = performance.now(); }")
-    pg.wait_for_function(SETTLED_JS, arg=300, timeout=timeout, polling=100)
+    pg.wait_for_function(SETTLED_JS, arg=quiet_ms, timeout=timeout, polling=100)
