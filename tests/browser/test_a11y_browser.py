@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.drive import sign_in, wait_for_app
 from ui.auth import PAGES_BY_ROLE
 from ui.present import STAFF_PAGES
 

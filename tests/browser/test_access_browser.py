@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.browser.conftest import ROOT, session_cookie, sign_in, wait_for_app
+from tests.browser.drive import ROOT, session_cookie, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -23,7 +23,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data.exports import spreadsheet
-from tests.browser.conftest import click_download, sign_in, wait_for_app
+from tests.browser.drive import click_download, sign_in, wait_for_app
 from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION
 
 pytestmark = pytest.mark.browser

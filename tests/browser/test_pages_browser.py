@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from tests.browser.conftest import click_download, wait_for_app
+from tests.browser.drive import click_download, wait_for_app
 from wording import labels
 
 pytestmark = pytest.mark.browser

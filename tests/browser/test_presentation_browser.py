@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import click_download, sign_in, wait_for_app
+from tests.browser.drive import click_download, sign_in, wait_for_app
 from tests.presentation_check import download_text, leaks, secrets_of
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.conftest import ROOT, server_log, session_cookie, sign_in, wait_for_app
+from tests.browser.drive import ROOT, server_log, session_cookie, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
