@@ -29,12 +29,13 @@ $(DB): | $(VENV)/.runtime
 run: $(VENV)/.runtime $(DB) compile-messages
 	CPT_DB=$(DB) $(PY) -m streamlit run serve.py --server.port=$(PORT)
 
-## test: set up, lint, run every test: the fast tier on two processes, then the browser tests
+## test: set up, lint, run every test: the fast tier on two processes, then the browser tests on two
+## (each process starts its own servers and Chromium; a file's tests stay on one process)
 test: $(VENV)/.dev compile-messages
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest --ignore=tests/browser -n 2
-	$(PY) -m pytest tests/browser
+	$(PY) -m pytest tests/browser -n 2 --dist loadfile
 
 ## test-fast: everything but the browser tests (the tier to run while working), on two processes
 test-fast: $(VENV)/.dev compile-messages

@@ -1,6 +1,5 @@
 """Accounts (staff): who may sign in, with which role; add, reset a password, remove."""
 
-import pandas as pd
 import streamlit as st
 
 from data import store
@@ -24,7 +23,7 @@ st.caption(_("Admins see everything; affiliates see every company's scores; a co
 
 if done := st.session_state.pop("accounts_done", None):
     st.success(md_escape(done))
-users = pd.DataFrame(accounts.list_users(cache.reader().cursor()))
+users = cache.accounts(version)
 if users.empty:
     st.info(_("No accounts yet."))
 else:

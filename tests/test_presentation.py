@@ -287,22 +287,10 @@ def test_staff_rotate_the_key_from_the_accounts_page(writable_demo_app: Path) ->
 # ---------------------------------------------------------------- the punctuation world
 
 
-@pytest.fixture(scope="module")
-def punctuation_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def test_no_real_name_in_the_punctuation_world(hostile_app: Path, deferred: dict) -> None:
     """The hostile world (tests/hostile_world.py: names with commas, middle dots, slashes,
     quotes, Markdown and 4,000-character text)."""
-    hostile = pytest.importorskip("tests.hostile_world")
-    return hostile.build_hostile_db(tmp_path_factory.mktemp("punctuation") / "hostile.duckdb")
-
-
-def test_no_real_name_in_the_punctuation_world(
-    punctuation_db: Path, deferred: dict, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import streamlit as st
-
-    monkeypatch.setenv("CPT_DB", str(punctuation_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    punctuation_db = hostile_app
     with duckdb.connect(str(punctuation_db), read_only=True) as con:
         foxhollow = con.execute("SELECT company_id FROM companies WHERE name = 'Foxhollow, Inc.'").fetchone()
     pages = {**PAGES, "company": {"company": foxhollow[0]} if foxhollow else {"company": "CO0011"}}

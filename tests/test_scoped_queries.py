@@ -68,7 +68,7 @@ def test_every_scoped_query_declares_its_scope_or_is_public() -> None:
     assert len(queries) >= 45  # ui/cache.py, ui/contract_cache.py, ui/evidence_cache.py
     for where, query in queries.items():
         scope = query.scope
-        assert scope.public or scope.companies or scope.company or scope.viewer, where
+        assert scope.public or scope.staff or scope.companies or scope.company or scope.viewer, where
         params = inspect.signature(query).parameters
         assert next(iter(params)) == "version", where
         # every parameter named like a scope is declared as one
@@ -198,3 +198,45 @@ def test_the_staff_pages_are_the_admin_only_ones() -> None:
     for page in STAFF_PAGES:
         assert (ROOT / "pages" / f"{page}.py").exists(), page
         assert [r for r, pages in auth.PAGES_BY_ROLE.items() if page in pages] == ["admin"], page
+
+
+def test_the_staff_pages_read_the_store_only_through_staff_queries() -> None:
+    """The staff pages write the store (so they may import it), but what they show comes from
+    scoped queries: no DuckDB, no data.queries, no account or audit list read off the reader in
+    the pages or in the ui module that draws the Data page's audit log."""
+    trees = {p: t for p, t in _page_trees().items() if p.removesuffix(".py") in STAFF_PAGES}
+    trees["ui/data_views.py"] = ast.parse((ROOT / "ui" / "data_views.py").read_text(encoding="utf-8"))
+    found = []
+    for page, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [(page, a.name) for a in node.names if a.name.startswith(("duckdb", "data.queries"))]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith(("duckdb", "data.queries")):
+                    found.append((page, node.module))
+            elif isinstance(node, ast.Attribute) and node.attr in {"list_users", "audit_log"}:
+                if not (isinstance(node.value, ast.Name) and node.value.id in {"cache", "data_views"}):
+                    found.append((page, node.attr))
+    assert found == []
+    assert cache.accounts.scope.staff and cache.audit_log.scope.staff
+
+
+def test_staff_queries_answer_staff_only(demo_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from data.access.accounts import User
+    from ui import auth
+
+    version = cache.db_version()
+    for who in (
+        None,
+        User("demo-company", "company", "CO0010"),
+        User("demo-affiliate", "affiliate", None, "AF001"),
+    ):
+        monkeypatch.setattr(auth, "user", lambda who=who: who)
+        for query in (cache.accounts, cache.audit_log):
+            with pytest.raises(cache.NotAvailable):
+                query(version)
+    monkeypatch.setattr(auth, "user", lambda: User("demo-admin", "admin"))
+    users = cache.accounts(version)
+    assert {"demo-admin", "demo-affiliate", "demo-company"} <= set(users["username"])
+    assert not [c for c in users.columns if "hash" in c]
+    assert list(cache.audit_log(version).columns) == ["logged_at", "who", "action", "detail", "counts"]

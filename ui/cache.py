@@ -21,6 +21,7 @@ import streamlit as st
 import scoring
 from data import demo, store
 from data.presentation import pseudonyms
+from data.queries import accounts as account_queries
 from data.queries import companies as company_queries
 from data.queries import contracts as contract_queries
 from data.store import series_cache, writes
@@ -45,13 +46,16 @@ class Scope:
     NotAvailable. `viewer`: replaced by the signed-in account's `Viewer` (contracts
     confidentiality), whatever the caller passed. `handles`: other id parameters, which, like
     the ones above, presentation mode turns from handles back into real ids. `public`: the query
-    has no scope (every signed-in account may see it; presentation mode still disguises it)."""
+    has no scope (every signed-in account may see it; presentation mode still disguises it).
+    `staff`: only a staff (admin) account may run it (the staff pages' accounts and audit log);
+    any other account gets NotAvailable."""
 
     companies: str | None = None
     company: str | None = None
     viewer: str | None = None
     handles: tuple[str, ...] = ()
     public: bool = False
+    staff: bool = False
 
     def ids(self) -> tuple[str, ...]:
         """The parameters that carry ids (handles in presentation mode)."""
@@ -69,8 +73,10 @@ class Scope:
         scopish = {p for p in params if p == "viewer" or p.endswith(("_id", "_ids"))}
         if undeclared := sorted(scopish - declared):
             raise TypeError(f"{where}: parameter(s) {undeclared} look like a scope but are not declared")
-        if self.public == bool(self.companies or self.company or self.viewer):
-            raise TypeError(f"{where}: declare its scope (companies, company, viewer) or public=True")
+        if [self.public, self.staff, bool(self.companies or self.company or self.viewer)].count(True) != 1:
+            raise TypeError(
+                f"{where}: declare its scope (companies, company, viewer), staff=True or public=True"
+            )
 
 
 def scoped(
@@ -81,6 +87,7 @@ def scoped(
     viewer: str | None = None,
     handles: tuple[str, ...] = (),
     public: bool = False,
+    staff: bool = False,
     after: Callable | None = None,
     disguise: Callable | None = present.disguise,
     **options,
@@ -89,7 +96,7 @@ def scoped(
 
     The scope parameters are declared (`Scope`): `@scoped(companies="company_ids")`,
     `@scoped(company="company_id")`, `@scoped(viewer="viewer", handles=("factory_id",))`,
-    `@scoped(public=True)`. The declaration is checked when the module is imported: a declared
+    `@scoped(staff=True)`, `@scoped(public=True)`. The declaration is checked when the module is imported: a declared
     name that is not a parameter, or a parameter named like a scope (`viewer`, `*_id`, `*_ids`)
     that is not declared, raises. Scopes are settled before the cache is consulted, so results
     are cached per scope and a company account only ever gets its own company's rows.
@@ -105,7 +112,7 @@ def scoped(
     The wrapper, `.plain` (the same, never disguised: real ids for text built from several
     results) and `.later` (deferred downloads) all settle the scope in `_settle`.
     """
-    scope = Scope(companies, company, viewer, tuple(handles), public)
+    scope = Scope(companies, company, viewer, tuple(handles), public, staff)
 
     def decorate(func: Callable) -> Callable:
         signature = inspect.signature(func)
@@ -161,7 +168,10 @@ def _settle(
     """The one place a scoped query's arguments are settled: handles back to ids (presentation
     mode, outermost call only: the pseudonyms are returned, to disguise the result with), the
     companies narrowed to the account's, the viewer replaced by the account's, and a single
-    company outside the account's scope refused (NotAvailable)."""
+    company outside the account's scope refused (NotAvailable), as is a staff query for anyone
+    but staff."""
+    if scope.staff and getattr(auth.user(), "role", None) != "admin":
+        raise NotAvailable("staff only")
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
     arguments = bound.arguments
@@ -264,6 +274,18 @@ def has_presentation_key(version: object) -> bool:
     """Whether the file has its own presentation key (without building every pseudonym:
     that takes about 20 s at scale 1000)."""
     return pseudonyms.read_key(reader().cursor()) is not None
+
+
+@scoped(staff=True)
+def accounts(version: object) -> pd.DataFrame:
+    """Every dashboard account without its hash (the Accounts page)."""
+    return pd.DataFrame(account_queries.users(reader().cursor()))
+
+
+@scoped(staff=True)
+def audit_log(version: object) -> pd.DataFrame:
+    """The newest applied writes first (the Data page)."""
+    return company_queries.audit_log(reader().cursor())
 
 
 # ---------------------------------------------------------------- scores

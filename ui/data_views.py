@@ -14,7 +14,6 @@ from data.exports import spreadsheet
 from data.exports.tables_dump import export_documents, export_tables
 from data.importing import templates
 from data.importing.audit import audit_csv, audit_table
-from data.queries import companies as company_queries
 from data.store.tables import TABLES
 from ui import cache, downloads
 from ui.text import md_escape
@@ -26,7 +25,7 @@ log = logging.getLogger("cpt.data_page")
 def audit_log() -> None:
     """The applied imports, readable, with a CSV download and the raw records on request."""
     st.header(_("Audit log"))
-    audit = company_queries.audit_log(cache.reader().cursor())
+    audit = cache.audit_log(cache.db_version())
     if audit.empty:
         st.info(_("No import has been applied to this database yet."))
     else:

@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from data import settings
+from data.queries import accounts as account_queries
 from data.store import writes
 
 ROLES = ("admin", "affiliate", "company")
@@ -159,16 +160,8 @@ def set_password(path: Path, username: str, password: str, *, who: str) -> None:
 
 
 def list_users(cur: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Accounts without their hashes."""
-    rows = cur.execute(
-        """
-        SELECT u.username, u.role, u.company_id, c.name AS company, u.affiliate_id, a.name AS affiliate, u.created_at
-        FROM users u LEFT JOIN companies c USING (company_id) LEFT JOIN affiliates a USING (affiliate_id)
-        ORDER BY u.username
-        """
-    )
-    names = [d[0] for d in rows.description]
-    return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+    """Accounts without their hashes (the query: data/queries/accounts.py)."""
+    return account_queries.users(cur)
 
 
 def count_users(cur: duckdb.DuckDBPyConnection) -> int:

@@ -5,19 +5,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from data.queries.named import query
+
 
 def companies(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:
     """Companies with role, HQ country and how much evidence each has."""
     return cur.execute(
-        """
-        SELECT c.company_id, c.name, c.role, c.hq_country,
-               (SELECT count(*) FROM product_models p WHERE p.company_id = c.company_id) AS product_models,
-               (SELECT count(*) FROM disclosure_requests r WHERE r.company_id = c.company_id) AS requests,
-               (SELECT count(*) FROM cases k WHERE k.company_id = c.company_id) AS cases
-        FROM companies c
-        WHERE $ids IS NULL OR list_contains($ids, c.company_id)
-        ORDER BY c.name
-        """,
+        query("companies"),
         {"ids": company_ids},
     ).df()
 
@@ -29,29 +23,13 @@ def is_demo(cur: duckdb.DuckDBPyConnection) -> bool:
 
 def affiliates(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Affiliates that hold at least one contract, by name."""
-    return cur.execute(
-        """
-        SELECT a.affiliate_id, a.name, a.country, a.kind
-        FROM affiliates a
-        WHERE EXISTS (SELECT 1 FROM contracts k WHERE k.affiliate_id = a.affiliate_id)
-        ORDER BY a.name
-        """
-    ).df()
+    return cur.execute(query("affiliates")).df()
 
 
 def company_filters(cur: duckdb.DuckDBPyConnection, company_ids: list[str] | None = None) -> pd.DataFrame:
     """Per company: role, the affiliates it has contracts with and its product categories (lists)."""
     return cur.execute(
-        """
-        SELECT c.company_id, c.role,
-               coalesce((SELECT list(DISTINCT k.affiliate_id ORDER BY k.affiliate_id) FROM contracts k
-                         WHERE k.company_id = c.company_id), []) AS affiliate_ids,
-               coalesce((SELECT list(DISTINCT p.category ORDER BY p.category) FROM product_models p
-                         WHERE p.company_id = c.company_id), []) AS categories
-        FROM companies c
-        WHERE $ids IS NULL OR list_contains($ids, c.company_id)
-        ORDER BY c.company_id
-        """,
+        query("company_filters"),
         {"ids": company_ids},
     ).df()
 
@@ -61,19 +39,7 @@ def company_evidence_events(cur: duckdb.DuckDBPyConnection, company_id: str) -> 
     retaliation confirmed. Columns: date, kind, request_id, scope, case_id, finding_id (ids, so
     presentation mode can swap them) and label (`label_evidence_events`)."""
     events = cur.execute(
-        """
-        SELECT due_on AS date, 'request_due' AS kind, request_id, scope,
-               NULL::VARCHAR AS case_id, NULL::VARCHAR AS finding_id
-        FROM disclosure_requests WHERE company_id = $company
-        UNION ALL
-        SELECT opened_on, 'case_opened', NULL, NULL, case_id, NULL FROM cases WHERE company_id = $company
-        UNION ALL
-        SELECT e.event_date, CASE e.event_type WHEN 'verified' THEN 'verified' ELSE 'retaliation' END,
-               NULL, NULL, e.case_id, e.finding_id
-        FROM events e JOIN cases c USING (case_id)
-        WHERE c.company_id = $company AND e.event_type IN ('verified', 'retaliation_confirmed')
-        ORDER BY 1, 2, 3, 5, 6
-        """,
+        query("company_evidence_events"),
         {"company": company_id},
     ).df()
     return label_evidence_events(events)
@@ -107,17 +73,7 @@ def audit_log(cur: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
 def open_findings(cur: duckdb.DuckDBPyConnection, company_id: str, as_of: object) -> pd.DataFrame:
     """Findings of the company's cases opened by `as_of` that were not verified as remedied by then."""
     return cur.execute(
-        """
-        SELECT k.case_id AS "Case", f.finding_id AS "Finding", k.opened_on AS "Opened",
-               k.factory_id, fa.legal_name AS factory, f.code_area AS "Code area", f.severity AS "Severity",
-               EXISTS (SELECT 1 FROM events e WHERE e.finding_id = f.finding_id
-                       AND e.event_type = 'evidence_submitted' AND e.event_date <= $as_of) AS "Evidence submitted"
-        FROM findings f JOIN cases k USING (case_id) JOIN factories fa ON fa.factory_id = k.factory_id
-        WHERE k.company_id = $company AND k.opened_on <= $as_of
-          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.finding_id = f.finding_id
-                          AND e.event_type = 'verified' AND e.event_date <= $as_of)
-        ORDER BY k.opened_on, f.finding_id
-        """,
+        query("open_findings"),
         {"company": company_id, "as_of": as_of},
     ).df()
 
@@ -127,17 +83,6 @@ def company_names(cur: duckdb.DuckDBPyConnection, company_id: str) -> pd.DataFra
     it disclosed or that have a monitoring case of it. One row per entity, with either
     factory_id and legal_name or product_model_id and product_model set."""
     return cur.execute(
-        """
-        SELECT NULL::VARCHAR AS factory_id, NULL::VARCHAR AS legal_name,
-               product_model_id, name AS product_model
-        FROM product_models WHERE company_id = $company
-        UNION ALL
-        SELECT f.factory_id, f.legal_name, NULL, NULL
-        FROM factories f
-        WHERE f.factory_id IN (SELECT d.factory_id FROM disclosures d JOIN disclosure_requests r USING (request_id)
-                               WHERE r.company_id = $company)
-           OR f.factory_id IN (SELECT k.factory_id FROM cases k WHERE k.company_id = $company)
-        ORDER BY 3, 1
-        """,
+        query("company_names"),
         {"company": company_id},
     ).df()

@@ -27,6 +27,7 @@ import pandas as pd
 from data.documents import sniff, uploads
 from data.documents import store as documents
 from data.queries.contracts import Viewer
+from data.queries.named import query
 from data.store import SCHEMA_FILE, writes
 
 KINDS = ("request", "disclosure", "finding", "case_event", "case")
@@ -73,39 +74,7 @@ def _ddl() -> str:
 
 # Every data point of one company (or all), with what is needed to say it in words and the Why
 # row it belongs to (a request's or a case's). Values are $parameters.
-_POINTS = """
-SELECT 'request' AS kind, r.request_id AS point_key, r.company_id, r.request_id, NULL AS case_id,
-       r.due_on AS day, r.scope, p.name AS product_model, NULL AS factory_id, NULL AS factory,
-       NULL::BOOLEAN AS complete,
-       NULL AS code_area, NULL AS severity, NULL AS event_type
-FROM disclosure_requests r LEFT JOIN product_models p USING (product_model_id)
-WHERE $company IS NULL OR r.company_id = $company
-UNION ALL
-SELECT 'disclosure', d.request_id || '|' || d.factory_id || '|' || strftime(d.disclosed_on, '%Y-%m-%d'),
-       r.company_id, d.request_id, NULL, d.disclosed_on, r.scope, p.name, d.factory_id, f.legal_name, d.complete,
-       NULL, NULL, NULL
-FROM disclosures d JOIN disclosure_requests r USING (request_id) JOIN factories f USING (factory_id)
-     LEFT JOIN product_models p ON p.product_model_id = r.product_model_id
-WHERE $company IS NULL OR r.company_id = $company
-UNION ALL
-SELECT 'case', c.case_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, c.factory_id, f.legal_name, NULL,
-       NULL, NULL, NULL
-FROM cases c JOIN factories f USING (factory_id)
-WHERE $company IS NULL OR c.company_id = $company
-UNION ALL
-SELECT 'finding', x.finding_id, c.company_id, NULL, c.case_id, c.opened_on, NULL, NULL, c.factory_id, f.legal_name,
-       NULL,
-       x.code_area, x.severity, NULL
-FROM findings x JOIN cases c USING (case_id) JOIN factories f ON f.factory_id = c.factory_id
-WHERE $company IS NULL OR c.company_id = $company
-UNION ALL
-SELECT 'case_event', e.event_id, c.company_id, NULL, c.case_id, e.event_date, NULL, NULL, c.factory_id,
-       f.legal_name, NULL,
-       x.code_area, x.severity, e.event_type
-FROM events e JOIN cases c USING (case_id) JOIN factories f ON f.factory_id = c.factory_id
-     LEFT JOIN findings x ON x.finding_id = e.finding_id
-WHERE $company IS NULL OR c.company_id = $company
-"""
+_POINTS = query("disputes_points")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 

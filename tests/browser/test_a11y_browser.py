@@ -3,14 +3,15 @@ in the normal layout and in presentation mode, with every chart's data table unf
 
 No violation of impact critical, serious or moderate is allowed (WCAG 2.1 A/AA and axe's best
 practices: contrast, heading order, names of controls, landmarks...). One browser and one
-signed-in page per role, reused for all its pages, to keep the suite fast.
+signed-in page per role, reused for all its pages, to keep the suite fast. The same visit
+checks that every page opens by its URL without an exception (each role, each mode).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.drive import sign_in, wait_for_app
 from ui.auth import PAGES_BY_ROLE
 from ui.present import STAFF_PAGES
 
@@ -67,6 +68,11 @@ def test_every_page_has_no_accessibility_violation(browser, server: str, role: s
                 pg.goto(f"{server}/{path}{mode}")
                 settle(pg)
                 where = f"/{path}{mode}"
+                # Every page opens by its own URL (not a fallback), without an exception, on the
+                # demo data (for the affiliate: the pages of test_pages_browser's procurement officer).
+                assert pg.url.split("?")[0].endswith(f"/{path}"), (where, pg.url)
+                assert pg.locator("[data-testid='stException']").count() == 0, where
+                assert "Fictional demo data" in pg.inner_text("body"), where
                 if mode and path in STAFF_PAGES:
                     assert "Staff pages are hidden in presentation mode." in pg.inner_text("body")
                 # Every shown chart's data unfolded (an expander opens in the browser, no rerun),

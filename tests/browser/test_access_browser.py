@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.browser.conftest import ROOT, session_cookie, sign_in, wait_for_app
+from tests.browser.drive import ROOT, session_cookie, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def test_company_account_cannot_reach_other_companies(
                  "/overview", "/compare?company=CO0001,CO0002"):  # fmt: skip
         pg.goto(f"{server}{path}")
         wait_for_app(pg)
-        pg.wait_for_timeout(1000)
+        pg.get_by_text("not available to your account").first.wait_for(timeout=30_000)
         wait_for_app(pg)
         text = pg.inner_text("body")
         assert "not available to your account" in text, path

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from data.queries import disputes
-from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
+from tests.browser.drive import click_download, running_server, sign_in, wait_for_app
 from wording import disputes as words
 
 REASON = "This finding concerns a line we closed before the audit; our records show no overtime."

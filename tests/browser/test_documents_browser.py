@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.drive import sign_in, wait_for_app
 
 
 def _ids(db: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.browser.drive import sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 

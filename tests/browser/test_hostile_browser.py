@@ -17,15 +17,14 @@ import csv
 import io
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from data.exports import spreadsheet
-from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
-from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION, build_hostile_db
+from tests.browser.drive import click_download, sign_in, wait_for_app
+from tests.hostile_world import EMAIL_ADMIN, EVIL_HOST, PUNCTUATION
 
 pytestmark = pytest.mark.browser
 
@@ -93,13 +92,6 @@ DOM_CHECK = """() => {
   }
   return bad;
 }"""
-
-
-@pytest.fixture(scope="session")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = build_hostile_db(tmp_path_factory.mktemp("hostile-browser") / "hostile.duckdb")
-    with running_server(db) as url:
-        yield url
 
 
 class Requests:

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from data.access import languages
-from tests.browser.conftest import running_server, sign_in, wait_for_app
+from tests.browser.drive import running_server, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 

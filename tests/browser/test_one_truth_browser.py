@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from tests.browser.conftest import ROOT, click_download, running_server, sign_in, wait_for_app
+from tests.browser.drive import ROOT, click_download, running_server, sign_in, wait_for_app
 from tests.one_truth_world import at, band_changing_import, fresh_series
 
 

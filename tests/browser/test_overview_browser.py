@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.drive import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import click_download, running_server, sign_in, wait_for_app
+from tests.browser.drive import click_download, sign_in, wait_for_app
 from tests.presentation_check import download_text, leaks, secrets_of
 
 pytestmark = pytest.mark.browser
@@ -32,31 +32,18 @@ def long_prefixes(secrets: list[str]) -> list[str]:
 
 def settle(pg) -> None:
     """The script has finished and the browser has drawn everything: no element still a
-    placeholder (tables, download buttons and charts load their code on first use)."""
-    wait_for_app(pg)
-    pg.wait_for_timeout(800)
-    wait_for_app(pg)
-    for _ in range(2):  # the script has stopped (checked twice: a redirect starts a second run)
-        pg.wait_for_function(
-            "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'",
-            timeout=120_000,
-        )
-        pg.wait_for_timeout(600)
+    placeholder (tables, download buttons and charts load their code on first use), and the
+    page quiet for a second (a redirect or a long run starts a second script run a moment
+    after the first ends; the quiet time is measured from the last change of the DOM)."""
+    wait_for_app(pg, timeout=120_000, quiet_ms=1000)
     pg.wait_for_function(
         '() => !document.querySelector(\'[data-testid="stMain"] [data-testid="stSkeleton"]\')'
         " && document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length"
         " === document.querySelectorAll('.js-plotly-plot').length",
         timeout=60_000,
+        polling=100,
     )
-    before, quiet = None, 0
-    for _ in range(60):  # and the page has stopped changing (a long run may pause the status)
-        text = pg.inner_text("[data-testid='stMain']")
-        quiet = quiet + 1 if text == before else 0
-        if quiet >= 3:
-            break
-        before = text
-        pg.wait_for_timeout(700)
-        wait_for_app(pg)
+    wait_for_app(pg, timeout=120_000, quiet_ms=500)
 
 
 def presenter(browser, server: str, width: int = 1280, height: int = 720):
@@ -99,7 +86,7 @@ def check_world(browser, server: str, db: Path, pages: list[str], tmp_path: Path
                 found = leaks(content, secrets)
                 assert found == [] and "company_id" not in content, (path, name, found[:5])
                 files[path].append(name)
-                settle(pg)
+                wait_for_app(pg)  # a button that reruns the page: waited for by the quiet time
             frames.clear()
     finally:
         ctx.close()
@@ -117,11 +104,10 @@ def test_demo_world_shows_no_real_name_id_address_or_city(
     assert any(n.startswith("cpt-report-Company-") for n in every)  # the handle, not the id
 
 
-def test_punctuation_world_shows_no_real_name(browser, tmp_path_factory: pytest.TempPathFactory) -> None:
-    hostile = pytest.importorskip("tests.hostile_world")
-    db = hostile.build_hostile_db(tmp_path_factory.mktemp("punctuation") / "hostile.duckdb")
-    with running_server(db) as url:
-        check_world(browser, url, db, PAGES, tmp_path_factory.mktemp("shots"))
+def test_punctuation_world_shows_no_real_name(
+    browser, hostile_server: str, hostile_browser_db: Path, tmp_path: Path
+) -> None:
+    check_world(browser, hostile_server, hostile_browser_db, PAGES, tmp_path)
 
 
 # ---------------------------------------------------------------- projector layout

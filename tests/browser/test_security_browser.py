@@ -19,7 +19,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.conftest import ROOT, server_log, session_cookie, sign_in, wait_for_app
+from tests.browser.drive import ROOT, server_log, session_cookie, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_another_site_cannot_frame_the_app(context, server: str, attacker: str) 
     _attacker_page(
         pg, attacker, f'<iframe id="app" src="{server}/overview" width="900" height="600"></iframe>'
     )
-    pg.wait_for_timeout(4000)
+    pg.wait_for_load_state("load")  # the frame has loaded (or been refused) by then
     framed = [f for f in pg.frames if f is not pg.main_frame]
     assert framed, "no frame"
     assert all(f.locator("[data-testid='stApp']").count() == 0 for f in framed)
@@ -208,7 +208,11 @@ def test_a_browser_clear_cache_message_does_not_lift_a_lock(context, server: str
             wait_for_app(pg)
         assert pg.get_by_text("locked for 15 minutes").count() == 1
         held["server"].send(BackMsg(clear_cache=True).SerializeToString())  # signed out, by hand
-        pg.wait_for_timeout(2000)
+        deadline = time.monotonic() + 30  # until the server has answered the message
+        while (
+            "refused a clear_cache message" not in server_log(server, 20_000) and time.monotonic() < deadline
+        ):
+            pg.wait_for_timeout(100)
         other = context.new_page()  # a fresh tab (the message may also have reset this one)
         other.goto(f"{server}/")
         wait_for_app(other)
