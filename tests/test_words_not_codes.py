@@ -160,7 +160,8 @@ def test_the_leaderboard_shows_no_none_for_an_unscored_company(demo_app: Path) -
 def test_a_factory_address_names_its_city_once_and_its_country_by_name(demo_app: Path) -> None:
     at = apptest.open_page("factory", role="admin", factory="FA00017")
     [where] = [plain(t.value) for t in at.get("text") if " · " in plain(t.value)]
-    assert where.startswith("Factory · No. ")  # under the factory's name as the title and where.count("Ciudad Juárez") == 1
+    # under the factory's name as the title
+    assert where.startswith("Factory · No. ") and where.count("Ciudad Juárez") == 1
     assert "Mexico" in where and "· MX" not in where
 
 
