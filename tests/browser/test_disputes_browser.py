@@ -156,7 +156,8 @@ def test_an_upheld_dispute_corrected_by_import_changes_the_score_on_every_page(
     company = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     sign_in(company, live, "demo-company")
     wait_for_app(company, timeout=120_000)
-    # the Why tables fit a 1280 px window: no sideways scroll
+    # the Why tables fit a 1280 px window: no sideways scroll (the grid draws after the run settles)
+    company.locator("[data-testid=stDataFrame] .dvn-scroller").first.wait_for(state="visible", timeout=60_000)
     widths = company.evaluate("""() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
         .filter(e => e.offsetParent).slice(0, 1).map(e => [e.scrollWidth, e.clientWidth])""")  # fmt: skip
     assert widths and all(scroll <= client for scroll, client in widths), widths
