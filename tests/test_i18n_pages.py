@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from data.access import sessions
-from tests import apptest
+from tests import apptest, markup_check
 from ui import auth, language, nav
 from wording import i18n
 
@@ -140,20 +140,7 @@ def _column_labels(element) -> list[str]:
 
 def shown_texts(at: AppTest) -> list[str]:
     """The page's own words, as listed in the module docstring (the sidebar included)."""
-    texts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "caption",
-        "markdown",
-        "info",
-        "warning",
-        "error",
-        "success",
-        "text",
-    ):
-        texts += [str(e.value) for e in at.get(kind)]
+    texts = [*markup_check.bodies(at), *(str(e.value) for e in at.get("text"))]
     for kind in ("metric", "selectbox", "multiselect", "text_input", "text_area", "number_input", "date_input",
                  "toggle", "checkbox", "radio", "button", "download_button", "expander", "tab", "segmented_control",
                  "page_link", "link_button", "file_uploader", "button_group"):  # fmt: skip
