@@ -86,6 +86,32 @@ def _capture_deferred() -> None:
 _capture_deferred()
 
 
+def _scan_components_once() -> None:
+    """Scan the installed packages for Streamlit components once per test process.
+
+    AppTest scans every installed distribution's metadata for component manifests on the
+    first run of each AppTest (streamlit/testing/v1/app_test.py): about 0.25 s of parsing per
+    page a test opens, for an answer that cannot change while the tests run.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    original = manifest_scanner.scan_component_manifests
+    if getattr(original, "_cpt_patched", False):
+        return
+    found: list = []
+
+    def scan_component_manifests(max_workers: int | None = None):
+        if not found:
+            found.append(original(max_workers))
+        return list(found[0])
+
+    scan_component_manifests._cpt_patched = True  # type: ignore[attr-defined]
+    manifest_scanner.scan_component_manifests = scan_component_manifests
+
+
+_scan_components_once()
+
+
 def download(at: AppTest, key: str) -> bytes:
     """The payload of the download button with `key`. Data built on click (a callable) is
     built here, outside the script run, as a click on a real server does."""
